@@ -1,0 +1,3 @@
+from auditor_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,9 @@
+"""CLI commands: suggest (to be written)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add this module's subcommands."""

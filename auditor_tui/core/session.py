@@ -1,0 +1,688 @@
+"""A session: one audit of one policy against one checklist, saved as a TOML file.
+
+The file is the audit's record, meant to be read, diffed and committed::
+
+    schema_version = 1
+
+    [audit]           id, title, auditor, created, updated, state
+    [policy]          path (as given), sha256 (fingerprint), clauses (count)
+    [checklist]       id, version, sha256 (of the checklist file), path
+    [cursor]          item, clause: where the auditor was
+    [signoff]         reviewer, at, statement, digest[, signature]   (only once signed off)
+    [origin]          session, audit_id, policy_path, policy_sha256  (only for a re-audit)
+    [[items]]         id, status, note, rejected, review_comment, previous_status
+    [[items.tags]]    clause, section, sha256, text: the clause quoted, so the audit stands alone
+    [[history]]       at, who, action, item, detail: append-only
+
+It is written with ``tomli_w`` in a fixed order (items in checklist order, tags in policy
+order) so a ``git diff`` of two saves shows only what changed, and read back with ``tomllib``
+through :func:`session_from_dict`, which checks every field and raises one clear
+:class:`SessionError` naming the file, the field and the problem.
+
+Every change goes through a method of :class:`Session` (``toggle_tag``, ``set_status``, ...)
+that also appends to the history; the UI and the CLI never edit the fields directly.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import tomllib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from auditor_tui.core.atomic import atomic_write_text
+from auditor_tui.core.checklist import Checklist
+from auditor_tui.core.errors import SessionError, WorkflowError
+from auditor_tui.core.policy import Clause, Policy
+from auditor_tui.core.text import sha256_text
+
+SCHEMA_VERSION = 1
+
+STATUSES = ("open", "satisfied", "partial", "missing", "not-applicable", "re-review")
+"""Item statuses. ``re-review`` is set by a re-audit when an item's evidence changed."""
+UNDECIDED = frozenset({"open", "re-review"})
+
+WORKFLOW_STATES = ("in-progress", "ready-for-review", "changes-requested", "signed-off")
+EDITABLE_STATES = frozenset({"in-progress", "changes-requested"})
+
+
+def now_utc() -> datetime:
+    """The current UTC time to the second (what the session records)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def login_name() -> str:
+    """The user's login name, the default auditor."""
+    try:
+        return getpass.getuser()
+    except Exception:  # getpass raises OSError or KeyError when no name is set
+        return "auditor"
+
+
+@dataclass
+class Tag:
+    """A clause given as evidence for an item, quoted so the audit stands alone."""
+
+    clause: str
+    section: str
+    text: str
+    sha256: str
+    similarity: float | None = None
+    """Re-audit only: how similar the clause is to the one originally tagged (0-100)."""
+    recheck: bool = False
+    """Re-audit only: the clause changed since it was tagged; the auditor should look again."""
+    orphan: bool = False
+    """Re-audit only: the clause is gone from the new policy; the quote is the old text."""
+
+    @classmethod
+    def of(cls, clause: Clause) -> Tag:
+        return cls(clause=clause.id, section=clause.section_label, text=clause.text, sha256=clause.sha256)
+
+
+@dataclass
+class ItemState:
+    """The auditor's decision on one checklist item."""
+
+    id: str
+    status: str = "open"
+    note: str = ""
+    tags: list[Tag] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    """Clause ids whose suggestion the auditor rejected for this item."""
+    review_comment: str = ""
+    """The reviewer's comment when changes were requested."""
+    previous_status: str = ""
+    """Re-audit only: the status in the audit this one was carried forward from."""
+
+    def tag_for(self, clause_id: str) -> Tag | None:
+        return next((tag for tag in self.tags if tag.clause == clause_id and not tag.orphan), None)
+
+    @property
+    def decided(self) -> bool:
+        return self.status not in UNDECIDED
+
+
+@dataclass
+class Event:
+    """One line of the append-only history."""
+
+    at: datetime
+    who: str
+    action: str
+    item: str = ""
+    detail: str = ""
+
+
+@dataclass
+class PolicyRef:
+    path: str
+    sha256: str
+    clauses: int
+
+
+@dataclass
+class ChecklistRef:
+    id: str
+    version: str
+    sha256: str
+    path: str = ""
+
+
+@dataclass
+class Cursor:
+    item: str = ""
+    clause: str = ""
+
+
+@dataclass
+class SignOff:
+    reviewer: str
+    at: datetime
+    statement: str
+    digest: str
+    signature: str = ""
+    parts: dict[str, str] = field(default_factory=dict)
+    """Short SHA-256 of each part of the signed content (``audit``, ``policy``, ``checklist``,
+    ``item:ID``), so ``verify`` can name what changed; see :mod:`auditor_tui.core.workflow`."""
+
+
+@dataclass
+class Origin:
+    """Where a re-audit was carried forward from."""
+
+    session: str
+    audit_id: str
+    policy_path: str
+    policy_sha256: str
+
+
+@dataclass
+class Session:
+    """One audit. Change it only through its methods, which keep the history."""
+
+    audit_id: str
+    title: str
+    auditor: str
+    created: datetime
+    updated: datetime
+    policy: PolicyRef
+    checklist: ChecklistRef
+    items: dict[str, ItemState]
+    history: list[Event] = field(default_factory=list)
+    cursor: Cursor = field(default_factory=Cursor)
+    state: str = "in-progress"
+    signoff: SignOff | None = None
+    origin: Origin | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @property
+    def decided_count(self) -> int:
+        return sum(1 for state in self.items.values() if state.decided)
+
+    @property
+    def progress(self) -> str:
+        """``decided/total``, e.g. ``12/31``."""
+        return f"{self.decided_count}/{len(self.items)}"
+
+    def item(self, item_id: str) -> ItemState:
+        try:
+            return self.items[item_id]
+        except KeyError:
+            raise SessionError(f"no item {item_id!r} in this audit") from None
+
+    def items_by_clause(self) -> dict[str, list[str]]:
+        """For each tagged clause id, the ids of the items it is evidence for."""
+        result: dict[str, list[str]] = {}
+        for state in self.items.values():
+            for tag in state.tags:
+                if not tag.orphan:
+                    result.setdefault(tag.clause, []).append(state.id)
+        return result
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for state in self.items.values():
+            counts[state.status] += 1
+        return counts
+
+    # ------------------------------------------------------------------ changing
+
+    def _require_editable(self) -> None:
+        if not self.editable:
+            what = {
+                "signed-off": "it is signed off; reopen it first to make changes",
+                "ready-for-review": "it is waiting for review; the reviewer must request changes first",
+            }.get(self.state, f"its state is {self.state}")
+            raise WorkflowError(f"this audit cannot be changed: {what}")
+
+    def record(self, action: str, *, who: str | None = None, item: str = "", detail: str = "") -> None:
+        """Append to the history and touch ``updated``."""
+        self.updated = now_utc()
+        self.history.append(Event(self.updated, who or self.auditor, action, item, detail))
+
+    def toggle_tag(self, item_id: str, clause: Clause, *, who: str | None = None) -> bool:
+        """Tag *clause* to the item, or untag it if it was tagged. True when now tagged."""
+        self._require_editable()
+        state = self.item(item_id)
+        existing = state.tag_for(clause.id)
+        if existing is not None:
+            state.tags.remove(existing)
+            self.record("untag", who=who, item=item_id, detail=clause.id)
+            return False
+        state.tags.append(Tag.of(clause))
+        state.tags.sort(key=_tag_order)
+        if clause.id in state.rejected:
+            state.rejected.remove(clause.id)
+        self.record("tag", who=who, item=item_id, detail=clause.id)
+        return True
+
+    def set_status(self, item_id: str, status: str, *, who: str | None = None) -> None:
+        self._require_editable()
+        if status not in STATUSES:
+            raise SessionError(f"unknown status {status!r}", hint=f"use one of {', '.join(STATUSES)}")
+        state = self.item(item_id)
+        if state.status == status:
+            return
+        old, state.status = state.status, status
+        self.record("status", who=who, item=item_id, detail=f"{old} -> {status}")
+
+    def set_note(self, item_id: str, note: str, *, who: str | None = None) -> None:
+        self._require_editable()
+        state = self.item(item_id)
+        if state.note == note:
+            return
+        state.note = note
+        self.record("note", who=who, item=item_id, detail=f"{len(note)} characters")
+
+    def reject_suggestion(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
+        """Hide a suggested clause for this item (remembered in the session)."""
+        self._require_editable()
+        state = self.item(item_id)
+        if clause_id in state.rejected:
+            return
+        state.rejected.append(clause_id)
+        state.rejected.sort(key=_clause_order)
+        self.record("reject-suggestion", who=who, item=item_id, detail=clause_id)
+
+    def move_cursor(self, item_id: str | None = None, clause_id: str | None = None) -> None:
+        """Remember where the auditor is (not a change to the audit: no history)."""
+        if item_id is not None:
+            self.cursor.item = item_id
+        if clause_id is not None:
+            self.cursor.clause = clause_id
+
+
+def _clause_order(clause_id: str) -> tuple[int, str]:
+    match = re.fullmatch(r"c(\d+)", clause_id)
+    return (int(match.group(1)), "") if match else (1 << 62, clause_id)
+
+
+def _tag_order(tag: Tag) -> tuple[int, str]:
+    return _clause_order(tag.clause)
+
+
+# --------------------------------------------------------------------------- creating
+
+
+def new_session(
+    policy: Policy,
+    checklist: Checklist,
+    *,
+    policy_path: str,
+    title: str = "",
+    auditor: str = "",
+) -> Session:
+    """A fresh audit with every item open."""
+    created = now_utc()
+    auditor = auditor or login_name()
+    session = Session(
+        audit_id=str(uuid.uuid4()),
+        title=title or f"{Path(policy_path).stem} against {checklist.id}",
+        auditor=auditor,
+        created=created,
+        updated=created,
+        policy=PolicyRef(path=policy_path, sha256=policy.sha256, clauses=len(policy.clauses)),
+        checklist=ChecklistRef(
+            id=checklist.id,
+            version=checklist.version,
+            sha256=checklist.sha256,
+            path=str(checklist.path) if checklist.path else "",
+        ),
+        items={item.id: ItemState(item.id) for item in checklist.items},
+        cursor=Cursor(item=checklist.items[0].id if checklist.items else "", clause=policy.clauses[0].id),
+    )
+    session.history.append(Event(created, auditor, "create", detail=f"policy {policy.sha256[:12]}"))
+    return session
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "audit"
+
+
+def default_session_path(policy_path: str | Path, checklist_id: str, directory: str | Path = "sessions") -> Path:
+    """A readable, unused file name: ``sessions/2026-11-22-privacy-policy-gdpr-transparency.toml``."""
+    directory = Path(directory)
+    stem = f"{now_utc():%Y-%m-%d}-{_slug(Path(policy_path).stem)}-{_slug(checklist_id)}"
+    candidate = directory / f"{stem}.toml"
+    number = 2
+    while candidate.exists():
+        candidate = directory / f"{stem}-{number}.toml"
+        number += 1
+    return candidate
+
+
+def check_against(session: Session, checklist: Checklist, path: str | Path | None = None) -> None:
+    """Check that the session's items are those of *checklist*; add items new to it as open."""
+    unknown = [item_id for item_id in session.items if checklist.item(item_id) is None]
+    if unknown:
+        raise SessionError(
+            f"items {', '.join(unknown[:5])} are not in checklist {checklist.id} {checklist.version}",
+            path=path,
+            hint="open it with the checklist it was made with (--checklist PATH)",
+        )
+    ordered = {item.id: session.items.get(item.id) or ItemState(item.id) for item in checklist.items}
+    session.items = ordered
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+def _table(**values: Any) -> dict[str, Any]:
+    """A TOML table without the empty values (TOML has no null; keep the file short)."""
+    return {
+        k: v for k, v in values.items() if not (v is None or v is False or (isinstance(v, (str, list)) and not v))
+    }
+
+
+def session_to_dict(session: Session) -> dict[str, Any]:
+    """The session as plain data in the file's fixed order."""
+    data: dict[str, Any] = {
+        "schema_version": session.schema_version,
+        "audit": {
+            "id": session.audit_id,
+            "title": session.title,
+            "auditor": session.auditor,
+            "created": session.created,
+            "updated": session.updated,
+            "state": session.state,
+        },
+        "policy": {"path": session.policy.path, "sha256": session.policy.sha256, "clauses": session.policy.clauses},
+        "checklist": _table(
+            id=session.checklist.id,
+            version=session.checklist.version,
+            sha256=session.checklist.sha256,
+            path=session.checklist.path,
+        ),
+        "cursor": _table(item=session.cursor.item, clause=session.cursor.clause),
+    }
+    if session.signoff:
+        s = session.signoff
+        data["signoff"] = _table(
+            reviewer=s.reviewer, at=s.at, statement=s.statement, digest=s.digest, signature=s.signature
+        )
+        if s.parts:
+            data["signoff"]["parts"] = dict(s.parts)
+    if session.origin:
+        o = session.origin
+        data["origin"] = _table(
+            session=o.session, audit_id=o.audit_id, policy_path=o.policy_path, policy_sha256=o.policy_sha256
+        )
+    data["items"] = [
+        _table(
+            id=state.id,
+            status=state.status,
+            note=state.note,
+            previous_status=state.previous_status,
+            review_comment=state.review_comment,
+            rejected=list(state.rejected),
+            tags=[
+                {
+                    "clause": tag.clause,
+                    **_table(section=tag.section),
+                    "sha256": tag.sha256,
+                    **_table(similarity=tag.similarity, recheck=tag.recheck, orphan=tag.orphan),
+                    "text": tag.text,
+                }
+                for tag in state.tags
+            ],
+        )
+        for state in session.items.values()
+    ]
+    data["history"] = [
+        {"at": event.at, "who": event.who, "action": event.action, **_table(item=event.item, detail=event.detail)}
+        for event in session.history
+    ]
+    return data
+
+
+def _dumps_table(table: dict[str, Any]) -> str:
+    return tomli_w.dumps(table, multiline_strings=True)
+
+
+def dumps_session(session: Session) -> str:
+    """The session file's text.
+
+    The arrays of tables are written with explicit ``[[items]]``, ``[[items.tags]]`` and
+    ``[[history]]`` headers: left to itself, ``tomli_w`` writes an array of small tables
+    inline and switches style as soon as one grows, which would make diffs noisy.
+    """
+    data = session_to_dict(session)
+    items = data.pop("items")
+    history = data.pop("history")
+    chunks = ["# auditor-tui session: one audit. Edit with auditor-tui; the history is append-only.\n"]
+    chunks.append(_dumps_table(data))
+    for item in items:
+        tags = item.pop("tags", [])
+        chunks.append("\n[[items]]\n" + _dumps_table(item))
+        chunks.extend("\n[[items.tags]]\n" + _dumps_table(tag) for tag in tags)
+    chunks.extend("\n[[history]]\n" + _dumps_table(event) for event in history)
+    return "".join(chunks)
+
+
+def save_session(session: Session, path: str | Path) -> None:
+    """Write the session atomically, keeping the previous save as ``PATH.bak``."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, dumps_session(session), backup=True)
+    except OSError as error:
+        raise SessionError(
+            f"cannot save: {error.strerror or error}", path=path, hint="check the directory exists and is writable"
+        ) from None
+
+
+class _Reader:
+    """Typed field access that names the file and field in every error."""
+
+    def __init__(self, path: str | Path | None):
+        self.path = path
+
+    def fail(self, where: str, problem: str) -> SessionError:
+        return SessionError(f"{where}: {problem}", path=self.path, hint="restore the file from its .bak or from git")
+
+    def get(self, table: dict, key: str, kind: type | tuple[type, ...], where: str, default: Any = ...) -> Any:
+        if key not in table:
+            if default is ...:
+                raise self.fail(where, f"missing field '{key}'")
+            return default
+        value = table[key]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            raise self.fail(where, f"field '{key}' must be a number, not a boolean")
+        if not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(where, f"field '{key}' must be {_TYPE_NAMES.get(names, names)}, not {_type_name(value)}")
+        return value
+
+    def table(self, data: dict, key: str, *, required: bool = True) -> dict | None:
+        if key not in data and not required:
+            return None
+        return self.get(data, key, dict, "session", {} if not required else ...)
+
+    def moment(self, table: dict, key: str, where: str) -> datetime:
+        value = self.get(table, key, datetime, where)
+        if value.tzinfo is None:
+            raise self.fail(where, f"field '{key}' must be a UTC time with an offset, e.g. 2026-01-01T00:00:00Z")
+        return value.astimezone(UTC)
+
+
+_TYPE_NAMES = {"str": "a string", "int": "an integer", "dict": "a table", "list": "a list", "datetime": "a date-time"}
+
+
+def _type_name(value: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list", dict: "a table"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> Session:
+    """Build a :class:`Session` from parsed TOML, checking every field."""
+    r = _Reader(path)
+    version = r.get(data, "schema_version", int, "session")
+    if version > SCHEMA_VERSION:
+        raise SessionError(
+            f"schema_version {version} is newer than this auditor-tui understands ({SCHEMA_VERSION})",
+            path=path,
+            hint="upgrade auditor-tui",
+        )
+    if version < 1:
+        raise r.fail("session", f"schema_version {version} is not valid")
+    audit = r.table(data, "audit")
+    state = r.get(audit, "state", str, "[audit]", "in-progress")
+    if state not in WORKFLOW_STATES:
+        raise r.fail("[audit]", f"state {state!r} is not one of {', '.join(WORKFLOW_STATES)}")
+    pol = r.table(data, "policy")
+    chk = r.table(data, "checklist")
+    cur = r.table(data, "cursor", required=False) or {}
+    raw_items = r.get(data, "items", list, "session")
+    items: dict[str, ItemState] = {}
+    for number, raw in enumerate(raw_items, 1):
+        if not isinstance(raw, dict):
+            raise r.fail(f"items[{number}]", "must be a table")
+        item_id = r.get(raw, "id", str, f"items[{number}]")
+        where = f"item {item_id!r}"
+        if item_id in items:
+            raise r.fail(where, "appears twice")
+        status = r.get(raw, "status", str, where)
+        if status not in STATUSES:
+            raise r.fail(where, f"status {status!r} is not one of {', '.join(STATUSES)}")
+        rejected = r.get(raw, "rejected", list, where, [])
+        if not all(isinstance(c, str) for c in rejected):
+            raise r.fail(where, "field 'rejected' must be a list of clause ids")
+        tags = []
+        for tag_number, raw_tag in enumerate(r.get(raw, "tags", list, where, []), 1):
+            tag_where = f"{where} tag {tag_number}"
+            if not isinstance(raw_tag, dict):
+                raise r.fail(tag_where, "must be a table")
+            text = r.get(raw_tag, "text", str, tag_where)
+            similarity = r.get(raw_tag, "similarity", (int, float), tag_where, None)
+            tags.append(
+                Tag(
+                    clause=r.get(raw_tag, "clause", str, tag_where),
+                    section=r.get(raw_tag, "section", str, tag_where, ""),
+                    text=text,
+                    sha256=r.get(raw_tag, "sha256", str, tag_where, sha256_text(text)),
+                    similarity=None if similarity is None else float(similarity),
+                    recheck=r.get(raw_tag, "recheck", bool, tag_where, False),
+                    orphan=r.get(raw_tag, "orphan", bool, tag_where, False),
+                )
+            )
+        items[item_id] = ItemState(
+            id=item_id,
+            status=status,
+            note=r.get(raw, "note", str, where, ""),
+            tags=tags,
+            rejected=list(rejected),
+            review_comment=r.get(raw, "review_comment", str, where, ""),
+            previous_status=r.get(raw, "previous_status", str, where, ""),
+        )
+    history = []
+    for number, raw in enumerate(r.get(data, "history", list, "session", []), 1):
+        where = f"history[{number}]"
+        if not isinstance(raw, dict):
+            raise r.fail(where, "must be a table")
+        history.append(
+            Event(
+                at=r.moment(raw, "at", where),
+                who=r.get(raw, "who", str, where),
+                action=r.get(raw, "action", str, where),
+                item=r.get(raw, "item", str, where, ""),
+                detail=r.get(raw, "detail", str, where, ""),
+            )
+        )
+    signoff = None
+    if (raw := r.table(data, "signoff", required=False)) is not None:
+        signoff = SignOff(
+            reviewer=r.get(raw, "reviewer", str, "[signoff]"),
+            at=r.moment(raw, "at", "[signoff]"),
+            statement=r.get(raw, "statement", str, "[signoff]", ""),
+            digest=r.get(raw, "digest", str, "[signoff]"),
+            signature=r.get(raw, "signature", str, "[signoff]", ""),
+            parts=r.get(raw, "parts", dict, "[signoff]", {}),
+        )
+        if not all(isinstance(v, str) for v in signoff.parts.values()):
+            raise r.fail("[signoff]", "field 'parts' must map part names to hashes")
+    origin = None
+    if (raw := r.table(data, "origin", required=False)) is not None:
+        origin = Origin(
+            session=r.get(raw, "session", str, "[origin]", ""),
+            audit_id=r.get(raw, "audit_id", str, "[origin]", ""),
+            policy_path=r.get(raw, "policy_path", str, "[origin]", ""),
+            policy_sha256=r.get(raw, "policy_sha256", str, "[origin]", ""),
+        )
+    clauses = r.get(pol, "clauses", int, "[policy]")
+    if clauses < 0:
+        raise r.fail("[policy]", "field 'clauses' must not be negative")
+    return Session(
+        audit_id=r.get(audit, "id", str, "[audit]"),
+        title=r.get(audit, "title", str, "[audit]", ""),
+        auditor=r.get(audit, "auditor", str, "[audit]"),
+        created=r.moment(audit, "created", "[audit]"),
+        updated=r.moment(audit, "updated", "[audit]"),
+        state=state,
+        policy=PolicyRef(
+            path=r.get(pol, "path", str, "[policy]"),
+            sha256=r.get(pol, "sha256", str, "[policy]"),
+            clauses=clauses,
+        ),
+        checklist=ChecklistRef(
+            id=r.get(chk, "id", str, "[checklist]"),
+            version=r.get(chk, "version", str, "[checklist]", ""),
+            sha256=r.get(chk, "sha256", str, "[checklist]", ""),
+            path=r.get(chk, "path", str, "[checklist]", ""),
+        ),
+        cursor=Cursor(item=r.get(cur, "item", str, "[cursor]", ""), clause=r.get(cur, "clause", str, "[cursor]", "")),
+        items=items,
+        history=history,
+        signoff=signoff,
+        origin=origin,
+        schema_version=version,
+    )
+
+
+def loads_session(text: str, path: str | Path | None = None) -> Session:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SessionError(
+            f"not valid TOML ({error}); the file may be truncated or hand-edited",
+            path=path,
+            hint="restore it from its .bak or from git",
+        ) from None
+    return session_from_dict(data, path)
+
+
+def load_session(path: str | Path) -> Session:
+    """Read and check the session file at *path*."""
+    path = Path(path)
+    if not path.exists():
+        raise SessionError("no such session file", path=path, hint="check the path, or list sessions/")
+    if path.is_dir():
+        raise SessionError("is a directory, not a session file", path=path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SessionError(f"cannot read file: {error.strerror or error}", path=path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SessionError("not UTF-8 text: not a session file", path=path) from None
+    return loads_session(text, path)
+
+
+def find_sessions(directory: str | Path = "sessions") -> list[tuple[Path, Session | SessionError]]:
+    """Every ``*.toml`` session in *directory*, newest first; unreadable ones as their error."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    found: list[tuple[Path, Session | SessionError]] = []
+    for file in directory.glob("*.toml"):
+        try:
+            found.append((file, load_session(file)))
+        except SessionError as error:
+            found.append((file, error))
+
+    def newest(entry: tuple[Path, Session | SessionError]) -> float:
+        _, loaded = entry
+        return loaded.updated.timestamp() if isinstance(loaded, Session) else 0.0
+
+    return sorted(found, key=newest, reverse=True)
+
+
+def iter_tags(session: Session) -> Iterable[tuple[str, Tag]]:
+    """Every (item id, tag) pair of the audit, in checklist order."""
+    for state in session.items.values():
+        for tag in state.tags:
+            yield state.id, tag

@@ -1,0 +1,62 @@
+"""Shared fixtures: the real policies in tests/fixtures, a tiny checklist, a temp workspace."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POLICIES = FIXTURES / "policies"
+REPO = Path(__file__).parent.parent
+
+POLICY_2017 = POLICIES / "000_1962084fed24df79.txt"
+POLICY_2007 = POLICIES / "001_39e66615e43b07e0.txt"
+POLICY_2018 = POLICIES / "002_7e1e5664a066436e.txt"
+
+TINY_CHECKLIST = """\
+[checklist]
+id = "tiny"
+title = "Tiny checklist"
+version = "0.1"
+source = "tests"
+
+[[items]]
+id = "controller"
+title = "Who the controller is"
+group = "Who"
+refs = ["GDPR Art. 13(1)(a)"]
+guidance = "The company's name and contact details."
+keywords = ["controller", "contact"]
+examples = ["We are Example Ltd."]
+
+[[items]]
+id = "retention"
+title = "How long data is kept"
+group = "Retention"
+refs = ["GDPR Art. 13(2)(a)"]
+guidance = "A period or the criteria."
+keywords = ["retain", "keep"]
+"""
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean working directory (sessions/ is created inside it)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def tiny_checklist(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY_CHECKLIST, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the user's own checklists out of the tests."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    os.environ.pop("AUDITOR_TUI_DEBUG", None)
