@@ -252,3 +252,11 @@ def test_any_session_saves_and_loads_back_equal(session):
     text = dumps_session(session)
     tomllib.loads(text)  # valid TOML
     assert loads_session(text) == session
+
+
+def test_carriage_returns_survive_a_save(fresh, tmp_path):
+    session, _ = fresh
+    session.set_note("controller", "pasted\r\nfrom Windows\rand a lone CR")
+    path = tmp_path / "cr.toml"
+    save_session(session, path)
+    assert load_session(path).items["controller"].note == "pasted\r\nfrom Windows\rand a lone CR"

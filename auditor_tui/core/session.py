@@ -429,7 +429,21 @@ def session_to_dict(session: Session) -> dict[str, Any]:
 
 
 def _dumps_table(table: dict[str, Any]) -> str:
-    return tomli_w.dumps(table, multiline_strings=True)
+    """A flat table; notes and quotes as readable multi-line strings where that is lossless.
+
+    A TOML parser may turn a raw CR LF inside a multi-line string into LF, so a table with a
+    carriage return in any string is written with escaped one-line strings instead.
+    """
+    lossless = not any(isinstance(value, str) and "\r" in value for value in _strings_in(table))
+    return tomli_w.dumps(table, multiline_strings=lossless)
+
+
+def _strings_in(value: Any) -> Iterable[Any]:
+    if isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings_in(inner)
+    else:
+        yield value
 
 
 def dumps_session(session: Session) -> str:
