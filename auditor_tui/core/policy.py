@@ -359,9 +359,12 @@ def _group_units(lines: list[str], gap: str) -> list[_Unit]:
     with a list marker always starts a unit.
     """
     wrapped_from = _wrapped_from(lines)
+    # Lines longer than any wrapping width: the text has one paragraph per line.
+    per_line = max(map(len, lines)) > 120
     units: list[_Unit] = []
     for index, line in enumerate(lines):
-        if units and _continues(units[-1].lines[-1], line, wrapped_from is not None and index > wrapped_from):
+        wrapped = wrapped_from is not None and index > wrapped_from
+        if units and not per_line and _continues(units[-1].lines[-1], line, wrapped):
             units[-1].lines.append(line)
         else:
             units.append(_Unit([line], gap if not units else "none"))
@@ -387,7 +390,12 @@ def _continues(previous: str, line: str, wrapped: bool) -> bool:
         return False
     if wrapped:
         return True
+    if _LIST_ITEM_END.search(previous):
+        return False
     return len(previous) >= 40 and previous[-1] not in ".!?:;" and line[0].islower()
+
+
+_LIST_ITEM_END = re.compile(r"[;,]\s*(?:and|or|and/or)$")
 
 
 # --------------------------------------------------------------------------- title-like lines
@@ -425,7 +433,7 @@ class _Title:
             return 20 + 10 * self.depth
         if self.case == "caps":
             return 20
-        if self.end in ".!":
+        if self.end in (".", "!"):
             return 40
         if self.end == "?" or self.case == "title":
             return 30
@@ -471,7 +479,7 @@ def _title_style(line: str) -> _Title | None:
         # information." and "Information you give us." are titles.
         if lower[0] in _PRONOUNS or (lower[0] not in _WH_WORDS and any(w in _AUXILIARIES for w in lower)):
             return None
-    if case == "sentence" and not depth and (len(core) > 70 or len(tokens) > 10):
+    if case == "sentence" and not depth and (len(core) > 70 or len(tokens) > 8):
         return None
     return _Title(case, end, depth)
 
@@ -487,7 +495,7 @@ def _segment(units: list[_Unit], *, heuristics: bool) -> list[Block]:
     the short title-like lines. Everything left is a clause.
     """
     units = _join_table_rows(units)
-    units = _join_addresses(units)
+    units = _join_addresses(units, heuristics=heuristics)
     if heuristics:
         _find_headings(units)
     _levels(units)
@@ -608,7 +616,7 @@ def _is_address(lines: list[str]) -> bool:
     return any(_POSTCODE.search(line) for line in lines) or sum(line.endswith(",") for line in lines) >= 2
 
 
-def _join_addresses(units: list[_Unit]) -> list[_Unit]:
+def _join_addresses(units: list[_Unit], *, heuristics: bool) -> list[_Unit]:
     """Join a run of short address lines (ending in a postcode, or with commas) into one clause."""
     out: list[_Unit] = []
     index = 0
@@ -628,9 +636,9 @@ def _join_addresses(units: list[_Unit]) -> list[_Unit]:
             lines.append(line)
             seen_postcode = seen_postcode or bool(_POSTCODE.search(line))
             end += 1
-        lead_in = bool(out) and out[-1].lines[-1].endswith(":")
-        title = _title_style(first)
-        if not lead_in and title is not None and title.strong and _is_address(lines[1:]):
+        lead_in = bool(out) and (out[-1].role == "heading" or out[-1].lines[-1].endswith(":"))
+        title = _title_style(first) if heuristics and not lead_in else None
+        if title is not None and title.strong and _is_address(lines[1:]):
             # "Contact Us" above the address is its heading, not its first line.
             out.append(units[index])
             index += 1
@@ -650,8 +658,9 @@ def _find_headings(units: list[_Unit]) -> None:
     A line that looks like a heading (Title Case, ALL CAPS, numbered, a question) is one unless
     it is the last line, or one of a list: two or more such lines after a lead-in ending in
     ":", or three or more of the same style in a row. A sentence-case title ("How long we keep
-    your information.") needs more: the unit after it must be a body paragraph, and if the
-    document marks its sections with filler lines, a filler line (or a heading) before it.
+    your information.") needs more: a document with sections (filler lines between them, or two
+    or more headings of the kinds above), a body paragraph after it, and if the document marks
+    its sections with filler lines, a filler line (or a heading) before it.
     """
     styles = [(_title_style(line) if (line := _undecided_line(unit)) else None) for unit in units]
     filler_breaks = sum(1 for unit in units if unit.gap == "filler") >= 2
@@ -671,21 +680,25 @@ def _find_headings(units: list[_Unit]) -> None:
             for k in range(index, end + 1):
                 styles[k] = None
         index = end + 1
+    strong = 0
     for index, (unit, style) in enumerate(zip(units, styles)):
-        if style is None or index + 1 >= count:
+        if style is not None and style.strong and index + 1 < count:
+            unit.role, unit.level = "heading", style.rank
+            strong += 1
+    if not filler_breaks and strong < 2:
+        return  # no section structure to fit sentence-case titles into
+    for index, (unit, style) in enumerate(zip(units, styles)):
+        if style is None or style.strong or index + 1 >= count:
             continue
-        if not style.strong:
-            following = units[index + 1]
-            body = (
-                following.role != "heading"
-                and styles[index + 1] is None
-                and (len(following.text) >= 60 or following.text.endswith(":"))
-            )
-            after_break = unit.gap in ("start", "filler") or (index > 0 and units[index - 1].role == "heading")
-            if not body or (filler_breaks and not after_break):
-                continue
-        unit.role = "heading"
-        unit.level = style.rank
+        following = units[index + 1]
+        body = (
+            following.role != "heading"
+            and styles[index + 1] is None
+            and (len(following.text) >= 60 or following.text.endswith(":"))
+        )
+        after_break = unit.gap in ("start", "filler") or (index > 0 and units[index - 1].role == "heading")
+        if body and (after_break or not filler_breaks):
+            unit.role, unit.level = "heading", style.rank
 
 
 _DOCUMENT_TITLE = re.compile(r"privacy|policy|notice|statement|terms|cookie|data protection|gdpr", re.I)
