@@ -1,0 +1,334 @@
+"""Re-auditing a new version of a policy: carrying an audit forward.
+
+:func:`carry_forward` makes a **new** session for the new version of a policy from the audit of
+the old one (the old session file is never changed):
+
+* every tag moves to the clause its old clause became (to each piece when the clause was
+  split); a tag whose clause was modified is kept with the similarity and ``recheck = true``;
+  a tag whose clause was removed is kept as ``orphan = true`` with its old quote and old id;
+* an item whose evidence is all unchanged keeps its status and note; an item whose evidence
+  was modified or removed goes to ``re-review``, with ``previous_status`` the old decision
+  (its note is kept). An item still ``open`` stays open: there was no decision to review;
+* the new session records its :class:`~auditor_tui.core.session.Origin` and its history starts
+  with a ``carry-forward`` event giving the counts, then one ``re-review`` event per item sent
+  back.
+
+:func:`carry_forward_from_files` reads the files. The old policy comes from the file the old
+session names when its fingerprint matches (or, failing that, when every quoted clause is still
+in it under the same id); otherwise the diff is made against the quoted evidence alone, which
+is enough to carry the tags forward (the diff is then marked ``partial``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor_tui.core.audit import _checklist_for, resolve_policy_path
+from auditor_tui.core.checklist import Checklist, find_checklist
+from auditor_tui.core.diff import THRESHOLD, ClauseDiff, diff_policies
+from auditor_tui.core.errors import AuditorError, SessionError
+from auditor_tui.core.policy import Block, Clause, Policy, _assemble, load_policy
+from auditor_tui.core.session import (
+    UNDECIDED,
+    Event,
+    Origin,
+    Session,
+    Tag,
+    _clause_order,
+    load_session,
+    new_session,
+)
+
+
+@dataclass
+class CarriedForward:
+    """What :func:`carry_forward_from_files` made: the new session (not saved yet) and more."""
+
+    session: Session
+    diff: ClauseDiff
+    policy: Policy
+    """The new version of the policy, as loaded."""
+    checklist: Checklist
+    warnings: list[str] = field(default_factory=list)
+
+    def __iter__(self):  # ``session, diff = carry_forward_from_files(...)`` works too
+        return iter((self.session, self.diff))
+
+
+def policy_from_tags(session: Session) -> Policy:
+    """A stand-in for a missing old policy: the clauses quoted in *session*, in clause order,
+    keeping their ids (orphaned quotes from an earlier re-audit are left out)."""
+    quotes: dict[str, Tag] = {}
+    for state in session.items.values():
+        for tag in state.tags:
+            if not tag.orphan:
+                quotes.setdefault(tag.clause, tag)
+    ids = sorted(quotes, key=_clause_order)
+    blocks: list[Block] = []
+    section: str | None = None
+    for clause_id in ids:
+        tag = quotes[clause_id]
+        if tag.section != section:
+            blocks.append(Block("heading", tag.section or "(no section)"))
+            section = tag.section
+        blocks.append(Block("clause", tag.text))
+    policy = _assemble(blocks, fmt="text", path=None, warnings=())
+    clauses = tuple(
+        Clause(ids[n], n, c.text, c.start, c.end, c.section) for n, c in enumerate(policy.clauses)
+    )
+    return Policy(policy.text, policy.sections, clauses, "text", None, ())
+
+
+def _tags_found_in(session: Session, policy: Policy) -> bool:
+    """Every (non-orphan) tag names a clause of *policy* with the quoted text."""
+    for state in session.items.values():
+        for tag in state.tags:
+            if tag.orphan:
+                continue
+            clause = policy.clause(tag.clause)
+            if clause is None or (clause.sha256 != tag.sha256 and clause.text != tag.text):
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------- carrying forward
+
+
+@dataclass
+class _Counts:
+    kept: int = 0
+    recheck: int = 0
+    orphaned: int = 0
+    dropped_orphans: int = 0
+    re_review: int = 0
+
+
+def _carry_tag(tag: Tag, diff: ClauseDiff) -> tuple[list[Tag], bool]:
+    """The tags an old tag becomes, and whether its evidence changed."""
+    changes = [c for c in diff.by_old_clause(tag.clause) if c.new is not None]
+    if not changes:
+        return [Tag(tag.clause, tag.section, tag.text, tag.sha256, orphan=True)], True
+    out = []
+    changed = False
+    for change in changes:
+        new = Tag.of(change.new)
+        if change.kind == "modified":
+            new.similarity = change.similarity
+            new.recheck = True
+            changed = True
+        elif tag.recheck:  # still not looked at since an earlier re-audit
+            new.similarity, new.recheck = tag.similarity, True
+        out.append(new)
+    return out, changed
+
+
+def _merge_tags(tags: list[Tag]) -> list[Tag]:
+    """One tag per clause (a merge can bring two old tags onto one new clause)."""
+    live: dict[str, Tag] = {}
+    orphans: list[Tag] = []
+    for tag in tags:
+        if tag.orphan:
+            if all(o.clause != tag.clause for o in orphans):
+                orphans.append(tag)
+            continue
+        seen = live.get(tag.clause)
+        if seen is None:
+            live[tag.clause] = tag
+        elif tag.recheck:
+            seen.recheck = True
+            if tag.similarity is not None:
+                seen.similarity = min(tag.similarity, seen.similarity or 100.0)
+    ordered = sorted(live.values(), key=lambda t: _clause_order(t.clause))
+    return ordered + orphans
+
+
+def carry_forward(
+    old_session: Session,
+    new_policy: Policy,
+    *,
+    new_policy_path: str,
+    checklist: Checklist,
+    old_session_path: str,
+    auditor: str = "",
+    title: str = "",
+    old_policy: Policy | None = None,
+    threshold: float = THRESHOLD,
+) -> tuple[Session, ClauseDiff]:
+    """A new session for *new_policy* carrying the audit *old_session* forward.
+
+    *old_policy* is the policy the old audit was made on; without it the diff is made against
+    the clauses quoted in the old session (and is marked ``partial``). The old session is not
+    changed.
+    """
+    if old_session.checklist.id != checklist.id:
+        raise SessionError(
+            f"the old audit used checklist {old_session.checklist.id}, not {checklist.id}",
+            path=old_session_path,
+            hint=f"carry it forward with checklist {old_session.checklist.id}",
+        )
+    partial = old_policy is None or not _tags_found_in(old_session, old_policy)
+    base = policy_from_tags(old_session) if partial else old_policy
+    assert base is not None
+    diff = diff_policies(base, new_policy, threshold=threshold)
+    diff.partial = partial
+    if partial and old_policy is not None:
+        diff.warnings.append("some quoted clauses are not in the old policy given: compared with the quoted evidence only")
+
+    session = new_session(
+        new_policy,
+        checklist,
+        policy_path=new_policy_path,
+        title=title or f"{old_session.title} (re-audit: {Path(new_policy_path).stem})",
+        auditor=auditor,
+    )
+    session.origin = Origin(
+        session=str(old_session_path),
+        audit_id=old_session.audit_id,
+        policy_path=old_session.policy.path,
+        policy_sha256=old_session.policy.sha256,
+    )
+    counts = _Counts()
+    item_events: list[tuple[str, str]] = []
+    dropped_items = [item_id for item_id in old_session.items if item_id not in session.items]
+    for item_id, state in session.items.items():
+        old = old_session.items.get(item_id)
+        if old is None:
+            continue
+        tags: list[Tag] = []
+        changed = False
+        modified = removed = 0
+        for tag in old.tags:
+            if tag.orphan:
+                counts.dropped_orphans += 1
+                continue
+            carried, tag_changed = _carry_tag(tag, diff)
+            tags.extend(carried)
+            changed |= tag_changed
+            if carried[0].orphan:
+                removed += 1
+            elif tag_changed:
+                modified += 1
+        state.tags = _merge_tags(tags)
+        for tag in state.tags:
+            if tag.orphan:
+                counts.orphaned += 1
+            elif tag.recheck:
+                counts.recheck += 1
+            else:
+                counts.kept += 1
+        state.note = old.note
+        state.rejected = _carry_rejected(old.rejected, diff)
+        decision = old.previous_status if old.status == "re-review" else old.status
+        if changed and old.status not in UNDECIDED:
+            state.status, state.previous_status = "re-review", old.status
+        else:
+            state.status = old.status
+            state.previous_status = decision if old.status == "re-review" else ""
+        if changed and state.status == "re-review":
+            counts.re_review += 1
+            what = ", ".join(
+                part for part in (f"{modified} modified" if modified else "", f"{removed} removed" if removed else "") if part
+            )
+            item_events.append((item_id, f"{decision or 'open'} -> re-review: evidence clauses {what}"))
+
+    summary = diff.summary()
+    clauses = (
+        f"clauses compared with the quoted evidence only (old policy file not used): "
+        f"{len(base.clauses)} quoted, {summary['unchanged']} unchanged, {summary['modified']} modified, "
+        f"{summary['removed']} removed"
+        if partial
+        else f"clauses {summary['unchanged']} unchanged, {summary['modified']} modified, "
+        f"{summary['added']} added, {summary['removed']} removed"
+    )
+    detail = (
+        f"from {old_session_path} (audit {old_session.audit_id[:8]}, policy {old_session.policy.sha256[:12]}): "
+        f"{clauses}; tags {counts.kept} kept, {counts.recheck} to recheck, {counts.orphaned} orphaned; "
+        f"items {counts.re_review} to re-review"
+    )
+    if counts.dropped_orphans:
+        detail += f"; {counts.dropped_orphans} orphaned tag(s) of the earlier re-audit not carried"
+    if dropped_items:
+        detail += f"; items not in checklist {checklist.version} dropped: {', '.join(dropped_items)}"
+    created = session.created
+    who = session.auditor
+    session.history = [Event(created, who, "carry-forward", detail=detail)]
+    session.history.extend(Event(created, who, "re-review", item=item_id, detail=text) for item_id, text in item_events)
+    return session, diff
+
+
+def _carry_rejected(rejected: list[str], diff: ClauseDiff) -> list[str]:
+    """Rejected suggestions whose clause is unchanged, under its new id."""
+    out: list[str] = []
+    for clause_id in rejected:
+        for change in diff.by_old_clause(clause_id):
+            if change.kind == "unchanged" and change.new is not None and change.new.id not in out:
+                out.append(change.new.id)
+    return sorted(out, key=_clause_order)
+
+
+def carry_forward_from_files(
+    old_session_path: str | Path,
+    new_policy_path: str | Path,
+    *,
+    checklist: str | Path | Checklist | None = None,
+    auditor: str = "",
+    title: str = "",
+    threshold: float = THRESHOLD,
+) -> CarriedForward:
+    """Read the old session, its policy (when still there) and the new policy, and carry forward.
+
+    The old policy file is used when its fingerprint matches the session's, or else when every
+    quoted clause is still in it; otherwise the diff is against the quoted evidence (a warning
+    says so). The new session is returned, not saved.
+    """
+    session_path = Path(old_session_path)
+    old_session = load_session(session_path)
+    new_policy = load_policy(new_policy_path)
+    if isinstance(checklist, Checklist):
+        loaded_checklist = checklist
+    elif checklist is not None:
+        loaded_checklist = find_checklist(checklist)
+    else:
+        loaded_checklist = _checklist_for(old_session, session_path, None)
+    warnings = list(new_policy.warnings)
+    old_policy: Policy | None = None
+    old_file = resolve_policy_path(old_session.policy.path, session_path)
+    if old_file is None:
+        warnings.append(
+            f"the old policy {old_session.policy.path} is missing: compared with the evidence quoted in the audit only"
+        )
+    else:
+        try:
+            candidate = load_policy(old_file)
+        except AuditorError as error:
+            warnings.append(f"the old policy cannot be read ({error}): compared with the quoted evidence only")
+        else:
+            if candidate.sha256 == old_session.policy.sha256 and _tags_found_in(old_session, candidate):
+                old_policy = candidate
+            elif _tags_found_in(old_session, candidate):
+                old_policy = candidate
+                warnings.append(
+                    f"the old policy {old_session.policy.path} has changed since the audit (fingerprint differs) "
+                    "but every quoted clause is still in it: compared with it"
+                )
+            else:
+                warnings.append(
+                    f"the old policy {old_session.policy.path} has changed since the audit: "
+                    "compared with the evidence quoted in the audit only"
+                )
+    if new_policy.sha256 == old_session.policy.sha256:
+        warnings.append("the new policy is the same as the audited one (same fingerprint)")
+    session, diff = carry_forward(
+        old_session,
+        new_policy,
+        new_policy_path=str(new_policy_path),
+        checklist=loaded_checklist,
+        old_session_path=str(old_session_path),
+        auditor=auditor,
+        title=title,
+        old_policy=old_policy,
+        threshold=threshold,
+    )
+    diff.warnings.extend(warnings)
+    return CarriedForward(session, diff, new_policy, loaded_checklist, warnings)
