@@ -43,12 +43,23 @@ def _keep_backup(path: Path) -> None:
     os.replace(tmp, bak)
 
 
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: str | Path, data: bytes, *, backup: bool = False) -> None:
     """Write *data* to *path* atomically; with *backup*, keep the old file as ``.bak``."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        # mkstemp makes the file private (0600): give it the old file's mode, or the usual one.
+        os.chmod(tmp_name, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

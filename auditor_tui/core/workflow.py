@@ -1,0 +1,578 @@
+"""The review workflow: submit, request changes, sign off, reopen; the sign-off digest; verify.
+
+States (``Session.state``)::
+
+    in-progress --submit--> ready-for-review --signoff--> signed-off
+         ^                     |       |                     |
+         |                     |       +--request-changes--> changes-requested --submit--> ...
+         +------reopen---------+-------------reopen----------+
+
+* :func:`submit` (the preparer): refused while any item is ``open`` or ``re-review``.
+* :func:`request_changes` (the reviewer): an overall comment and/or one per item
+  (``ItemState.review_comment``); the audit goes back to the preparer.
+* :func:`sign_off` (the reviewer): refused when the reviewer is the preparer (``Session.auditor``),
+  submitted the audit, or changed its content (four-eyes rule). Records a :class:`SignOff` with
+  the **digest** of the audit's content and, with a key, an SSH signature. A signed-off audit is
+  read-only (``Session.editable`` is False).
+* :func:`reopen`: voids a sign-off (kept in the history as a ``void-signoff`` event carrying the
+  reviewer, time and digest) or withdraws a submission; the audit is in-progress again.
+
+Every transition goes into the history through :meth:`Session.record`.
+
+The digest
+----------
+SHA-256 of a canonical JSON serialisation (keys sorted, no whitespace, UTF-8) of::
+
+    {"schema": "auditor-tui/audit-content/1",
+     "audit":     {"id", "title", "auditor"},
+     "policy":    {"sha256"},                       # the policy's fingerprint
+     "checklist": {"id", "version", "sha256"},      # SHA-256 of the checklist file
+     "items": {ID: {"status", "note", "review_comment",
+                    "tags": [{"clause", "section", "text", "sha256", "orphan", "recheck"}]}}}
+
+Items are keyed by id and tags sorted by clause, so neither the file's formatting nor the order
+of keys or tables matters; the cursor, the history, the policy's path and the sign-off record
+itself are not part of it. ``SignOff.parts`` keeps a short hash of each part (``audit``,
+``policy``, ``checklist``, ``item:ID``) so :func:`verify_session` can name what changed.
+
+Signatures
+----------
+``sign_off(..., sign_key=PATH)`` runs ``ssh-keygen -Y sign -f PATH -n auditor-tui`` (as git does
+with SSH keys) over :func:`signed_message`: the digest, reviewer, time and statement, so none of
+them can be changed without breaking the signature. :func:`verify_signature` checks it with
+``ssh-keygen -Y verify`` against an ``allowed_signers`` file, whose principal must be the
+reviewer's name or the address in it (``Ann Reviewer <ann@example.org>``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from auditor_tui.core.errors import WorkflowError
+from auditor_tui.core.session import Session, SignOff, _clause_order, now_utc
+
+DIGEST_SCHEMA = "auditor-tui/audit-content/1"
+SIGN_NAMESPACE = "auditor-tui"
+DEFAULT_STATEMENT = (
+    "I have reviewed every item of this audit, its status, note and evidence, and I sign it off "
+    "as complete and correct."
+)
+PART_HASH_LENGTH = 16
+
+PREPARER_ACTIONS = frozenset({"create", "tag", "untag", "status", "note", "reject-suggestion", "submit"})
+"""History actions that make someone a preparer of the audit (and so not its reviewer)."""
+
+
+# --------------------------------------------------------------------------- names and times
+
+
+def clean_name(name: str | None) -> str:
+    return " ".join((name or "").split())
+
+
+def _same_person(a: str, b: str) -> bool:
+    return clean_name(a).casefold() == clean_name(b).casefold()
+
+
+def iso(moment: datetime) -> str:
+    """``2026-11-22T03:20:00Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- the digest
+
+
+def canonical_json(data: Any) -> bytes:
+    """The one byte string for *data*: keys sorted, no whitespace, UTF-8."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _tag_key(tag: Mapping[str, Any]) -> tuple:
+    return (_clause_order(str(tag.get("clause", ""))), str(tag.get("text", "")))
+
+
+def build_content(
+    *,
+    audit_id: str,
+    title: str,
+    auditor: str,
+    policy_sha256: str,
+    checklist_id: str,
+    checklist_version: str,
+    checklist_sha256: str,
+    items: Iterable[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The signed content from plain values (a session's, or an export record's).
+
+    Each item is a mapping with ``id``, ``status``, ``note``, ``review_comment`` and ``tags``
+    (mappings with ``clause``, ``section``, ``text``, ``sha256`` and optional ``orphan``/``recheck``).
+    """
+    content_items: dict[str, Any] = {}
+    for item in items:
+        tags = [
+            {
+                "clause": str(tag.get("clause", "")),
+                "section": str(tag.get("section", "")),
+                "text": str(tag.get("text", "")),
+                "sha256": str(tag.get("sha256", "")),
+                "orphan": bool(tag.get("orphan", False)),
+                "recheck": bool(tag.get("recheck", False)),
+            }
+            for tag in item.get("tags", ())
+        ]
+        content_items[str(item["id"])] = {
+            "status": str(item.get("status", "")),
+            "note": str(item.get("note", "")),
+            "review_comment": str(item.get("review_comment", "")),
+            "tags": sorted(tags, key=_tag_key),
+        }
+    return {
+        "schema": DIGEST_SCHEMA,
+        "audit": {"id": audit_id, "title": title, "auditor": auditor},
+        "policy": {"sha256": policy_sha256},
+        "checklist": {"id": checklist_id, "version": checklist_version, "sha256": checklist_sha256},
+        "items": content_items,
+    }
+
+
+def session_content(session: Session) -> dict[str, Any]:
+    """The part of *session* a sign-off covers (see the module docstring)."""
+    return build_content(
+        audit_id=session.audit_id,
+        title=session.title,
+        auditor=session.auditor,
+        policy_sha256=session.policy.sha256,
+        checklist_id=session.checklist.id,
+        checklist_version=session.checklist.version,
+        checklist_sha256=session.checklist.sha256,
+        items=(
+            {
+                "id": state.id,
+                "status": state.status,
+                "note": state.note,
+                "review_comment": state.review_comment,
+                "tags": [
+                    {
+                        "clause": t.clause,
+                        "section": t.section,
+                        "text": t.text,
+                        "sha256": t.sha256,
+                        "orphan": t.orphan,
+                        "recheck": t.recheck,
+                    }
+                    for t in state.tags
+                ],
+            }
+            for state in session.items.values()
+        ),
+    )
+
+
+def content_digest(content: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical serialisation of *content*."""
+    return sha256_hex(canonical_json(content))
+
+
+def session_digest(session: Session) -> str:
+    return content_digest(session_content(session))
+
+
+def content_parts(content: Mapping[str, Any]) -> dict[str, str]:
+    """A short hash of each part of *content*, to name what changed."""
+    parts = {name: sha256_hex(canonical_json(content[name]))[:PART_HASH_LENGTH] for name in ("audit", "policy", "checklist")}
+    for item_id, item in content["items"].items():
+        parts[f"item:{item_id}"] = sha256_hex(canonical_json(item))[:PART_HASH_LENGTH]
+    return parts
+
+
+def describe_changes(signed_parts: Mapping[str, str], content: Mapping[str, Any]) -> list[str]:
+    """What differs between the parts recorded at sign-off and *content* now."""
+    now = content_parts(content)
+    problems: list[str] = []
+    labels = {
+        "audit": "the audit's id, title or preparer (auditor) changed after sign-off",
+        "policy": f"the policy fingerprint changed after sign-off (now {content['policy']['sha256'][:16]}…)",
+        "checklist": "the checklist id, version or SHA-256 changed after sign-off "
+        f"(now {content['checklist']['id']} {content['checklist']['version']}, "
+        f"{content['checklist']['sha256'][:16]}…)",
+    }
+    for name, text in labels.items():
+        if signed_parts.get(name) != now[name]:
+            problems.append(text)
+    for name, value in now.items():
+        if not name.startswith("item:"):
+            continue
+        item_id = name[5:]
+        if name not in signed_parts:
+            problems.append(f"item {item_id} was added after sign-off")
+        elif signed_parts[name] != value:
+            item = content["items"][item_id]
+            problems.append(
+                f"item {item_id} changed after sign-off (its status, note, review comment or evidence; "
+                f"status now {item['status']}, {len(item['tags'])} evidence clauses)"
+            )
+    for name in signed_parts:
+        if name.startswith("item:") and name not in now:
+            problems.append(f"item {name[5:]} was removed after sign-off")
+    return problems
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+def undecided_items(session: Session) -> list[str]:
+    return [state.id for state in session.items.values() if not state.decided]
+
+
+def _list(ids: list[str], statuses: Mapping[str, str] | None = None, limit: int = 8) -> str:
+    shown = [f"{i} ({statuses[i]})" if statuses else i for i in ids[:limit]]
+    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+    return ", ".join(shown) + more
+
+
+def submit(session: Session, *, by: str | None = None) -> None:
+    """The preparer hands the audit to a reviewer."""
+    who = clean_name(by) or session.auditor
+    if session.state == "ready-for-review":
+        raise WorkflowError("cannot submit: it is already waiting for review")
+    if session.state == "signed-off":
+        raise WorkflowError("cannot submit: it is already signed off (reopen it first to change it)")
+    undecided = undecided_items(session)
+    if undecided:
+        statuses = {i: session.items[i].status for i in undecided}
+        raise WorkflowError(
+            f"cannot submit: {len(undecided)} of {len(session.items)} items are not decided yet: "
+            f"{_list(undecided, statuses)}",
+            hint="set a status for each (open and re-review are not decisions)",
+        )
+    session.state = "ready-for-review"
+    session.record("submit", who=who, detail=f"{session.progress} items decided")
+
+
+def reviewer_conflict(session: Session, reviewer: str) -> str:
+    """Why *reviewer* may not review this audit ("" when they may)."""
+    name = clean_name(reviewer)
+    if not name:
+        return "the reviewer's name is empty"
+    if _same_person(name, session.auditor):
+        return (
+            f"{name!r} prepared this audit (it is the audit's auditor); "
+            "a sign-off must be by a different person than the preparer (four-eyes rule)"
+        )
+    for event in session.history:
+        if event.action in PREPARER_ACTIONS and _same_person(event.who, name):
+            if event.action == "submit":
+                what = f"submitted it for review on {iso(event.at)}"
+            else:
+                what = f"changed it ({event.action}{' of ' + event.item if event.item else ''} on {iso(event.at)})"
+            return f"{name!r} {what}; the reviewer must not be one of its preparers (four-eyes rule)"
+    return ""
+
+
+def _require_reviewable(session: Session, action: str) -> None:
+    if session.state == "ready-for-review":
+        return
+    if session.state == "signed-off":
+        raise WorkflowError(f"cannot {action}: it is already signed off (reopen it to void the sign-off)")
+    raise WorkflowError(f"cannot {action}: it has not been submitted for review (state: {session.state})",
+                        hint="the preparer submits it first with 'auditor-tui submit'")
+
+
+def request_changes(
+    session: Session, *, reviewer: str, comment: str = "", item_comments: Mapping[str, str] | None = None
+) -> None:
+    """The reviewer sends the audit back with an overall comment and/or comments per item."""
+    _require_reviewable(session, "request changes")
+    conflict = reviewer_conflict(session, reviewer)
+    if conflict:
+        raise WorkflowError(f"cannot request changes: {conflict}")
+    comment = comment.strip()
+    item_comments = {k: v.strip() for k, v in (item_comments or {}).items() if v.strip()}
+    if not comment and not item_comments:
+        raise WorkflowError("cannot request changes without a comment", hint="give --comment TEXT and/or --item ID=TEXT")
+    for item_id in item_comments:
+        session.item(item_id)  # raises SessionError for an unknown id, before anything changes
+    who = clean_name(reviewer)
+    for state in session.items.values():
+        state.review_comment = ""
+    for item_id, text in item_comments.items():
+        session.items[item_id].review_comment = text
+        session.record("review-comment", who=who, item=item_id, detail=text)
+    session.state = "changes-requested"
+    detail = comment or f"see the comments on {len(item_comments)} items"
+    session.record("request-changes", who=who, detail=detail)
+
+
+def signed_message(signoff: SignOff) -> bytes:
+    """The bytes an SSH signature covers: the digest, reviewer, time and statement."""
+    return canonical_json(
+        {
+            "auditor-tui": "sign-off",
+            "digest": signoff.digest,
+            "reviewer": signoff.reviewer,
+            "at": iso(signoff.at),
+            "statement": signoff.statement,
+        }
+    )
+
+
+def sign_off(
+    session: Session,
+    *,
+    reviewer: str,
+    statement: str = "",
+    sign_key: str | Path | None = None,
+) -> SignOff:
+    """The reviewer signs the audit off; it becomes read-only."""
+    _require_reviewable(session, "sign off")
+    conflict = reviewer_conflict(session, reviewer)
+    if conflict:
+        raise WorkflowError(f"self sign-off refused: {conflict}")
+    undecided = undecided_items(session)
+    if undecided:
+        raise WorkflowError(f"cannot sign off: items not decided: {_list(undecided)}", hint="request changes instead")
+    who = clean_name(reviewer)
+    comments = {state.id: state.review_comment for state in session.items.values() if state.review_comment}
+    for item_id in comments:  # resolved; they stay in the history
+        session.items[item_id].review_comment = ""
+    try:
+        content = session_content(session)
+        signoff = SignOff(
+            reviewer=who,
+            at=now_utc(),
+            statement=" ".join(statement.split()) or DEFAULT_STATEMENT,
+            digest=content_digest(content),
+            parts=content_parts(content),
+        )
+        if sign_key is not None:
+            signoff.signature = ssh_sign(signed_message(signoff), sign_key)
+    except BaseException:
+        for item_id, text in comments.items():
+            session.items[item_id].review_comment = text
+        raise
+    session.signoff = signoff
+    session.state = "signed-off"
+    detail = f"digest {signoff.digest}" + (" (SSH-signed)" if signoff.signature else "")
+    session.record("signoff", who=who, detail=detail)
+    session.history[-1].at = session.updated = signoff.at  # the event and the record agree
+    return signoff
+
+
+def reopen(session: Session, *, by: str | None = None, reason: str = "") -> None:
+    """Make the audit editable again: void its sign-off, or withdraw it from review."""
+    who = clean_name(by) or session.auditor
+    reason = " ".join(reason.split())
+    if session.state == "signed-off":
+        s = session.signoff
+        if s is not None:
+            detail = f"voided sign-off by {s.reviewer} at {iso(s.at)}, digest {s.digest}"
+            if s.signature:
+                detail += " (was SSH-signed)"
+            if reason:
+                detail += f"; reason: {reason}"
+            session.record("void-signoff", who=who, detail=detail)
+        session.signoff = None
+        session.state = "in-progress"
+        session.record("reopen", who=who, detail=reason or "reopened for changes")
+    elif session.state == "ready-for-review":
+        session.state = "in-progress"
+        session.record("reopen", who=who, detail=reason or "withdrawn from review")
+    else:
+        raise WorkflowError(f"nothing to reopen: it can already be changed (state: {session.state})")
+
+
+def last_review_request(session_history: Iterable[Any]) -> Any | None:
+    """The latest ``request-changes`` event (an Event or a dict), or None."""
+    found = None
+    for event in session_history:
+        action = event.get("action") if isinstance(event, Mapping) else event.action
+        if action == "request-changes":
+            found = event
+        elif action in ("signoff", "void-signoff"):
+            found = None
+    return found
+
+
+# --------------------------------------------------------------------------- SSH signatures
+
+
+def _ssh_keygen() -> str:
+    found = shutil.which("ssh-keygen")
+    if not found:
+        raise WorkflowError("ssh-keygen not found", hint="install OpenSSH 8.1 or later, or sign off without --sign-key")
+    return found
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
+
+
+def ssh_sign(message: bytes, key: str | Path) -> str:
+    """An armored SSH signature of *message* (namespace ``auditor-tui``) made with *key*."""
+    key_path = Path(key)
+    if not key_path.is_file():
+        raise WorkflowError("no such key file", path=key_path, hint="give the private key (or its .pub with ssh-agent)")
+    try:
+        result = subprocess.run(
+            [_ssh_keygen(), "-Y", "sign", "-f", str(key_path), "-n", SIGN_NAMESPACE],
+            input=message,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as error:
+        raise WorkflowError(f"cannot run ssh-keygen: {error}") from None
+    signature = result.stdout.decode("ascii", "replace")
+    if result.returncode != 0 or "BEGIN SSH SIGNATURE" not in signature:
+        raise WorkflowError(
+            f"cannot sign with {key_path}: {_last_line(result.stderr.decode('utf-8', 'replace'))}",
+            hint="check the key and its passphrase",
+        )
+    return signature.strip() + "\n"
+
+
+def _principal_matches(principal: str, reviewer: str) -> bool:
+    reviewer = clean_name(reviewer)
+    if _same_person(principal, reviewer):
+        return True
+    if reviewer.endswith(">") and "<" in reviewer:
+        return _same_person(reviewer[reviewer.rindex("<") + 1 : -1], principal)
+    return False
+
+
+def verify_signature(signoff: SignOff, allowed_signers: str | Path) -> tuple[bool, str]:
+    """Check the sign-off's SSH signature; (ok, what was found)."""
+    allowed = Path(allowed_signers)
+    if not allowed.is_file():
+        raise WorkflowError("no such allowed-signers file", path=allowed)
+    if not signoff.signature:
+        return False, "the sign-off has no SSH signature (it was not signed with --sign-key)"
+    message = signed_message(signoff)
+    with tempfile.TemporaryDirectory(prefix="auditor-tui-") as tmp:
+        sig = Path(tmp) / "signoff.sig"
+        sig.write_text(signoff.signature, encoding="ascii", errors="replace")
+        keygen = _ssh_keygen()
+        found = subprocess.run(
+            [keygen, "-Y", "find-principals", "-s", str(sig), "-f", str(allowed)],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        principals = [p for p in found.stdout.decode("utf-8", "replace").split() if p]
+        if found.returncode != 0 or not principals:
+            return False, f"the signature is not by a key in {allowed} (or the signature is damaged)"
+        chosen = next((p for p in principals if _principal_matches(p, signoff.reviewer)), None)
+        if chosen is None:
+            return False, (
+                f"the signing key belongs to {', '.join(principals)} in {allowed}, but the reviewer is recorded as "
+                f"{signoff.reviewer!r} (name the reviewer as the principal, e.g. 'Name <{principals[0]}>')"
+            )
+        checked = subprocess.run(
+            [keygen, "-Y", "verify", "-f", str(allowed), "-I", chosen, "-n", SIGN_NAMESPACE, "-s", str(sig)],
+            input=message,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    if checked.returncode != 0:
+        return False, (
+            "the SSH signature does not match the sign-off (digest, reviewer, time or statement changed): "
+            f"{_last_line(checked.stderr.decode('utf-8', 'replace'))}"
+        )
+    return True, f"good SSH signature by {chosen} (key listed in {allowed})"
+
+
+# --------------------------------------------------------------------------- verify
+
+
+@dataclass
+class Verification:
+    """The outcome of checking a session or an export."""
+
+    kind: str
+    signoff: SignOff | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.signoff is not None and not self.problems
+
+    def summary(self) -> str:
+        if self.valid:
+            assert self.signoff is not None
+            return f"valid, signed off by {self.signoff.reviewer} at {iso(self.signoff.at)}"
+        return f"invalid {self.kind}: {self.problems[0] if self.problems else 'not signed off'}"
+
+
+def check_signed(
+    result: Verification,
+    *,
+    state: str,
+    signoff: SignOff | None,
+    content: Mapping[str, Any],
+    history: Iterable[tuple[datetime | None, str, str, str]],
+    allowed_signers: str | Path | None = None,
+) -> Verification:
+    """The checks shared by sessions and exports. *history* is (at, who, action, detail) tuples."""
+    result.signoff = signoff
+    if signoff is None:
+        result.problems.append(f"not signed off (state: {state})")
+        return result
+    if state != "signed-off":
+        result.problems.append(f"has a sign-off record but its state is {state}, not signed-off")
+    digest = content_digest(content)
+    if digest != signoff.digest:
+        result.problems.append(
+            f"the content differs from what was signed off (digest at sign-off {signoff.digest[:16]}…, now {digest[:16]}…)"
+        )
+        if signoff.parts:
+            result.problems.extend(describe_changes(signoff.parts, content))
+    elif signoff.parts and signoff.parts != content_parts(content):
+        result.problems.append("the sign-off's part hashes were changed")
+    events = [e for e in history if e[2] == "signoff"]
+    if not events:
+        result.problems.append("the history has no sign-off event")
+    else:
+        at, who, _, detail = events[-1]
+        if not _same_person(who, signoff.reviewer) or (at is not None and iso(at) != iso(signoff.at)):
+            result.problems.append(
+                f"the sign-off record (reviewer {signoff.reviewer}, {iso(signoff.at)}) does not match the "
+                f"history's sign-off event ({who}, {iso(at) if at else '?'})"
+            )
+        if signoff.digest not in detail:
+            result.problems.append("the sign-off record's digest does not match the history's sign-off event")
+    if allowed_signers is not None:
+        ok, message = verify_signature(signoff, allowed_signers)
+        (result.notes if ok else result.problems).append(message)
+    elif signoff.signature:
+        result.notes.append("SSH signature present but not checked (give --allowed-signers FILE)")
+    else:
+        result.notes.append("no SSH signature (integrity digest only)")
+    result.notes.insert(0, f"digest sha256 {signoff.digest}")
+    return result
+
+
+def verify_session(session: Session, *, allowed_signers: str | Path | None = None) -> Verification:
+    """Check a signed-off session: its content against the sign-off's digest (and signature)."""
+    return check_signed(
+        Verification("session"),
+        state=session.state,
+        signoff=session.signoff,
+        content=session_content(session),
+        history=((e.at, e.who, e.action, e.detail) for e in session.history),
+        allowed_signers=allowed_signers,
+    )
