@@ -1,0 +1,907 @@
+"""Suggestions: which clauses of a policy are likely evidence for which checklist items.
+
+The engine is a weighted term-overlap model with fuzzy matching, built for speed without
+NumPy:
+
+* Text is cut into words, case-folded, stop words dropped and each word reduced to a light
+  stem (``processing`` -> ``process``, ``cookies`` -> ``cooki``); consecutive stems also make
+  *bigrams* (``data protection officer`` -> ``data protect``, ``protect officer``), so phrases
+  weigh more than their words.
+* Every checklist item gets a **profile**: a weight per term, from its title, keywords,
+  example phrases and guidance, and from **exemplars**: clauses that auditors tagged as
+  evidence for the same item in earlier audits (:func:`load_exemplars`), so suggestions improve
+  with each audit the team completes. Terms shared by many items weigh less.
+* Profiles are inverted into *postings* (term -> items), built once per checklist by
+  :class:`Suggester`. Scoring a policy walks each clause's terms once: the cost is the number of
+  (clause term, item) matches, never items x clauses pairs.
+* Words of the policy that are not in any profile are matched to profile words with
+  ``rapidfuzz`` (``organization`` ~ ``organisation``, typos); the map is cached per suggester.
+* A clause's section heading adds context (a clause under "Your rights" leans to the rights
+  items), and a clause that is a lead-in to a list ("... as follows:") passes part of its score
+  to the clause after it.
+* Raw scores are length-normalised and mapped to 0-100; an item is *likely missing* when no
+  clause reaches :data:`MISSING_THRESHOLD`, calibrated on labelled corpora.
+
+:class:`SearchIndex` is the policy's live fuzzy search (as the user types).
+
+This module never imports Textual.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from auditor_tui.core.checklist import Checklist, Item
+from auditor_tui.core.policy import Clause, Policy
+
+__all__ = [
+    "MISSING_THRESHOLD",
+    "Hit",
+    "Scores",
+    "SearchIndex",
+    "Suggester",
+    "Suggestion",
+    "Weights",
+    "load_exemplars",
+    "matched_spans",
+    "terms_of",
+    "words_of",
+]
+
+# --------------------------------------------------------------------------- words
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+_STOP = frozenset(
+    """
+    a about above after again against all am an and any are aren't as at be because been before
+    being below between both but by can cannot could did do does doing down during each either
+    else etc even ever every few for from further get gets got had has have having he her here
+    hers herself him himself his how however i if in into is it it's its itself just least less
+    let like made make many may me might more most much must my myself no nor not now of off on
+    once one only or other others otherwise our ours ourselves out over own per please same she
+    should so some such than that that's the their theirs them themselves then there therefore
+    these they this those through thus to too under until up upon us very via was we well were
+    what when where whether which while who whom whose why will with within without would yet
+    you your yours yourself yourselves also any including include includes e g i.e eg ie s t
+    shall whereas hereby herein thereof whereby applicable certain time times way ways example
+    com www http https org net co uk html php
+    """.split()
+) | {"we’re", "you’re", "it’s", "don't", "don’t", "we'll", "we’ll", "we've", "we’ve", "you'll", "you’ll"}
+
+_IRREGULAR = {
+    "used": "use", "using": "use", "uses": "use", "usage": "use", "children": "child", "childrens": "child",
+    "data": "data", "media": "media", "criteria": "criteria", "analytics": "analytic", "news": "news",
+    "does": "do", "this": "this", "has": "has", "was": "was", "its": "its", "process": "process",
+    "processes": "process", "access": "access", "address": "address", "addresses": "address",
+    "business": "business", "businesses": "business", "email": "email", "emails": "email",
+    "e-mail": "email", "e-mails": "email", "cookie": "cooki", "cookies": "cooki",
+    "organisation": "organiz", "organisations": "organiz", "organization": "organiz",
+    "organizations": "organiz", "authorised": "authoriz", "authorized": "authoriz", "lodge": "lodg",
+    "erase": "eras", "erased": "eras", "erasure": "eras", "erasing": "eras",
+    "delete": "delet", "deleted": "delet", "deletion": "delet", "deleting": "delet",
+    "retain": "retain", "retained": "retain", "retention": "retain", "retaining": "retain",
+    "retains": "retain", "storage": "stor", "stored": "stor", "store": "stor", "storing": "stor",
+    "security": "secur", "secure": "secur", "secured": "secur", "securely": "secur",
+    "officer": "officer", "officers": "officer", "dpo": "dpo", "dpos": "dpo",
+    "objection": "object", "objections": "object", "object": "object", "objecting": "object",
+    "portable": "portab", "portability": "portab",
+    "rectification": "rectif", "rectify": "rectif", "rectified": "rectif", "rectifying": "rectif",
+    "complaint": "complain", "complaints": "complain", "complain": "complain",
+    "restriction": "restrict", "restrictions": "restrict", "restrict": "restrict",
+    "automated": "automat", "automatic": "automat", "automatically": "automat", "automation": "automat",
+    "legitimate": "legitim", "legitimately": "legitim", "lawful": "lawful", "lawfully": "lawful",
+    "identity": "ident", "identification": "ident", "identify": "ident", "identifying": "ident",
+    "identifiable": "ident", "identified": "ident", "identifier": "ident", "identifiers": "ident",
+    "transferred": "transfer", "transferring": "transfer", "transfers": "transfer",
+    "withdrawal": "withdraw", "withdrawn": "withdraw", "withdrawing": "withdraw", "withdraws": "withdraw",
+}
+
+_STEM_CACHE: dict[str, str] = {}
+_VOWELS = frozenset("aeiouy")
+
+
+def _stem_word(word: str) -> str:
+    """A light English stem of a case-folded word ("" for a stop word or a number)."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word in _STOP or word.isdigit() or len(word) < 2:
+        return ""
+    irregular = _IRREGULAR.get(word)
+    if irregular is not None:
+        return irregular
+    w = word.replace("'", "")
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and _VOWELS.intersection(w[: -len(suffix)]):
+            w = w[: -len(suffix)]
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("ation") and len(w) > 7:
+        w = w[:-5]
+    elif w.endswith("tion") and len(w) > 6:
+        w = w[:-3]
+    elif w.endswith("ment") and len(w) > 7:
+        w = w[:-4]
+    if w.endswith("y") and len(w) > 3:
+        w = w[:-1] + "i"
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def stem(word: str) -> str:
+    """The stem of *word* ("" for a stop word), cached."""
+    word = word.casefold()
+    found = _STEM_CACHE.get(word)
+    if found is None:
+        found = _STEM_CACHE[word] = _stem_word(word)
+    return found
+
+
+def _fold(text: str) -> str:
+    return text.casefold()
+
+
+def words_of(text: str) -> list[str]:
+    """The words of *text*, case-folded, in order (stop words included)."""
+    return _WORD.findall(text.casefold())
+
+
+def _stems(text: str) -> list[str]:
+    """Content stems of *text* in order."""
+    cache = _STEM_CACHE
+    out: list[str] = []
+    append = out.append
+    for word in _WORD.findall(text.casefold()):
+        s = cache.get(word)
+        if s is None:
+            s = cache[word] = _stem_word(word)
+        if s:
+            append(s)
+    return out
+
+
+# Things that are not words but say a lot: an email address or phone number (contact details),
+# a web address, a period of time (retention), a date (last updated).
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|thirty|sixty|ninety"
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_PATTERNS = re.compile(
+    r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[at\])"
+    r"|(?P<url>https?://|www\.)"
+    r"|(?P<phone>\+?\(?\d[\d ().-]{7,}\d)"
+    rf"|(?P<period>\b(?:\d+|{_NUMBER_WORDS})[ -]?(?:\(\d+\) )?(?:calendar |business |working )?(?:day|week|month|year)s?\b)"
+    rf"|(?P<date>\b(?:{_MONTHS}) \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b)",
+    re.IGNORECASE,
+)
+
+
+def _signs(text: str) -> set[str]:
+    """Pseudo-terms for the patterns found in *text*: ``<email>``, ``<period>`` ..."""
+    if not any(ch.isdigit() or ch == "@" or ch == "[" for ch in text) and "www" not in text and "http" not in text:
+        return set()
+    return {f"<{m.lastgroup}>" for m in _PATTERNS.finditer(text)}
+
+
+def _with_bigrams(stems: Sequence[str]) -> list[str]:
+    return [*stems, *(f"{a} {b}" for a, b in zip(stems, stems[1:]))]
+
+
+def _terms(text: str) -> list[str]:
+    """Stems, bigrams and pattern signs of *text* (with repeats)."""
+    return [*_with_bigrams(_stems(text)), *_signs(text)]
+
+
+def terms_of(text: str) -> set[str]:
+    """The distinct terms (stems, bigrams of stems, pattern signs) of *text*."""
+    return set(_terms(text))
+
+
+# --------------------------------------------------------------------------- weights
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Tuning of the model. Defaults are calibrated on labelled corpora (see benchmarks/)."""
+
+    title: float = 3.0
+    title_bigram: float = 3.0
+    keyword: float = 2.5
+    keyword_bigram: float = 3.0
+    keyword_word: float = 1.0
+    example: float = 1.5
+    example_bigram: float = 1.5
+    guidance: float = 0.4
+    exemplar: float = 4.0
+    exemplar_terms: int = 120
+    exemplar_min_share: float = 0.04
+    specificity: float = 1.0
+    heading: float = 0.8
+    lead_in: float = 0.3
+    length_norm: float = 0.35
+    policy_idf: float = 0.5
+    reference_score: float = 3.0
+    """A clause scoring raw like the item's examples maps to 100 * r / (r + 1) (75 for 3)."""
+    competition: float = 0.5
+    lead_words: int = 12
+    term_cap: float = 0.0
+    lead_boost: float = 1.5
+    repeat_boost: float = 0.3
+    exemplar_add: bool = True
+    exemplar_cosine: float = 8.0
+    exemplar_cosine_terms: int = 300
+    fuzzy_cutoff: float = 88.0
+
+
+DEFAULT_WEIGHTS = Weights()
+
+MISSING_THRESHOLD = 55.0
+"""An item is likely missing when no clause scores at least this (0-100)."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A clause suggested as evidence for an item."""
+
+    clause_id: str
+    score: float
+    """0-100."""
+    matched: tuple[str, ...]
+    """Words of the clause that matched the item (case-folded), for highlighting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A clause found by :meth:`SearchIndex.search`."""
+
+    clause_id: str
+    score: float
+    spans: tuple[tuple[int, int], ...]
+    """Character ranges ``(start, end)`` in the clause text to highlight."""
+
+
+class Scores:
+    """All items x all clauses of one policy, 0-100. Made by :meth:`Suggester.score`."""
+
+    def __init__(
+        self,
+        suggester: Suggester,
+        policy: Policy,
+        rows: list[list[float]],
+        clause_terms: list[frozenset[str]],
+        threshold: float,
+    ) -> None:
+        self.suggester = suggester
+        self.policy = policy
+        self.clause_ids: tuple[str, ...] = tuple(c.id for c in policy.clauses)
+        self._index = {cid: i for i, cid in enumerate(self.clause_ids)}
+        self._rows = rows
+        self._terms = clause_terms
+        self.threshold = threshold
+        self.item_ids: tuple[str, ...] = suggester.item_ids
+
+    def _row(self, item_id: str) -> list[float]:
+        index = self.suggester._item_index.get(item_id)
+        if index is None:
+            raise KeyError(f"no item {item_id!r} in checklist {self.suggester.checklist.id}")
+        return self._rows[index]
+
+    def score(self, item_id: str, clause_id: str) -> float:
+        """The score of one clause for one item (0-100)."""
+        return self._row(item_id)[self._index[clause_id]]
+
+    def best(self, item_id: str) -> float:
+        """The highest score any clause reaches for the item."""
+        row = self._row(item_id)
+        return max(row, default=0.0)
+
+    def for_item(self, item_id: str, top: int = 5, exclude: Iterable[str] = frozenset()) -> list[Suggestion]:
+        """The *top* clauses for the item, best first, skipping clause ids in *exclude*."""
+        row = self._row(item_id)
+        exclude = frozenset(exclude)
+        if top <= 0:
+            return []
+        want = top + len(exclude)
+        best = heapq.nlargest(want, range(len(row)), key=row.__getitem__)
+        out: list[Suggestion] = []
+        profile = self.suggester._profiles[self.suggester._item_index[item_id]]
+        for index in best:
+            cid = self.clause_ids[index]
+            if cid in exclude or row[index] <= 0.0:
+                continue
+            out.append(Suggestion(cid, round(row[index], 1), self.suggester._matched_words(profile, self.policy.clauses[index])))
+            if len(out) == top:
+                break
+        return out
+
+    def likely_missing(self, item_id: str) -> bool:
+        """True when no clause reaches the calibrated threshold for the item."""
+        return self.best(item_id) < self.threshold
+
+    def for_clause(self, clause_id: str, top: int = 3) -> list[tuple[str, float]]:
+        """The *top* items this clause probably evidences: (item id, score), best first."""
+        index = self._index.get(clause_id)
+        if index is None:
+            raise KeyError(f"no clause {clause_id!r} in the policy")
+        column = [(item_id, row[index]) for item_id, row in zip(self.item_ids, self._rows)]
+        ranked = heapq.nlargest(top, column, key=lambda pair: pair[1])
+        return [(item_id, round(score, 1)) for item_id, score in ranked if score > 0.0]
+
+    def missing(self) -> list[str]:
+        """Ids of the items likely missing, in checklist order."""
+        return [item_id for item_id in self.item_ids if self.likely_missing(item_id)]
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+@dataclass(slots=True)
+class _Profile:
+    item: Item
+    weights: dict[str, float] = field(default_factory=dict)
+    scale: float = 1.0
+    """Raw score that maps to 50."""
+    magnitude: float = 1.0
+    """Five times the mean of the heaviest weights: the size of a good raw score."""
+
+
+class Suggester:
+    """Scores policies against one checklist. Build once per checklist (and exemplars)."""
+
+    def __init__(
+        self,
+        checklist: Checklist,
+        exemplars: Mapping[str, Sequence[str]] | None = None,
+        *,
+        weights: Weights | None = None,
+        threshold: float | None = None,
+    ) -> None:
+        self.checklist = checklist
+        self.weights = weights or DEFAULT_WEIGHTS
+        self.threshold = MISSING_THRESHOLD if threshold is None else threshold
+        self.item_ids: tuple[str, ...] = tuple(item.id for item in checklist.items)
+        self._item_index = {item_id: i for i, item_id in enumerate(self.item_ids)}
+        exemplars = {k: list(v) for k, v in (exemplars or {}).items() if k in self._item_index and v}
+        self.exemplar_counts = {k: len(v) for k, v in exemplars.items()}
+        self._profiles = self._build_profiles(exemplars)
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        for index, profile in enumerate(self._profiles):
+            for term, weight in profile.weights.items():
+                self._postings.setdefault(term, []).append((index, weight))
+        self._vocab = sorted(t for t in self._postings if " " not in t and len(t) >= 5)
+        self._fuzzy: dict[str, str | None] = {}
+        self._build_centroids(exemplars)
+        self._calibrate(exemplars)
+
+    # ---------------------------------------------------------------- profiles
+
+    def _build_profiles(self, exemplars: Mapping[str, list[str]]) -> list[_Profile]:
+        w = self.weights
+        raw: list[dict[str, float]] = []
+        for item in self.checklist.items:
+            weights: Counter[str] = Counter()
+
+            def add(terms: Iterable[str], uni: float, bi: float, *, into: Counter[str] = weights) -> None:
+                for term in set(terms):
+                    into[term] += bi if " " in term else uni
+
+            add(_with_bigrams(_stems(item.title)), w.title, w.title_bigram)
+            for keyword in item.keywords:
+                stems = _stems(keyword)
+                if len(stems) == 1:
+                    weights[stems[0]] += w.keyword
+                elif stems:
+                    add(_with_bigrams(stems), w.keyword_word, w.keyword_bigram)
+            if item.examples:
+                share: Counter[str] = Counter()
+                for example in item.examples:
+                    share.update(terms_of(example))
+                n = len(item.examples)
+                for term, count in share.items():
+                    base = w.example_bigram if " " in term else w.example
+                    weights[term] += base * (0.5 + 0.5 * count / n)
+            add(_stems(item.guidance), w.guidance, 0.0)
+            raw.append(weights)
+        # Terms that many items share say little about any one of them.
+        n_items = len(raw)
+        df: Counter[str] = Counter()
+        for weights in raw:
+            df.update(weights.keys())
+        spec = {
+            term: (math.log((n_items + 1) / (count + 0.5)) / math.log((n_items + 1) / 1.5)) ** w.specificity
+            for term, count in df.items()
+        }
+        profiles: list[_Profile] = []
+        for item, weights in zip(self.checklist.items, raw):
+            profile = {t: v * min(1.0, spec[t]) for t, v in weights.items() if v > 0}
+            if w.term_cap and profile:
+                top = sorted(profile.values(), reverse=True)[:8]
+                cap = w.term_cap * sum(top) / len(top)
+                profile = {t: min(v, cap) for t, v in profile.items()}
+            profiles.append(_Profile(item, profile))
+        if self.weights.exemplar_add:
+            self._add_exemplars(profiles, exemplars)
+        for profile in profiles:
+            top = sorted(profile.weights.values(), reverse=True)[:8]
+            profile.magnitude = 5.0 * (sum(top) / max(1, len(top))) or 1.0
+            profile.scale = profile.magnitude
+        return profiles
+
+    def _calibrate(self, exemplars: Mapping[str, list[str]]) -> None:
+        """Scale each item's scores on what its own evidence scores raw.
+
+        The item's example phrases and (up to 10 of) its exemplars are scored like clauses; the
+        median raw score of an item's own texts maps to :attr:`Weights.reference_score`, so a
+        clause like the evidence scores alike for every item, with or without exemplars, and one
+        threshold serves all items.
+        """
+        owners: list[int] = []
+        texts: list[str] = []
+        for index, profile in enumerate(self._profiles):
+            own = [*profile.item.examples, *exemplars.get(self.item_ids[index], [])[:10]]
+            texts.extend(own)
+            owners.extend([index] * len(own))
+        if not texts:
+            return
+        clauses = [Clause(f"c{i + 1}", i, text, 0, 0, None) for i, text in enumerate(texts)]
+        columns, _ = self._raw_columns(clauses, context=False)
+        per_item: dict[int, list[float]] = {}
+        for owner, column in zip(owners, columns):
+            per_item.setdefault(owner, []).append(column[owner])
+        for index, values in per_item.items():
+            values.sort()
+            middle = len(values) // 2
+            reference = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+            if reference > 0:
+                self._profiles[index].scale = reference / self.weights.reference_score
+
+    def _add_exemplars(self, profiles: list[_Profile], exemplars: Mapping[str, list[str]]) -> None:
+        """Fold the terms of clauses tagged in earlier audits into each item's profile."""
+        if not exemplars:
+            return
+        w = self.weights
+        shares: dict[int, dict[str, float]] = {}
+        pooled: Counter[str] = Counter()
+        total = 0
+        for item_id, texts in exemplars.items():
+            counts: Counter[str] = Counter()
+            for text in texts:
+                counts.update(terms_of(text))
+            n = len(texts)
+            shares[self._item_index[item_id]] = {t: c / n for t, c in counts.items()}
+            pooled.update(counts)
+            total += n
+        for index, share in shares.items():
+            n = self.exemplar_counts[self.item_ids[index]]
+            confidence = n / (n + 3.0)
+            scored: list[tuple[float, str]] = []
+            for term, s in share.items():
+                if s < w.exemplar_min_share and n >= 10:
+                    continue
+                background = pooled[term] / total
+                lift = s / background if background else 1.0
+                value = s * math.log1p(lift)
+                if " " in term:
+                    value *= 1.2
+                scored.append((value, term))
+            scored.sort(reverse=True)
+            target = profiles[index].weights
+            for value, term in scored[: w.exemplar_terms]:
+                target[term] = target.get(term, 0.0) + w.exemplar * confidence * value
+
+    def _build_centroids(self, exemplars: Mapping[str, list[str]]) -> None:
+        """Per item, the unit centroid of its exemplars' terms (tf-idf over all exemplars)."""
+        self._centroid_postings: dict[str, list[tuple[int, float]]] = {}
+        self._ex_idf: dict[str, float] = {}
+        self._ex_idf_default = 0.0
+        self._centroid_gain = [0.0] * len(self.item_ids)
+        w = self.weights
+        if not exemplars or not w.exemplar_cosine:
+            return
+        per_item: dict[int, Counter[str]] = {}
+        pooled: Counter[str] = Counter()
+        total = 0
+        for item_id, texts in exemplars.items():
+            counts: Counter[str] = Counter()
+            for text in texts:
+                terms = terms_of(text)
+                counts.update(terms)
+                pooled.update(terms)
+            total += len(texts)
+            per_item[self._item_index[item_id]] = counts
+        idf = {t: math.log((total + 1.0) / (c + 0.5)) for t, c in pooled.items()}
+        self._ex_idf = idf
+        self._ex_idf_default = math.log((total + 1.0) / 0.5)
+        for index, counts in per_item.items():
+            n = self.exemplar_counts[self.item_ids[index]]
+            vector = sorted(((c / n * idf[t], t) for t, c in counts.items()), reverse=True)[: w.exemplar_cosine_terms]
+            length = math.sqrt(sum(v * v for v, _ in vector)) or 1.0
+            for v, t in vector:
+                self._centroid_postings.setdefault(t, []).append((index, v / length * idf[t]))
+            self._centroid_gain[index] = w.exemplar_cosine * n / (n + 3.0)
+
+    # ---------------------------------------------------------------- scoring
+
+    def _fuzzy_map(self, words: Iterable[str]) -> dict[str, str]:
+        """Map policy stems that no profile has to a close profile stem (rapidfuzz)."""
+        cache = self._fuzzy
+        todo = [word for word in words if word not in cache and len(word) >= 5]
+        if todo and self._vocab:
+            cutoff = self.weights.fuzzy_cutoff
+            for word in todo:
+                match = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+                cache[word] = match[0] if match else None
+        return {word: cache[word] for word in words if cache.get(word)}  # type: ignore[misc]
+
+    def score(self, policy: Policy) -> Scores:
+        """Score every clause of *policy* against every item."""
+        n_items = len(self.item_ids)
+        columns, terms_per_clause = self._raw_columns(policy.clauses)
+        rows = [list(r) for r in zip(*columns)] if columns else [[] for _ in range(n_items)]
+        for i, row in enumerate(rows):
+            k = self._profiles[i].scale
+            rows[i] = [100.0 * v / (v + k) if v > 0 else 0.0 for v in row]
+        return Scores(self, policy, rows, terms_per_clause, self.threshold)
+
+    def _raw_columns(
+        self, clauses: Sequence[Clause], *, context: bool = True
+    ) -> tuple[list[list[float]], list[frozenset[str]]]:
+        """Raw scores, one list (all items) per clause; and each clause's terms."""
+        w = self.weights
+        n_items = len(self.item_ids)
+        postings = self._postings
+        stems_per_clause = [_stems(c.text) for c in clauses]
+        terms_per_clause: list[frozenset[str]] = []
+        df: Counter[str] = Counter()
+        unknown: set[str] = set()
+        for clause, stems in zip(clauses, stems_per_clause):
+            signs = _signs(clause.text)
+            terms = frozenset(_with_bigrams(stems)) | signs if signs else frozenset(_with_bigrams(stems))
+            terms_per_clause.append(terms)
+            df.update(terms)
+        for term in df:
+            if term not in postings and " " not in term and term[0] != "<":
+                unknown.add(term)
+        fuzzy = self._fuzzy_map(unknown)
+        n = max(1, len(clauses))
+        # Policy-level rarity: a term in most clauses says little about any one clause.
+        idf_norm = math.log(n + 1.0)
+        damp = w.policy_idf
+        rarity = {
+            term: (1.0 - damp) + damp * min(1.0, math.log((n + 1.0) / count) / idf_norm * 2.0)
+            if n > 1 and context
+            else 1.0
+            for term, count in df.items()
+            if term in postings or term in fuzzy
+        }
+        lengths = [len(s) for s in stems_per_clause]
+        avg_len = (sum(lengths) / n) or 1.0
+        heading_cache: dict[str, list[float]] = {}
+        columns: list[list[float]] = []
+        centroids = self._centroid_postings
+        ex_idf, ex_default, gains = self._ex_idf, self._ex_idf_default, self._centroid_gain
+        scales0 = [p.magnitude for p in self._profiles]
+        lead_n, lead_boost, tf_boost = w.lead_words, w.lead_boost, w.repeat_boost
+        log = math.log
+        for clause, terms, length, stems in zip(clauses, terms_per_clause, lengths, stems_per_clause):
+            acc = [0.0] * n_items
+            lead = set(_with_bigrams(stems[:lead_n])) if lead_boost != 1.0 and length > lead_n else None
+            counts = Counter(_with_bigrams(stems)) if tf_boost else None
+            for term in terms:
+                factor = rarity.get(term)
+                if factor is None:
+                    continue
+                if lead is not None and term in lead:
+                    factor *= lead_boost
+                if counts is not None:
+                    count = counts.get(term, 1)
+                    if count > 1:
+                        factor *= 1.0 + tf_boost * log(count)
+                found = postings.get(term)
+                if found is None:
+                    target = fuzzy.get(term)
+                    if target is None:
+                        continue
+                    found = postings[target]
+                    factor *= 0.8
+                for i, weight in found:
+                    acc[i] += weight * factor
+            norm = (1.0 - w.length_norm) + w.length_norm * max(length, 3) / avg_len
+            if norm != 1.0:
+                acc = [a / norm for a in acc]
+            if centroids:
+                dot = [0.0] * n_items
+                square = 0.0
+                for term in terms:
+                    v = ex_idf.get(term, ex_default)
+                    square += v * v
+                    for i, weight in centroids.get(term, ()):
+                        dot[i] += weight
+                if square:
+                    root = math.sqrt(square)
+                    acc = [a + g * d / root * sc for a, g, d, sc in zip(acc, gains, dot, scales0)]
+            if context and w.heading and clause.section is not None:
+                label = clause.section_label
+                head = heading_cache.get(label)
+                if head is None:
+                    head = heading_cache[label] = self._raw(terms_of(label))
+                acc = [a + w.heading * h for a, h in zip(acc, head)]
+            columns.append(acc)
+        if w.competition:
+            gamma = w.competition
+            for i, acc in enumerate(columns):
+                top = max(acc)
+                if top > 0:
+                    columns[i] = [a * (a / top) ** gamma for a in acc]
+        if context and w.lead_in and columns:
+            for i in range(len(clauses) - 1, 0, -1):
+                previous = clauses[i - 1].text.rstrip()
+                if previous.endswith(":"):
+                    columns[i] = [a + w.lead_in * p for a, p in zip(columns[i], columns[i - 1])]
+        return columns, terms_per_clause
+
+    def _raw(self, terms: Iterable[str]) -> list[float]:
+        acc = [0.0] * len(self.item_ids)
+        for term in terms:
+            for i, weight in self._postings.get(term, ()):
+                acc[i] += weight
+        return acc
+
+    def rank_items(self, text: str, section: str = "", top: int = 3) -> list[tuple[str, float]]:
+        """Items that a piece of text (e.g. one clause) probably evidences: (item id, 0-100)."""
+        from auditor_tui.core.policy import parse_policy
+
+        blocks = f"{section}\n\n{text}" if section else text
+        policy = parse_policy(blocks, "text")
+        if not policy.clauses:
+            return []
+        scores = self.score(policy)
+        return scores.for_clause(policy.clauses[-1].id, top)
+
+    def _matched_words(self, profile: _Profile, clause: Clause) -> tuple[str, ...]:
+        weights = profile.weights
+        if not weights:
+            return ()
+        floor = 0.15 * max(weights.values())
+        seen: dict[str, None] = {}
+        words = [word for word in _WORD.findall(clause.text.casefold())]
+        stems = [stem(word) for word in words]
+        content = [(word, s) for word, s in zip(words, stems) if s]
+        for (word, s), nxt in zip(content, [*content[1:], None]):
+            good = weights.get(s, 0.0) >= floor or (self._fuzzy.get(s) and weights.get(self._fuzzy[s] or "", 0.0) >= floor)
+            if nxt is not None and weights.get(f"{s} {nxt[1]}", 0.0) >= floor:
+                seen.setdefault(word, None)
+                seen.setdefault(nxt[0], None)
+            elif good:
+                seen.setdefault(word, None)
+        return tuple(seen)
+
+    def describe(self, item_id: str, top: int = 15) -> list[tuple[str, float]]:
+        """The heaviest terms of an item's profile (for debugging and tuning)."""
+        profile = self._profiles[self._item_index[item_id]]
+        return sorted(profile.weights.items(), key=lambda kv: -kv[1])[:top]
+
+
+# --------------------------------------------------------------------------- exemplars
+
+
+def load_exemplars(
+    sessions_dir: str | Path,
+    checklist_id: str,
+    *,
+    exclude_audit_id: str | None = None,
+    warnings: list[str] | None = None,
+) -> dict[str, list[str]]:
+    """Quotes of the clauses tagged per item in every readable session of *checklist_id*.
+
+    Unreadable session files are skipped; their one-line errors are appended to *warnings*
+    when a list is given. The audit *exclude_audit_id* (e.g. the one being edited) is left
+    out. Each distinct quote counts once per item.
+    """
+    from auditor_tui.core.session import Session, find_sessions
+
+    found: dict[str, dict[str, None]] = {}
+    for path, loaded in find_sessions(sessions_dir):
+        if not isinstance(loaded, Session):
+            if warnings is not None:
+                warnings.append(str(loaded))
+            continue
+        if loaded.checklist.id != checklist_id or (exclude_audit_id and loaded.audit_id == exclude_audit_id):
+            continue
+        for item_id, state in loaded.items.items():
+            for tag in state.tags:
+                text = tag.text.strip()
+                if text:
+                    found.setdefault(item_id, {}).setdefault(text, None)
+    return {item_id: list(texts) for item_id, texts in found.items()}
+
+
+# --------------------------------------------------------------------------- highlighting
+
+
+def matched_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """Character ranges of *text* to highlight for *words*, sorted and merged.
+
+    A word of the text matches when it equals one of *words* case-insensitively or has the
+    same stem (``rights`` matches ``right``).
+    """
+    wanted = {w.casefold() for w in words if w and w.strip()}
+    if not wanted:
+        return []
+    stems = {stem(w) for w in wanted} - {""}
+    spans: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text):
+        word = match.group().casefold()
+        if word in wanted or (stems and stem(word) in stems):
+            start, end = match.span()
+            if spans and spans[-1][1] >= start - 1 and text[spans[-1][1] : start].strip() == "":
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return spans
+
+
+# --------------------------------------------------------------------------- live search
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+class SearchIndex:
+    """Fuzzy search of a policy's clauses as the user types.
+
+    Each query word must be found in a clause: as a word, a word prefix or, for words of four
+    letters or more, a word within one or two edits (rapidfuzz). Candidate words come from the
+    policy's vocabulary (a few thousand words even for a very long policy), so a keystroke costs
+    a scan of the vocabulary and set operations, not a pass over every clause's text.
+    Results are ranked by how well and how rarely the words matched, then by document order.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._texts = [c.text for c in policy.clauses]
+        postings: dict[str, list[int]] = {}
+        for index, text in enumerate(self._texts):
+            for word in set(_WORD.findall(_strip_accents(text.casefold()))):
+                postings.setdefault(word, []).append(index)
+        self._postings = {word: frozenset(ids) for word, ids in postings.items()}
+        self._vocab = sorted(self._postings)
+        self._n = len(self._texts)
+        self._cache: dict[str, list[tuple[str, float]]] = {}
+
+    def _word_matches(self, query_word: str, last: bool) -> list[tuple[str, float]]:
+        """Vocabulary words matching one query word, with a quality 0-1."""
+        key = f"{query_word}\x00{last}"
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        out: dict[str, float] = {}
+        if query_word in self._postings:
+            out[query_word] = 1.0
+        # Prefix matches (the word being typed, or a stem like "retent").
+        if last or len(query_word) >= 3:
+            lo = _bisect_left(self._vocab, query_word)
+            for word in self._vocab[lo:]:
+                if not word.startswith(query_word):
+                    break
+                out.setdefault(word, 0.9 if len(word) - len(query_word) <= 3 else 0.8)
+        if len(query_word) >= 4:
+            cutoff = 80 if len(query_word) >= 6 else 85
+            for word, score, _ in process.extract(
+                query_word, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=50
+            ):
+                out.setdefault(word, score / 100.0 * 0.85)
+            if last:
+                # The word being typed may be a misspelled prefix: compare with word starts.
+                prefixes = process.extract(
+                    query_word,
+                    self._vocab,
+                    scorer=fuzz.ratio,
+                    processor=lambda w, n=len(query_word): w[:n],
+                    score_cutoff=85,
+                    limit=50,
+                )
+                for word, score, _ in prefixes:
+                    out.setdefault(word, score / 100.0 * 0.7)
+        found = sorted(out.items(), key=lambda kv: -kv[1])
+        if len(self._cache) > 2000:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+    def search(self, query: str, limit: int = 50) -> list[Hit]:
+        """Clauses matching *query*, best first; each with the spans to highlight."""
+        words = _WORD.findall(_strip_accents(query.casefold()))
+        if not words or limit <= 0:
+            return []
+        ends_with_space = query[-1:].isspace()
+        per_word: list[dict[int, float]] = []
+        matched_words: list[dict[str, float]] = []
+        for position, word in enumerate(words):
+            last = position == len(words) - 1 and not ends_with_space
+            matches = self._word_matches(word, last)
+            if not matches:
+                if word in _STOP:
+                    continue
+                return []
+            best: dict[int, float] = {}
+            rarity_base = math.log(self._n + 1.0)
+            for vocab_word, quality in matches:
+                ids = self._postings[vocab_word]
+                value = quality * (1.0 + math.log((self._n + 1.0) / len(ids)) / rarity_base)
+                for index in ids:
+                    if best.get(index, 0.0) < value:
+                        best[index] = value
+            per_word.append(best)
+            matched_words.append(dict(matches))
+        if not per_word:
+            return []
+        per_word.sort(key=len)
+        candidates = set(per_word[0])
+        for best in per_word[1:]:
+            candidates.intersection_update(best)
+            if not candidates:
+                return []
+        top_value = 2.0 * len(per_word)
+        ranked = heapq.nsmallest(
+            limit,
+            candidates,
+            key=lambda i: (-sum(best[i] for best in per_word), i),
+        )
+        phrase = " ".join(words)
+        hits: list[Hit] = []
+        for index in ranked:
+            text = self._texts[index]
+            value = sum(best[index] for best in per_word)
+            score = min(100.0, 100.0 * value / top_value + (10.0 if phrase in text.casefold() else 0.0))
+            hits.append(Hit(self.policy.clauses[index].id, round(score, 1), self._spans(text, matched_words)))
+        return hits
+
+    def _spans(self, text: str, matched_words: list[dict[str, float]]) -> tuple[tuple[int, int], ...]:
+        wanted: set[str] = set()
+        for words in matched_words:
+            wanted.update(words)
+        spans: list[tuple[int, int]] = []
+        folded = _strip_accents(text.casefold())
+        if len(folded) != len(text):
+            folded = text.casefold()
+        for match in _WORD.finditer(folded):
+            if match.group() in wanted:
+                start, end = match.span()
+                if spans and text[spans[-1][1] : start].strip() == "":
+                    spans[-1] = (spans[-1][0], end)
+                else:
+                    spans.append((start, end))
+        return tuple(spans)
+
+
+def _bisect_left(items: list[str], value: str) -> int:
+    import bisect
+
+    return bisect.bisect_left(items, value)

@@ -1,0 +1,424 @@
+"""Quality of the suggestion engine on labelled privacy-policy corpora.
+
+    python benchmarks/suggest_quality.py ../shared/corpus [--limit N] [--corpus goppc|opp115|both]
+        [--split all|tune|check] [--no-warm] [--per-item]
+
+Reads ``goppc150.jsonl`` (GoPPC-150, mapped to the items of ``gdpr-transparency``) and
+``opp115_majority.jsonl`` (OPP-115, mapped to ``opp115-data-practices``). Each corpus policy is
+rebuilt as a document (segments joined with blank lines, read with ``parse_policy(text,
+"text")``, so our segmentation differs from the corpus's) and scored. For every (policy, item)
+where the item has gold segments:
+
+* recall@K: a gold clause (one cut from a gold segment) is among the top K suggestions;
+* MRR: mean of 1 / rank of the first gold clause;
+* likely_missing precision and recall, where "missing" means no segment of the policy has the
+  item's labels.
+
+The same figures are printed for a **baseline** (clauses ranked by rapidfuzz
+``token_set_ratio`` with the item title alone) and **warm** (exemplars = gold segments of the
+*other* policies of the corpus, up to ``--exemplars`` per item chosen deterministically: what a
+team has after auditing those policies). Headline figures are pooled over all (policy, item)
+pairs ("micro"); "macro" is the mean over items with at least 5 such pairs.
+
+``--split tune`` / ``--split check`` evaluate a deterministic half of the policies (by a hash of
+the policy id), to tune on one half and check on the other. The corpora are only read to
+measure: nothing from them is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rapidfuzz import fuzz, process, utils  # noqa: E402
+
+from auditor_tui.core.checklist import Checklist, find_checklist  # noqa: E402
+from auditor_tui.core.policy import Policy, _blocks_from_text, parse_policy  # noqa: E402
+from auditor_tui.core.suggest import Suggester, Weights  # noqa: E402
+
+KS = (1, 3, 5)
+
+# GoPPC-150 concept -> gdpr-transparency item. A segment covers a concept when one of its labels
+# is the concept or starts with "CONCEPT." (a child).
+GOPPC_TO_GDPR: dict[str, tuple[str, ...]] = {
+    "13-1-a": ("CONTROLLER",),
+    "13-1-a-representative": ("CONTROLLER_REPRESENTATIVE",),
+    "13-1-b": ("DPO",),
+    "14-1-d": ("PD_CATEGORY",),
+    "14-2-f": ("PD_ORIGIN.INDIRECT",),
+    "13-1-c-purposes": ("PROCESSING_PURPOSES",),
+    "13-1-c-legal-basis": ("LAWFUL_BASIS",),
+    "13-1-d": ("LAWFUL_BASIS.LEGITIMATE_INTEREST",),
+    "13-2-e": ("PD_PROVISION_OBLIGED",),
+    "13-2-f": ("DATA_SUBJECT_RIGHT.AUTO_DECISION_MAKING",),
+    "13-1-e": ("DATA_SHARING",),
+    "13-1-f": ("TRANSFER_OUTSIDE_EUROPE",),
+    "13-2-a": ("PD_STORAGE_DETAILS.TIME",),
+    "13-2-b-access": ("DATA_SUBJECT_RIGHT.ACCESS",),
+    "13-2-b-rectification": ("DATA_SUBJECT_RIGHT.RECTIFICATION",),
+    "13-2-b-erasure": ("DATA_SUBJECT_RIGHT.ERASURE",),
+    "13-2-b-restriction": ("DATA_SUBJECT_RIGHT.RESTRICTION",),
+    "13-2-b-objection": ("DATA_SUBJECT_RIGHT.OBJECT",),
+    "13-2-b-portability": ("DATA_SUBJECT_RIGHT.PORTABILITY",),
+    "13-2-c": ("DATA_SUBJECT_RIGHT.WITHDRAW_CONSENT",),
+    "13-2-d": ("COMPLAINT",),
+    "32-security": ("PD_SECURITY",),
+    "cookies": ("NON-GDPR.COOKIE", "PD_ORIGIN.DIRECT_PASSIVE.COOKIE"),
+}
+
+CORPORA = {
+    "goppc": ("goppc150.jsonl", "gdpr-transparency"),
+    "opp115": ("opp115_majority.jsonl", "opp115-data-practices"),
+}
+
+
+def goppc_items(labels: list[str]) -> set[str]:
+    out: set[str] = set()
+    for item_id, concepts in GOPPC_TO_GDPR.items():
+        if any(label == c or label.startswith(c + ".") for label in labels for c in concepts):
+            out.add(item_id)
+    return out
+
+
+def opp115_mapper(checklist: Checklist):
+    """OPP-115 category -> item, by the item's ref "OPP-115: <category>"."""
+    by_label: dict[str, str] = {}
+    for item in checklist.items:
+        for ref in item.refs:
+            if ref.startswith("OPP-115: "):
+                by_label[ref.removeprefix("OPP-115: ")] = item.id
+
+    def items(labels: list[str]) -> set[str]:
+        return {by_label[label] for label in labels if label in by_label}
+
+    return items, sorted(set(by_label.values()), key=[i.id for i in checklist.items].index)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@dataclass
+class Doc:
+    policy_id: str
+    policy: Policy
+    segments: list[str]
+    seg_items: list[set[str]]
+    clause_seg: list[int]
+    gold: dict[str, set[int]] = field(default_factory=dict)
+    """item id -> clause indices cut from a gold segment"""
+    present: set[str] = field(default_factory=set)
+    """items with at least one gold segment (even if it became a heading)"""
+
+
+def build_doc(row: dict, mapper) -> Doc:
+    segments = [s for s in row["text_segments"]]
+    labels = row["labels"]
+    text = "\n\n".join(segments)
+    policy = parse_policy(text, "text")
+    clause_seg: list[int] = []
+    for index, segment in enumerate(segments):
+        clause_seg.extend(index for block in _blocks_from_text(segment) if block.kind == "clause")
+    if len(clause_seg) != len(policy.clauses):  # pragma: no cover - a segment joined another
+        clause_seg = _locate(policy, segments)
+    seg_items = [mapper(list(ls)) for ls in labels]
+    doc = Doc(row["policy_id"], policy, segments, seg_items, clause_seg)
+    for items in seg_items:
+        doc.present |= items
+    for clause_index, seg in enumerate(clause_seg):
+        for item in seg_items[seg]:
+            doc.gold.setdefault(item, set()).add(clause_index)
+    return doc
+
+
+def _locate(policy: Policy, segments: list[str]) -> list[int]:
+    """Fallback: the segment holding each clause, by text search in document order."""
+    keys = [" ".join(s.split()) for s in segments]
+    out: list[int] = []
+    current = 0
+    for clause in policy.clauses:
+        needle = " ".join(clause.text.split())[:200]
+        for index in range(current, len(keys)):
+            if needle in keys[index]:
+                current = index
+                break
+        out.append(current)
+    return out
+
+
+def split_of(policy_id: str) -> str:
+    return "tune" if hashlib.sha256(policy_id.encode()).digest()[0] % 2 == 0 else "check"
+
+
+def load_corpus(path: Path, mapper, *, limit: int | None, split: str) -> list[Doc]:
+    docs: list[Doc] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if split != "all" and split_of(row["policy_id"]) != split:
+                continue
+            docs.append(build_doc(row, mapper))
+            if limit and len(docs) >= limit:
+                break
+    return docs
+
+
+# --------------------------------------------------------------------------- evaluating
+
+
+@dataclass
+class Tally:
+    hits: dict[int, int] = field(default_factory=lambda: {k: 0 for k in KS})
+    rr: float = 0.0
+    n: int = 0
+    """(policy, item) pairs with a gold clause"""
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    """likely_missing vs truly missing"""
+
+    def add_rank(self, rank: int | None) -> None:
+        self.n += 1
+        if rank is None:
+            return
+        for k in KS:
+            if rank <= k:
+                self.hits[k] += 1
+        self.rr += 1.0 / rank
+
+    def add_missing(self, predicted: bool, actual: bool) -> None:
+        if predicted and actual:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif actual:
+            self.fn += 1
+
+    def recall(self, k: int) -> float:
+        return self.hits[k] / self.n if self.n else float("nan")
+
+    @property
+    def mrr(self) -> float:
+        return self.rr / self.n if self.n else float("nan")
+
+    @property
+    def miss_precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else float("nan")
+
+    @property
+    def miss_recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
+
+    def merge(self, other: Tally) -> None:
+        for k in KS:
+            self.hits[k] += other.hits[k]
+        self.rr += other.rr
+        self.n += other.n
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+
+def first_gold_rank(ranking: list[int], gold: set[int]) -> int | None:
+    for position, index in enumerate(ranking, 1):
+        if index in gold:
+            return position
+    return None
+
+
+def evaluate_engine(
+    docs: list[Doc], items: list[str], make_suggester, *, threshold: float | None = None
+) -> dict[str, Tally]:
+    """Tallies per item for the engine; *make_suggester(doc)* gives the suggester to use."""
+    tallies = {item: Tally() for item in items}
+    for doc in docs:
+        suggester = make_suggester(doc)
+        scores = suggester.score(doc.policy)
+        n = len(doc.policy.clauses)
+        for item in items:
+            row = [scores.score(item, cid) for cid in scores.clause_ids]
+            if doc.gold.get(item):
+                ranking = sorted(range(n), key=lambda i: (-row[i], i))
+                tallies[item].add_rank(first_gold_rank(ranking, doc.gold[item]))
+            best = max(row, default=0.0)
+            predicted = best < (scores.threshold if threshold is None else threshold)
+            tallies[item].add_missing(predicted, item not in doc.present)
+    return tallies
+
+
+BASELINE_THRESHOLD = 60.0
+
+
+def evaluate_baseline(docs: list[Doc], items: list[str], checklist: Checklist) -> dict[str, Tally]:
+    """Clauses ranked by rapidfuzz token_set_ratio with the item title alone."""
+    tallies = {item: Tally() for item in items}
+    titles = {item.id: item.title for item in checklist.items}
+    for doc in docs:
+        texts = [c.text for c in doc.policy.clauses]
+        for item in items:
+            row = [0.0] * len(texts)
+            for _, score, index in process.extract(
+                titles[item], texts, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=None
+            ):
+                row[index] = score
+            if doc.gold.get(item):
+                ranking = sorted(range(len(texts)), key=lambda i: (-row[i], i))
+                tallies[item].add_rank(first_gold_rank(ranking, doc.gold[item]))
+            tallies[item].add_missing(max(row, default=0.0) < BASELINE_THRESHOLD, item not in doc.present)
+    return tallies
+
+
+def _rank_key(policy_id: str, text: str) -> bytes:
+    return hashlib.sha256(f"{policy_id}\x00{text}".encode()).digest()
+
+
+def warm_exemplars(docs: list[Doc], items: list[str], per_item: int):
+    """A function doc -> exemplars: gold segments of the other policies, subsampled per item."""
+    pools: dict[str, list[tuple[bytes, str, str]]] = defaultdict(list)
+    for doc in docs:
+        for seg_index, seg_items in enumerate(doc.seg_items):
+            for item in seg_items:
+                if item in items:
+                    text = doc.segments[seg_index]
+                    pools[item].append((_rank_key(doc.policy_id, text), doc.policy_id, text))
+    for pool in pools.values():
+        pool.sort()
+
+    def exemplars(doc: Doc) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for item, pool in pools.items():
+            chosen = [text for _, pid, text in pool if pid != doc.policy_id][:per_item]
+            if chosen:
+                out[item] = chosen
+        return out
+
+    return exemplars
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def _f(value: float) -> str:
+    return "  -  " if value != value else f"{value:5.2f}"
+
+
+def summarise(tallies: dict[str, Tally]) -> tuple[Tally, dict[str, float]]:
+    pooled = Tally()
+    for tally in tallies.values():
+        pooled.merge(tally)
+    eligible = [t for t in tallies.values() if t.n >= 5]
+    macro = {f"r@{k}": sum(t.recall(k) for t in eligible) / len(eligible) if eligible else float("nan") for k in KS}
+    macro["mrr"] = sum(t.mrr for t in eligible) / len(eligible) if eligible else float("nan")
+    return pooled, macro
+
+
+def print_report(name: str, runs: dict[str, dict[str, Tally]], per_item: bool) -> None:
+    print(f"\n== {name}")
+    if per_item:
+        header = f"{'item':28} {'n':>4} " + " ".join(
+            f"{run[:4]:>4}:R@1  R@3  R@5  MRR  mP   mR " for run in runs
+        )
+        print(header)
+        first = next(iter(runs.values()))
+        for item in first:
+            cells = []
+            for tallies in runs.values():
+                t = tallies[item]
+                cells.append(
+                    "     "
+                    + " ".join(_f(x) for x in (t.recall(1), t.recall(3), t.recall(5), t.mrr, t.miss_precision, t.miss_recall))
+                )
+            print(f"{item[:28]:28} {first[item].n:4d} " + " ".join(cells))
+    for run, tallies in runs.items():
+        pooled, macro = summarise(tallies)
+        print(
+            f"{run:9} micro: R@1 {_f(pooled.recall(1))} R@3 {_f(pooled.recall(3))} R@5 {_f(pooled.recall(5))} "
+            f"MRR {_f(pooled.mrr)} | missing P {_f(pooled.miss_precision)} R {_f(pooled.miss_recall)} "
+            f"| macro R@1 {_f(macro['r@1'])} R@3 {_f(macro['r@3'])} R@5 {_f(macro['r@5'])} MRR {_f(macro['mrr'])}"
+            f"  (n={pooled.n})"
+        )
+
+
+def run_corpus(
+    corpus_dir: Path,
+    key: str,
+    *,
+    limit: int | None,
+    split: str,
+    warm: bool,
+    baseline: bool,
+    per_item: bool,
+    per_item_exemplars: int,
+    weights: Weights | None = None,
+    quiet: bool = False,
+) -> dict[str, dict[str, Tally]]:
+    filename, checklist_id = CORPORA[key]
+    checklist = find_checklist(checklist_id)
+    if key == "goppc":
+        mapper = goppc_items
+        items = [item.id for item in checklist.items if item.id in GOPPC_TO_GDPR]
+    else:
+        mapper, items = opp115_mapper(checklist)
+    started = time.perf_counter()
+    docs = load_corpus(corpus_dir / filename, mapper, limit=limit, split=split)
+    cold = Suggester(checklist, weights=weights)
+    runs: dict[str, dict[str, Tally]] = {"cold": evaluate_engine(docs, items, lambda doc: cold)}
+    if baseline:
+        runs["baseline"] = evaluate_baseline(docs, items, checklist)
+    if warm:
+        exemplars_of = warm_exemplars(docs, items, per_item_exemplars)
+        runs["warm"] = evaluate_engine(
+            docs, items, lambda doc: Suggester(checklist, exemplars_of(doc), weights=weights)
+        )
+    if not quiet:
+        clauses = sum(len(d.policy.clauses) for d in docs)
+        print_report(
+            f"{filename}: {len(docs)} policies, {clauses} clauses, checklist {checklist.id} {checklist.version}, "
+            f"{len(items)} items mapped, split {split} ({time.perf_counter() - started:.1f} s)",
+            runs,
+            per_item,
+        )
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus_dir", type=Path, metavar="CORPUS_DIR")
+    parser.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N policies per corpus")
+    parser.add_argument("--corpus", choices=("goppc", "opp115", "both"), default="both")
+    parser.add_argument("--split", choices=("all", "tune", "check"), default="all")
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm (exemplar) run")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--per-item", action="store_true", help="also print a line per item (default: on)")
+    parser.add_argument("--summary", action="store_true", help="only the summary lines")
+    parser.add_argument("--exemplars", type=int, default=40, metavar="N", help="exemplars per item when warm")
+    args = parser.parse_args(argv)
+    keys = ("goppc", "opp115") if args.corpus == "both" else (args.corpus,)
+    for key in keys:
+        if not (args.corpus_dir / CORPORA[key][0]).is_file():
+            parser.error(f"{args.corpus_dir / CORPORA[key][0]}: no such file")
+    for key in keys:
+        run_corpus(
+            args.corpus_dir,
+            key,
+            limit=args.limit,
+            split=args.split,
+            warm=not args.no_warm,
+            baseline=not args.no_baseline,
+            per_item=not args.summary,
+            per_item_exemplars=args.exemplars,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+__all__ = ["main", "run_corpus", "replace"]

@@ -1,0 +1,219 @@
+"""The suggestion engine: scores, likely gaps, exemplars, clause ranking, live search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor_tui.core.checklist import find_checklist, parse_checklist
+from auditor_tui.core.policy import load_policy, parse_policy
+from auditor_tui.core.session import new_session, save_session
+from auditor_tui.core.suggest import (
+    Hit,
+    SearchIndex,
+    Suggester,
+    Suggestion,
+    load_exemplars,
+    matched_spans,
+    stem,
+    terms_of,
+)
+from tests.conftest import POLICY_2007, POLICY_2018, TINY_CHECKLIST
+
+DPO = "13-1-b"
+
+
+@pytest.fixture(scope="module")
+def gdpr():
+    return find_checklist("gdpr-transparency")
+
+
+@pytest.fixture(scope="module")
+def suggester(gdpr):
+    return Suggester(gdpr)
+
+
+@pytest.fixture(scope="module")
+def policy_2018():
+    return load_policy(POLICY_2018)
+
+
+@pytest.fixture(scope="module")
+def scores_2018(suggester, policy_2018):
+    return suggester.score(policy_2018)
+
+
+def _rank(scores, item_id: str, clause_id: str) -> int:
+    ranked = [s.clause_id for s in scores.for_item(item_id, top=len(scores.clause_ids))]
+    return ranked.index(clause_id) + 1
+
+
+# --------------------------------------------------------------------------- words
+
+
+def test_stems_join_word_forms():
+    assert stem("processing") == stem("processed") == stem("process")
+    assert stem("rights") == stem("right")
+    assert stem("cookies") == stem("cookie")
+    assert stem("transferred") == stem("transfers") == stem("transfer")
+    assert stem("the") == "" and stem("2018") == ""
+
+
+def test_terms_include_bigrams_and_signs():
+    terms = terms_of("Contact our Data Protection Officer at dpo@example.org within 30 days.")
+    assert {"data protect", "protect officer", "dpo", "<email>", "<period>"} <= terms
+    assert "our" not in terms
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def test_dpo_clause_ranks_first_on_2018_policy(scores_2018, policy_2018):
+    top = scores_2018.for_item(DPO, top=3)
+    assert top and isinstance(top[0], Suggestion)
+    first = policy_2018.clause(top[0].clause_id)
+    assert "data protection officer" in first.text.lower()
+    assert top[0].clause_id in {"c41", "c42"}  # the DPO's email, and the DPO's postal address
+    assert {"data", "protection", "officer"} <= set(top[0].matched)
+    assert not scores_2018.likely_missing(DPO)
+
+
+def test_scores_are_0_to_100_and_sorted(scores_2018, suggester):
+    for item_id in suggester.item_ids:
+        top = scores_2018.for_item(item_id, top=5)
+        values = [s.score for s in top]
+        assert values == sorted(values, reverse=True)
+        assert all(0 < v <= 100 for v in values)
+
+
+def test_dpo_likely_missing_on_2007_policy(suggester):
+    scores = suggester.score(load_policy(POLICY_2007))
+    assert scores.likely_missing(DPO)
+    assert DPO in scores.missing()
+    # The policy does say how it protects data and that it transfers data abroad.
+    assert not scores.likely_missing("32-security")
+    assert not scores.likely_missing("13-1-f")
+
+
+def test_exclude_skips_clauses(scores_2018):
+    top = scores_2018.for_item(DPO, top=2)
+    again = scores_2018.for_item(DPO, top=2, exclude={top[0].clause_id})
+    assert top[0].clause_id not in [s.clause_id for s in again]
+    assert again[0].clause_id == top[1].clause_id
+
+
+def test_unknown_item_raises(scores_2018):
+    with pytest.raises(KeyError):
+        scores_2018.for_item("no-such-item")
+
+
+def test_for_clause_ranks_items(scores_2018, policy_2018):
+    # Clause c33 reads "Right 3 A right to require us to delete any personal data ...".
+    by_text = {c.id: c.text for c in policy_2018.clauses}
+    erasure = next(cid for cid, text in by_text.items() if text.startswith("Right 3"))
+    ranked = scores_2018.for_clause(erasure, top=3)
+    assert ranked[0][0] == "13-2-b-erasure"
+    assert len(ranked) == 3 and ranked[0][1] >= ranked[1][1] >= ranked[2][1]
+    dpo_clause = scores_2018.for_item(DPO, top=1)[0].clause_id
+    assert DPO in [item for item, _ in scores_2018.for_clause(dpo_clause, top=3)]
+    with pytest.raises(KeyError):
+        scores_2018.for_clause("c9999")
+
+
+def test_rank_items_for_free_text(suggester):
+    ranked = suggester.rank_items("You may lodge a complaint with the Information Commissioner's Office.")
+    assert ranked[0][0] == "13-2-d"
+
+
+def test_tiny_checklist_works():
+    checklist = parse_checklist(TINY_CHECKLIST.encode(), Path("tiny.toml"))
+    policy = parse_policy("Who we are\n\nWe are Acme Ltd, the controller.\n\nWe keep data for two years.", "text")
+    scores = Suggester(checklist).score(policy)
+    assert scores.for_item("controller", top=1)[0].clause_id == "c1"
+    assert scores.for_item("retention", top=1)[0].clause_id == "c2"
+
+
+def test_empty_policy_scores_nothing(suggester):
+    policy = parse_policy("Only A Heading", "text")
+    scores = suggester.score(policy)
+    assert scores.for_item(DPO) == [] and scores.likely_missing(DPO)
+
+
+# --------------------------------------------------------------------------- exemplars
+
+
+def test_exemplars_from_sessions_change_the_ranking(gdpr, tmp_path, policy_2018, scores_2018):
+    # An auditor tagged the "quote your name and account number" clause (how to make a request)
+    # as evidence for "how to exercise rights" in an earlier audit.
+    item = "13-2-b-exercise"
+    clause = next(c for c in policy_2018.clauses if c.text.startswith("Please quote your name"))
+    before = _rank(scores_2018, item, clause.id)
+    session = new_session(policy_2018, gdpr, policy_path=str(POLICY_2018), auditor="ann")
+    session.toggle_tag(item, clause, who="ann")
+    sessions = tmp_path / "sessions"
+    save_session(session, sessions / "earlier.toml")
+    (sessions / "broken.toml").write_text("this is [not a session", encoding="utf-8")
+
+    warnings: list[str] = []
+    exemplars = load_exemplars(sessions, gdpr.id, warnings=warnings)
+    assert exemplars == {item: [clause.text]}
+    assert len(warnings) == 1 and "broken.toml" in warnings[0]
+    assert load_exemplars(sessions, "other-checklist") == {}
+    assert load_exemplars(sessions, gdpr.id, exclude_audit_id=session.audit_id) == {}
+    assert load_exemplars(tmp_path / "missing", gdpr.id) == {}
+
+    warm = Suggester(gdpr, exemplars).score(policy_2018)
+    after = _rank(warm, item, clause.id)
+    assert after < before
+    assert after <= 3
+
+
+# --------------------------------------------------------------------------- highlighting
+
+
+def test_matched_spans():
+    text = "Contact our Data Protection Officer (the DPO) about your rights."
+    spans = matched_spans(text, ["data", "protection", "officer", "right"])
+    assert [text[a:b] for a, b in spans] == ["Data Protection Officer", "rights"]
+    assert matched_spans(text, []) == []
+
+
+# --------------------------------------------------------------------------- live search
+
+
+@pytest.fixture(scope="module")
+def index(policy_2018):
+    return SearchIndex(policy_2018)
+
+
+def test_search_finds_words_and_spans(index, policy_2018):
+    hits = index.search("data protection officer")
+    assert hits and isinstance(hits[0], Hit)
+    text = policy_2018.clause(hits[0].clause_id).text
+    highlighted = [text[a:b].lower() for a, b in hits[0].spans]
+    assert "data protection officer" in highlighted
+    assert all(0 <= a < b <= len(text) for h in hits for a, b in (s for s in h.spans))
+
+
+def test_search_prefix_while_typing(index, policy_2018):
+    hits = index.search("retai")
+    assert hits
+    for hit in hits[:3]:
+        text = policy_2018.clause(hit.clause_id).text
+        assert any(text[a:b].lower().startswith("retai") for a, b in hit.spans)
+
+
+def test_search_tolerates_typos(index, policy_2018):
+    hits = index.search("complant")
+    assert hits
+    assert any("complaint" in policy_2018.clause(h.clause_id).text.lower() for h in hits[:3])
+
+
+def test_search_no_match_and_empty(index):
+    assert index.search("zzzzqqqq") == []
+    assert index.search("") == [] and index.search("   ") == []
+
+
+def test_search_limit(index):
+    assert len(index.search("data", limit=5)) == 5
