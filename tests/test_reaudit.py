@@ -11,7 +11,8 @@ from auditor_tui.core.checklist import find_checklist, load_checklist
 from auditor_tui.core.diff import affected_items, normalise
 from auditor_tui.core.errors import SessionError
 from auditor_tui.core.policy import Policy, load_policy
-from auditor_tui.core.reaudit import CarriedForward, carry_forward, carry_forward_from_files, policy_from_tags
+from auditor_tui.core.audit import policy_from_quotes
+from auditor_tui.core.reaudit import CarriedForward, carry_forward, carry_forward_from_files
 from auditor_tui.core.session import Session, iter_tags, load_session, new_session, save_session
 from tests.conftest import POLICY_2007, POLICY_2017, POLICY_2018
 
@@ -169,9 +170,9 @@ def test_old_policy_changed_since_the_audit_uses_the_quotes(old_2007, tmp_path):
     assert "We do not use Cookies" in result.session.item("14-1-d").tags[0].text
 
 
-def test_policy_from_tags_keeps_the_clause_ids(old_2007):
+def test_policy_from_quotes_keeps_the_clause_ids(old_2007):
     old, _ = old_2007
-    stand_in = policy_from_tags(old)
+    stand_in = policy_from_quotes(old)
     for _, tag in iter_tags(old):
         assert stand_in.clause(tag.clause).text == tag.text
 

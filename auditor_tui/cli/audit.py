@@ -34,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--session", type=Path, metavar="PATH", help="session file to create (default: in ./sessions/)")
     p.add_argument("--auditor", default="", metavar="NAME", help="default: your login name")
     p.add_argument("--title", default="", metavar="TEXT", help="the audit's title")
+    p.add_argument(
+        "--from",
+        dest="from_session",
+        type=Path,
+        metavar="OLD_SESSION",
+        help="re-audit: carry the audit of an earlier version of this policy forward",
+    )
     p.set_defaults(func=cmd_review)
 
     p = subparsers.add_parser(
@@ -131,6 +138,19 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    if args.from_session is not None:
+        from auditor_tui.core.reaudit import start_reaudit
+
+        audit, diff = start_reaudit(
+            args.policy,
+            args.from_session,
+            session_path=args.session,
+            checklist=None if args.checklist == DEFAULT_CHECKLIST else args.checklist,
+            auditor=args.auditor,
+            title=args.title,
+        )
+        print(f"Carried forward to {audit.path}: {diff.summary_line()}")
+        return _run(audit)
     audit = Audit.start(
         args.policy, args.checklist, session_path=args.session, auditor=args.auditor, title=args.title
     )

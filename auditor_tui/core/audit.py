@@ -16,9 +16,11 @@ from pathlib import Path
 
 from auditor_tui.core.checklist import Checklist, find_checklist, load_checklist
 from auditor_tui.core.errors import AuditorError, SessionError
-from auditor_tui.core.policy import Block, Policy, _assemble, load_policy
+from auditor_tui.core.policy import Block, Clause, Policy, _assemble, load_policy
 from auditor_tui.core.session import (
     Session,
+    Tag,
+    _clause_order,
     check_against,
     default_session_path,
     load_session,
@@ -49,30 +51,29 @@ def resolve_policy_path(given: str, session_path: Path) -> Path | None:
 
 
 def policy_from_quotes(session: Session) -> Policy:
-    """A stand-in policy made of the clauses quoted in the session, in clause order."""
-    quotes: dict[str, tuple[str, str]] = {}
+    """A stand-in policy made of the clauses quoted in *session*, in clause order, keeping
+    their ids so the tags still point at their quotes (orphaned quotes of an earlier
+    re-audit are left out: their ids belong to an older version)."""
+    quotes: dict[str, Tag] = {}
     for state in session.items.values():
         for tag in state.tags:
-            quotes.setdefault(tag.clause, (tag.section, tag.text))
+            if not tag.orphan:
+                quotes.setdefault(tag.clause, tag)
+    ids = sorted(quotes, key=_clause_order)
     blocks: list[Block] = []
-    section = None
-    for clause_id in sorted(quotes, key=lambda c: (len(c), c)):
-        title, text = quotes[clause_id]
-        if title != section:
-            blocks.append(Block("heading", title or "(no section)"))
-            section = title
-        blocks.append(Block("clause", text))
+    section: str | None = None
+    for clause_id in ids:
+        tag = quotes[clause_id]
+        if tag.section != section:
+            blocks.append(Block("heading", tag.section or "(no section)"))
+            section = tag.section
+        blocks.append(Block("clause", tag.text))
     if not blocks:
         blocks.append(Block("clause", "(no evidence was quoted in this audit yet)"))
+        ids = ["c1"]
     policy = _assemble(blocks, fmt="text", path=None, warnings=())
-    # Keep the session's clause ids so tags still point at their quotes.
-    ids = sorted(quotes, key=lambda c: (len(c), c))
-    if ids:
-        from dataclasses import replace
-
-        clauses = tuple(replace(c, id=ids[i]) for i, c in enumerate(policy.clauses))
-        policy = Policy(policy.text, policy.sections, clauses, "text", None, ())
-    return policy
+    clauses = tuple(Clause(ids[n], n, c.text, c.start, c.end, c.section) for n, c in enumerate(policy.clauses))
+    return Policy(policy.text, policy.sections, clauses, "text", None, ())
 
 
 @dataclass

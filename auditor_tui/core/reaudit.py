@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor_tui.core.audit import _checklist_for, resolve_policy_path
+from auditor_tui.core.audit import SESSIONS_DIR, Audit, _checklist_for, policy_from_quotes, resolve_policy_path
 from auditor_tui.core.checklist import Checklist, find_checklist
 from auditor_tui.core.diff import THRESHOLD, ClauseDiff, diff_policies
 from auditor_tui.core.errors import AuditorError, SessionError
@@ -36,6 +36,7 @@ from auditor_tui.core.session import (
     Session,
     Tag,
     _clause_order,
+    default_session_path,
     load_session,
     new_session,
 )
@@ -54,30 +55,6 @@ class CarriedForward:
 
     def __iter__(self):  # ``session, diff = carry_forward_from_files(...)`` works too
         return iter((self.session, self.diff))
-
-
-def policy_from_tags(session: Session) -> Policy:
-    """A stand-in for a missing old policy: the clauses quoted in *session*, in clause order,
-    keeping their ids (orphaned quotes from an earlier re-audit are left out)."""
-    quotes: dict[str, Tag] = {}
-    for state in session.items.values():
-        for tag in state.tags:
-            if not tag.orphan:
-                quotes.setdefault(tag.clause, tag)
-    ids = sorted(quotes, key=_clause_order)
-    blocks: list[Block] = []
-    section: str | None = None
-    for clause_id in ids:
-        tag = quotes[clause_id]
-        if tag.section != section:
-            blocks.append(Block("heading", tag.section or "(no section)"))
-            section = tag.section
-        blocks.append(Block("clause", tag.text))
-    policy = _assemble(blocks, fmt="text", path=None, warnings=())
-    clauses = tuple(
-        Clause(ids[n], n, c.text, c.start, c.end, c.section) for n, c in enumerate(policy.clauses)
-    )
-    return Policy(policy.text, policy.sections, clauses, "text", None, ())
 
 
 def _tags_found_in(session: Session, policy: Policy) -> bool:
@@ -168,7 +145,7 @@ def carry_forward(
             hint=f"carry it forward with checklist {old_session.checklist.id}",
         )
     partial = old_policy is None or not _tags_found_in(old_session, old_policy)
-    base = policy_from_tags(old_session) if partial else old_policy
+    base = policy_from_quotes(old_session) if partial else old_policy
     assert base is not None
     diff = diff_policies(base, new_policy, threshold=threshold)
     diff.partial = partial
@@ -292,31 +269,8 @@ def carry_forward_from_files(
     else:
         loaded_checklist = _checklist_for(old_session, session_path, None)
     warnings = list(new_policy.warnings)
-    old_policy: Policy | None = None
-    old_file = resolve_policy_path(old_session.policy.path, session_path)
-    if old_file is None:
-        warnings.append(
-            f"the old policy {old_session.policy.path} is missing: compared with the evidence quoted in the audit only"
-        )
-    else:
-        try:
-            candidate = load_policy(old_file)
-        except AuditorError as error:
-            warnings.append(f"the old policy cannot be read ({error}): compared with the quoted evidence only")
-        else:
-            if candidate.sha256 == old_session.policy.sha256 and _tags_found_in(old_session, candidate):
-                old_policy = candidate
-            elif _tags_found_in(old_session, candidate):
-                old_policy = candidate
-                warnings.append(
-                    f"the old policy {old_session.policy.path} has changed since the audit (fingerprint differs) "
-                    "but every quoted clause is still in it: compared with it"
-                )
-            else:
-                warnings.append(
-                    f"the old policy {old_session.policy.path} has changed since the audit: "
-                    "compared with the evidence quoted in the audit only"
-                )
+    old_policy, found_warnings = _old_policy_for(old_session, session_path)
+    warnings.extend(found_warnings)
     if new_policy.sha256 == old_session.policy.sha256:
         warnings.append("the new policy is the same as the audited one (same fingerprint)")
     session, diff = carry_forward(
@@ -332,3 +286,78 @@ def carry_forward_from_files(
     )
     diff.warnings.extend(warnings)
     return CarriedForward(session, diff, new_policy, loaded_checklist, warnings)
+
+
+def _old_policy_for(old_session: Session, session_path: Path) -> tuple[Policy | None, list[str]]:
+    """The policy an old audit was made on, when its file is still there and still fits.
+
+    Used when its fingerprint matches the session's, or else when every quoted clause is still
+    in it; otherwise None (the caller compares with the quoted evidence), with a warning.
+    """
+    old_file = resolve_policy_path(old_session.policy.path, session_path)
+    if old_file is None:
+        return None, [
+            f"the old policy {old_session.policy.path} is missing: compared with the evidence quoted in the audit only"
+        ]
+    try:
+        candidate = load_policy(old_file)
+    except AuditorError as error:
+        return None, [f"the old policy cannot be read ({error}): compared with the quoted evidence only"]
+    if not _tags_found_in(old_session, candidate):
+        return None, [
+            f"the old policy {old_session.policy.path} has changed since the audit: "
+            "compared with the evidence quoted in the audit only"
+        ]
+    if candidate.sha256 != old_session.policy.sha256:
+        return candidate, [
+            f"the old policy {old_session.policy.path} has changed since the audit (fingerprint differs) "
+            "but every quoted clause is still in it: compared with it"
+        ]
+    return candidate, []
+
+
+def diff_for_session(session: Session, new_policy: Policy, session_path: str | Path) -> ClauseDiff | None:
+    """For a carried-forward audit, the diff from the version it came from (None otherwise)."""
+    origin = session.origin
+    if origin is None or not origin.session:
+        return None
+    session_path = Path(session_path)
+    given = Path(origin.session)
+    candidates = [given] if given.is_absolute() else [
+        Path.cwd() / given,
+        session_path.resolve().parent.parent / given,
+        session_path.resolve().parent / given.name,
+    ]
+    old_path = next((c for c in candidates if c.is_file()), None)
+    if old_path is None:
+        raise SessionError(f"the audit this one came from ({origin.session}) is missing", path=session_path)
+    old_session = load_session(old_path)
+    old_policy, warnings = _old_policy_for(old_session, old_path)
+    diff = diff_policies(old_policy or policy_from_quotes(old_session), new_policy)
+    diff.warnings.extend(warnings)
+    return diff
+
+
+def start_reaudit(
+    new_policy_path: str | Path,
+    old_session_path: str | Path,
+    *,
+    session_path: str | Path | None = None,
+    checklist: str | Path | None = None,
+    auditor: str = "",
+    title: str = "",
+    sessions_dir: str | Path = SESSIONS_DIR,
+) -> tuple[Audit, ClauseDiff]:
+    """Carry an audit forward to *new_policy_path* and save the new session file."""
+    carried = carry_forward_from_files(
+        old_session_path, new_policy_path, checklist=checklist, auditor=auditor, title=title
+    )
+    if session_path is None:
+        path = default_session_path(new_policy_path, carried.checklist.id, sessions_dir)
+    else:
+        path = Path(session_path)
+        if path.exists():
+            raise SessionError("a session file already exists here", path=path, hint="give another --session path")
+    audit = Audit(carried.session, path, carried.policy, carried.checklist, warnings=list(carried.warnings))
+    audit.save()
+    return audit, carried.diff

@@ -1,0 +1,103 @@
+"""Command-palette commands of the review screen (ctrl+p).
+
+Jump to an item, a section or a clause; set a status; every other action of the screen.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
+
+from auditor_tui.core.text import printable, shorten
+
+if TYPE_CHECKING:
+    from auditor_tui.ui.screens.review import ReviewScreen
+
+ACTIONS = (
+    ("Save now", "save", "Write the session file"),
+    ("Search the policy", "search", "Fuzzy search as you type"),
+    ("Likely gaps", "gaps", "Items no clause plausibly satisfies"),
+    ("Changes since the previous version", "changes", "Added, modified and removed clauses (re-audit)"),
+    ("Edit note", "edit_note", "The current item's note"),
+    ("Tag / untag the current clause", "toggle_tag", "To the current item"),
+    ("Submit for review", "submit", "Preparer: hand the audit to a reviewer"),
+    ("Request changes", "request_changes", "Reviewer: send the audit back with comments"),
+    ("Sign off", "signoff", "Reviewer: sign off the audit"),
+    ("Reopen for changes", "reopen", "Void the sign-off and make the audit editable"),
+    ("Export the checklist", "export", "Markdown, HTML, CSV or JSON; marked DRAFT until signed off"),
+    ("Help: keys", "help", "Every key of the review screen"),
+)
+STATUSES = ("satisfied", "partial", "missing", "not-applicable", "open")
+
+
+def _highlight(matcher: Matcher, title: str) -> Content:
+    """*title* (which may hold policy text) with the matched characters styled.
+
+    ``Matcher.highlight`` parses its argument as markup, so it is not used on data.
+    """
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    content = Content(title)
+    for offset in offsets:
+        content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class ReviewCommands(Provider):
+    """Items, sections, clauses, statuses and actions of the current review."""
+
+    def _screen(self) -> ReviewScreen | None:
+        from auditor_tui.ui.screens.review import ReviewScreen
+
+        screen = self.screen
+        return screen if isinstance(screen, ReviewScreen) else None
+
+    def _commands(self, screen: ReviewScreen, *, clauses: bool) -> list[tuple[str, object, str]]:
+        commands: list[tuple[str, object, str]] = []
+        for title, action, help_text in ACTIONS:
+            commands.append((title, partial(screen.run_action, action), help_text))
+        for status in STATUSES:
+            commands.append((f"Set status: {status}", partial(screen.action_status, status), "For the current item"))
+        for item in screen.audit.checklist.items:
+            commands.append(
+                (
+                    f"Item {printable(item.id)}: {printable(item.title)}",
+                    partial(screen.jump_to_item, item.id),
+                    printable(", ".join(item.refs)),
+                )
+            )
+        firsts: dict[str, str] = {}
+        for clause in screen.audit.policy.clauses:
+            if clause.section is not None:
+                firsts.setdefault(clause.section.label, clause.id)
+        for label, clause_id in firsts.items():
+            commands.append((f"Section: {printable(shorten(label, 80))}", partial(screen.jump_to_clause, clause_id), ""))
+        if clauses:
+            for clause in screen.audit.policy.clauses:
+                commands.append(
+                    (f"Clause {clause.id}: {printable(shorten(clause.text, 70))}", partial(screen.jump_to_clause, clause.id), "")
+                )
+        return commands
+
+    async def discover(self) -> Hits:
+        screen = self._screen()
+        if screen is None:
+            return
+        for title, callback, help_text in self._commands(screen, clauses=False):
+            yield DiscoveryHit(Content(title), callback, text=title, help=escape(help_text))
+
+    async def search(self, query: str) -> Hits:
+        screen = self._screen()
+        if screen is None:
+            return
+        matcher = self.matcher(query)
+        # Clauses only when asked for ("clause", "c12"), so 10,000 clauses don't flood the list.
+        wants_clauses = query.lower().lstrip().startswith(("c", "clause"))
+        for title, callback, help_text in self._commands(screen, clauses=wants_clauses):
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, title), callback, text=title, help=escape(help_text))

@@ -1,0 +1,70 @@
+"""The review screen's keys: one table for the bindings, the help screen and the README."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key names, comma-separated
+    action: str  # the screen action; "" when a widget handles the key itself
+    description: str
+    group: str
+    footer: str = ""  # short label shown in the footer ("" = not shown)
+    id: str = ""  # binding id, so users can remap it
+
+
+REVIEW_KEYS: tuple[Key, ...] = (
+    Key("tab", "app.focus_next", "Next pane", "Move"),
+    Key("shift+tab", "app.focus_previous", "Previous pane", "Move"),
+    Key("up,k / down,j", "", "Previous / next clause or item", "Move"),
+    Key("pageup / pagedown", "", "A page up / down", "Move"),
+    Key("home / end", "", "First / last", "Move"),
+    Key("left_square_bracket", "section(-1)", "Previous section of the policy", "Move", id="section-previous"),
+    Key("right_square_bracket", "section(1)", "Next section of the policy", "Move", id="section-next"),
+    Key("d", "toggle_detail", "Show the item's details instead of the checklist (narrow terminals); hide them (wide)", "Move", "", "detail"),
+    Key("t,space", "toggle_tag", "Tag / untag the current clause to the current item", "Evidence", "Tag", "tag"),
+    Key("e", "edit_note", "Edit the current item's note (ctrl+s keeps, escape discards)", "Evidence", "Note", "note"),
+    Key("1", "status('satisfied')", "Status: satisfied", "Status", "", "status-satisfied"),
+    Key("2", "status('partial')", "Status: partial", "Status", "", "status-partial"),
+    Key("3", "status('missing')", "Status: missing", "Status", "", "status-missing"),
+    Key("4", "status('not-applicable')", "Status: not applicable", "Status", "", "status-na"),
+    Key("0", "status('open')", "Status: open", "Status", "", "status-open"),
+    Key("a", "accept_suggestion", "Accept the highlighted suggestion (tags it)", "Suggestions", "", "accept"),
+    Key("x", "reject_suggestion", "Reject the highlighted suggestion for this item", "Suggestions", "", "reject"),
+    Key("enter", "", "In suggestions: jump to the clause in the policy", "Suggestions"),
+    Key("g", "gaps", "Likely gaps: items with no plausible evidence", "Suggestions", "", "gaps"),
+    Key("slash", "search", "Search the policy as you type (enter jumps, escape returns)", "Find", "Search", "search"),
+    Key("c", "changes", "Changes since the previous version (re-audit)", "Find", "", "changes"),
+    Key("ctrl+p", "app.command_palette", "Command palette: jump to an item, section or clause; all actions", "Find"),
+    Key("S", "submit", "Submit for review", "Sign-off", "", "submit"),
+    Key("R", "request_changes", "Request changes (reviewer)", "Sign-off", "", "request-changes"),
+    Key("O", "signoff", "Sign off (reviewer)", "Sign-off", "", "signoff"),
+    Key("ctrl+o", "reopen", "Reopen a signed-off audit for changes (voids the sign-off)", "Sign-off", "", "reopen"),
+    Key("X", "export", "Export the checklist (md, html, csv or json)", "Sign-off", "", "export"),
+    Key("ctrl+s", "save", "Save now", "File", "Save", "save"),
+    Key("question_mark,f1", "help", "Help: this list", "File", "Help", "help"),
+    Key("q", "quit", "Save and quit", "File", "Quit", "quit"),
+)
+
+
+def display_keys(keys: str) -> str:
+    """Key names as a person writes them: ``[``, ``?``, ``/``."""
+    names = {"left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?", "slash": "/"}
+    return " ".join(
+        ",".join(names.get(k, k) for k in part.split(",")) for part in keys.split(" ")
+    ).replace(",", " or ")
+
+
+def review_bindings() -> list[Binding]:
+    bindings = []
+    for key in REVIEW_KEYS:
+        if not key.action:
+            continue
+        bindings.append(
+            Binding(key.keys, key.action, key.footer or key.description, show=bool(key.footer), id=key.id or None)
+        )
+    return bindings

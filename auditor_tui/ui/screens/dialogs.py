@@ -1,0 +1,80 @@
+"""Small modal dialogs: a message (errors included), a question with a text answer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from auditor_tui.core.text import printable
+
+
+class MessageDialog(ModalScreen[None]):
+    """A message the user must acknowledge (enter or escape closes it)."""
+
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
+
+    def __init__(self, title: str, message: str, *, error: bool = True) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.message = message
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog" + (" -error" if self.error else "")):
+            yield Label(Content(printable(self.title_text)), classes="dialog-title")
+            yield Static(Content(printable(self.message, keep_newlines=True)), classes="dialog-body")
+            yield Button("OK", variant="primary", id="ok")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss()
+
+
+class AskDialog(ModalScreen[dict[str, str] | None]):
+    """Ask for one or more lines of text; enter on the last field (or OK) answers."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, fields: list[tuple[str, str, str]], *, explain: str = "") -> None:
+        """*fields*: (key, label, initial value)."""
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.fields = fields
+        self.explain = explain
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(printable(self.title_text)), classes="dialog-title")
+            if self.explain:
+                yield Static(Content(printable(self.explain, keep_newlines=True)), classes="dialog-body")
+            for key, label, value in self.fields:
+                yield Label(Content(printable(label)))
+                yield Input(value=value, id=f"ask-{key}")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def _answer(self) -> dict[str, str]:
+        return {key: self.query_one(f"#ask-{key}", Input).value for key, _, _ in self.fields}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.dismiss(self._answer())
+        else:
+            inputs[inputs.index(event.input) + 1].focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(self._answer() if event.button.id == "ok" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

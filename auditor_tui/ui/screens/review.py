@@ -1,0 +1,510 @@
+"""The review screen: the policy beside the checklist, keyboard-first tagging.
+
+Data flows one way. The screen renders the :class:`~auditor_tui.core.audit.Audit` (policy,
+checklist, session); a key calls a method of the session (``toggle_tag``, ``set_status``...),
+then :meth:`ReviewScreen.changed` refreshes what shows that item and schedules an atomic save
+within half a second. ``q`` and ``ctrl+s`` save at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList, Static
+from textual.worker import get_current_worker
+
+from auditor_tui.core.audit import Audit
+from auditor_tui.core.errors import AuditorError
+from auditor_tui.core.text import printable
+from auditor_tui.ui.keys import review_bindings
+from auditor_tui.ui.screens.dialogs import AskDialog, MessageDialog
+from auditor_tui.ui.screens.help import HelpScreen
+from auditor_tui.ui.screens.note import NoteEditor
+from auditor_tui.ui.widgets.checklist_list import ChecklistList
+from auditor_tui.ui.widgets.detail import DetailPane, SuggestionList
+from auditor_tui.ui.widgets.policy_view import PolicyView
+
+AUTOSAVE_DELAY = 0.5  # seconds: every change is on disk within a second
+SUGGESTIONS_SHOWN = 5
+
+
+class ReviewScreen(Screen[None]):
+    """Audit one policy against one checklist."""
+
+    BINDINGS = review_bindings()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    def __init__(self, audit: Audit) -> None:
+        super().__init__()
+        self.audit = audit
+        self.session = audit.session
+        self._save_timer: Timer | None = None
+        self._dirty = False
+        self.scores = None  # suggestion scores, once computed in a worker
+        self.changes = None  # the clause diff, for a re-audit
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="audit-header")
+        with Horizontal(id="panes"):
+            yield PolicyView(self.audit.policy, id="policy")
+            with Vertical(id="side"):
+                yield ChecklistList(self.audit.checklist, self.session.items, id="checklist")
+                yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        policy_view = self.query_one(PolicyView)
+        checklist = self.query_one(ChecklistList)
+        item_id = self.session.cursor.item if self.session.cursor.item in self.session.items else None
+        checklist.select_item(item_id or next(iter(self.session.items)))
+        clause = self.audit.policy.clause(self.session.cursor.clause)
+        if clause is not None:
+            policy_view.cursor = clause.index
+        policy_view.border_title = "Policy"
+        checklist.border_title = f"Checklist {printable(self.audit.checklist.id)}"
+        self.query_one(DetailPane).border_title = "Item"
+        policy_view.focus()
+        self.refresh_header()
+        self.show_current_item()
+        self.call_after_refresh(policy_view.scroll_to_cursor, top=True)
+        for warning in self.audit.warnings:
+            self.notify(printable(warning), severity="warning", timeout=8)
+        if self.audit.read_only_reason:
+            self.notify(printable(self.audit.read_only_reason), title="Read-only", severity="error", timeout=10)
+        elif self.session.state == "signed-off":
+            self.notify("This audit is signed off and opens read-only. ctrl+o reopens it for changes (voids the sign-off).", timeout=8)
+        self.compute_suggestions()
+        self.load_changes()
+
+    # ------------------------------------------------------------------ current things
+
+    @property
+    def policy_view(self) -> PolicyView:
+        return self.query_one(PolicyView)
+
+    @property
+    def item_id(self) -> str:
+        return self.query_one(ChecklistList).current_item_id or next(iter(self.session.items))
+
+    def refresh_header(self) -> None:
+        session, audit = self.session, self.audit
+        counts = session.status_counts()
+        state = session.state
+        parts: list[Content | str] = [
+            Content.styled(printable(session.title), "bold"),
+            Content.styled("  decided ", "$text-muted"),
+            Content.styled(session.progress, "bold"),
+            Content.styled(
+                f" (✔{counts['satisfied']} ◐{counts['partial']} ✘{counts['missing']} –{counts['not-applicable']})",
+                "$text-muted",
+            ),
+            Content.styled(f"  {state}", "bold $success" if state == "signed-off" else "bold $secondary"),
+            "\n",
+            Content.styled("policy ", "$text-muted"),
+            Content(printable(session.policy.path)),
+            Content.styled("  checklist ", "$text-muted"),
+            Content(printable(f"{session.checklist.id} {session.checklist.version}")),
+            Content.styled("  session ", "$text-muted"),
+            Content(printable(str(audit.path))),
+        ]
+        if audit.read_only_reason:
+            parts += ["\n", Content.styled("READ-ONLY: " + printable(audit.read_only_reason), "bold $error")]
+        elif not session.editable:
+            why = "signed off by " + session.signoff.reviewer if session.signoff else state
+            parts += ["\n", Content.styled(f"READ-ONLY: {why} (ctrl+o reopens for changes)", "bold $warning")]
+        self.query_one("#audit-header", Static).update(Content.assemble(*parts))
+
+    def refresh_marks(self) -> None:
+        state = self.session.items[self.item_id]
+        current = frozenset(tag.clause for tag in state.tags if not tag.orphan)
+        self.policy_view.set_marks(self.session.items_by_clause(), current)
+
+    def show_current_item(self) -> None:
+        item_id = self.item_id
+        item = self.audit.checklist.item(item_id)
+        if item is None:
+            return
+        self.query_one(DetailPane).show_item(item, self.session.items[item_id])
+        self.refresh_marks()
+        self.show_suggestions()
+
+    # ------------------------------------------------------------------ events
+
+    @on(OptionList.OptionHighlighted, "#checklist")
+    def item_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.session.move_cursor(item_id=event.option.id)
+            self.show_current_item()
+            self.schedule_save(cursor_only=True)
+
+    @on(PolicyView.CursorMoved)
+    def clause_moved(self, event: PolicyView.CursorMoved) -> None:
+        self.session.move_cursor(clause_id=event.clause.id)
+        self.show_clause_items()
+        self.schedule_save(cursor_only=True)
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def suggestion_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.policy_view.move_to_id(event.option.id, top=True)
+
+    # ------------------------------------------------------------------ changes
+
+    def editable(self) -> bool:
+        """True if the audit may be changed; otherwise says why."""
+        if self.audit.read_only:
+            reason = self.audit.read_only_reason or (
+                "it is signed off: ctrl+o reopens it (voids the sign-off)"
+                if self.session.state == "signed-off"
+                else f"it is {self.session.state}"
+            )
+            self.notify(f"Read-only: {printable(reason)}", severity="warning")
+            return False
+        return True
+
+    def changed(self, item_id: str | None = None) -> None:
+        """Something in the session changed: refresh it on screen and save soon."""
+        if item_id:
+            self.query_one(ChecklistList).refresh_item(item_id)
+        self.show_current_item()
+        self.refresh_header()
+        self.schedule_save()
+
+    def schedule_save(self, *, cursor_only: bool = False) -> None:
+        if self.audit.read_only:
+            return
+        self._dirty = True
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(AUTOSAVE_DELAY, self.save_now)
+
+    def save_now(self) -> bool:
+        """Write the session if anything changed. False (with a dialog) when it failed."""
+        self._save_timer = None
+        if not self._dirty or self.audit.read_only:
+            return True
+        try:
+            self.audit.save()
+        except AuditorError as error:
+            self.app.push_screen(MessageDialog("Could not save", f"{error}\nYour changes are kept in memory; fix the problem and press ctrl+s."))
+            return False
+        self._dirty = False
+        return True
+
+    def run_change(self, change, item_id: str | None = None) -> bool:
+        """Run a session change; a refusal from the core is shown, never raised."""
+        if not self.editable():
+            return False
+        try:
+            change()
+        except AuditorError as error:
+            self.notify(printable(str(error)), severity="error")
+            return False
+        self.changed(item_id)
+        return True
+
+    # ------------------------------------------------------------------ actions
+
+    def action_toggle_tag(self) -> None:
+        item_id = self.item_id
+        clause = self.policy_view.clause
+        result: list[bool] = []
+        if self.run_change(lambda: result.append(self.session.toggle_tag(item_id, clause)), item_id):
+            verb = "Tagged" if result[0] else "Untagged"
+            self.notify(f"{verb} {clause.id} {'to' if result[0] else 'from'} {printable(item_id)}", timeout=2)
+
+    def action_status(self, status: str) -> None:
+        item_id = self.item_id
+        self.run_change(lambda: self.session.set_status(item_id, status), item_id)
+
+    def action_edit_note(self) -> None:
+        if not self.editable():
+            return
+        item_id = self.item_id
+        item = self.audit.checklist.item(item_id)
+        label = f"{item_id} {item.title}" if item else item_id
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self.run_change(lambda: self.session.set_note(item_id, note), item_id)
+
+        self.app.push_screen(NoteEditor(label, self.session.items[item_id].note), done)
+
+    def action_toggle_detail(self) -> None:
+        self.toggle_class("-show-detail")
+
+    def action_section(self, direction: int) -> None:
+        self.policy_view.next_section(direction)
+
+    def action_save(self) -> None:
+        self._dirty = True
+        if self.save_now() and not self.audit.read_only:
+            self.notify(f"Saved {self.audit.path}", timeout=2)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        if self.save_now():
+            self.app.exit()
+
+    def on_unmount(self) -> None:
+        self.save_now()
+
+    # ------------------------------------------------------------------ suggestions
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def compute_suggestions(self) -> None:
+        """Score every clause against every item, off the UI thread."""
+        try:
+            from auditor_tui.core.suggest import Suggester, load_exemplars
+        except ImportError:  # suggestions not built yet
+            return
+        worker = get_current_worker()
+        try:
+            exemplars = load_exemplars(
+                self.app.sessions_dir, self.audit.checklist.id, exclude_audit_id=self.session.audit_id
+            )
+            scores = Suggester(self.audit.checklist, exemplars).score(self.audit.policy)
+        except AuditorError as error:
+            self.app.call_from_thread(self.notify, f"Suggestions unavailable: {printable(str(error))}", severity="warning")
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._suggestions_ready, scores)
+
+    def _suggestions_ready(self, scores) -> None:
+        self.scores = scores
+        self.show_suggestions()
+        self.show_clause_items()
+
+    def show_suggestions(self) -> None:
+        detail = self.query_one(DetailPane)
+        if self.scores is None:
+            detail.show_suggestions([], self.audit.policy, likely_missing=False, note="Suggestions: computing…")
+            return
+        item_id = self.item_id
+        state = self.session.items[item_id]
+        exclude = frozenset(state.rejected) | {tag.clause for tag in state.tags}
+        suggestions = self.scores.for_item(item_id, top=SUGGESTIONS_SHOWN, exclude=exclude)
+        policy = self.audit.policy
+        entries = []
+        from auditor_tui.core.suggest import matched_spans
+
+        for suggestion in suggestions:
+            clause = policy.clause(suggestion.clause_id)
+            if clause is not None:
+                entries.append((clause.id, suggestion.score, matched_spans(clause.text, suggestion.matched)))
+        detail.show_suggestions(entries, policy, likely_missing=self.scores.likely_missing(item_id))
+
+    def show_clause_items(self) -> None:
+        if self.scores is None:
+            return
+        entries = []
+        for item_id, score in self.scores.for_clause(self.policy_view.clause.id, top=3):
+            item = self.audit.checklist.item(item_id)
+            if item is not None:
+                entries.append((item_id, item.title, score))
+        self.query_one(DetailPane).show_clause_items(entries)
+
+    def _highlighted_suggestion(self) -> str | None:
+        suggestions = self.query_one(SuggestionList)
+        option = suggestions.highlighted_option
+        return option.id if option is not None else None
+
+    def action_accept_suggestion(self) -> None:
+        clause_id = self._highlighted_suggestion()
+        if clause_id is None:
+            self.notify("No suggestion to accept", severity="warning")
+            return
+        clause = self.audit.policy.clause(clause_id)
+        item_id = self.item_id
+        if clause is not None and self.run_change(lambda: self.session.toggle_tag(item_id, clause), item_id):
+            self.notify(f"Tagged {clause_id} to {printable(item_id)}", timeout=2)
+
+    def action_reject_suggestion(self) -> None:
+        clause_id = self._highlighted_suggestion()
+        if clause_id is None:
+            self.notify("No suggestion to reject", severity="warning")
+            return
+        item_id = self.item_id
+        if self.run_change(lambda: self.session.reject_suggestion(item_id, clause_id), item_id):
+            self.notify(f"Rejected {clause_id} for {printable(item_id)}", timeout=2)
+
+    def action_gaps(self) -> None:
+        if self.scores is None:
+            self.notify("Suggestions are still being computed", severity="warning")
+            return
+        from auditor_tui.ui.screens.lists import ItemPicker
+
+        gaps = [item for item in self.audit.checklist.items if self.scores.likely_missing(item.id)]
+        self.app.push_screen(
+            ItemPicker("Likely gaps: no clause scores high for these items", gaps, self.session.items),
+            self.jump_to_item,
+        )
+
+    def jump_to_item(self, item_id: str | None) -> None:
+        if item_id:
+            self.query_one(ChecklistList).select_item(item_id)
+            self.query_one(ChecklistList).focus()
+
+    def jump_to_clause(self, clause_id: str | None) -> None:
+        if clause_id and self.policy_view.move_to_id(clause_id, top=True):
+            self.policy_view.focus()
+
+    # ------------------------------------------------------------------ search
+
+    def action_search(self) -> None:
+        from auditor_tui.ui.screens.search import SearchScreen
+
+        origin = self.policy_view.clause.id
+
+        def done(clause_id: str | None) -> None:
+            self.policy_view.set_highlights({})
+            self.jump_to_clause(clause_id or origin)
+
+        self.app.push_screen(SearchScreen(self.audit.policy), done)
+
+    # ------------------------------------------------------------------ re-audit
+
+    @work(thread=True, exclusive=True, group="changes")
+    def load_changes(self) -> None:
+        origin = self.session.origin
+        if origin is None or self.audit.read_only_reason:
+            return
+        try:
+            from auditor_tui.core.reaudit import diff_for_session
+        except ImportError:
+            return
+        try:
+            diff = diff_for_session(self.session, self.audit.policy, Path(self.audit.path))
+        except AuditorError as error:
+            self.app.call_from_thread(self.notify, f"Changes unavailable: {printable(str(error))}", severity="warning")
+            return
+        self.app.call_from_thread(self._changes_ready, diff)
+
+    def _changes_ready(self, diff) -> None:
+        if diff is None:
+            return
+        self.changes = diff
+        marks = {}
+        for change in diff.changes:
+            if change.kind in ("added", "modified") and change.new is not None:
+                marks[change.new.id] = change.kind
+        self.policy_view.set_change_marks(marks)
+
+    def action_changes(self) -> None:
+        if self.changes is None:
+            self.notify("No changes to show: this audit was not carried forward from an earlier version", severity="warning")
+            return
+        from auditor_tui.ui.screens.changes import ChangesScreen
+
+        self.app.push_screen(ChangesScreen(self.changes, self.session), self.jump_to_clause)
+
+    # ------------------------------------------------------------------ sign-off
+
+    def _workflow(self, name: str, *args, **kwargs) -> bool:
+        from auditor_tui.core import workflow
+
+        try:
+            getattr(workflow, name)(self.session, *args, **kwargs)
+            self._dirty = True
+            self.audit.save()
+        except AuditorError as error:
+            self.app.push_screen(MessageDialog("Not done", str(error)))
+            return False
+        self._dirty = False
+        for item_id in self.session.items:
+            self.query_one(ChecklistList).refresh_item(item_id)
+        self.show_current_item()
+        self.refresh_header()
+        return True
+
+    def action_submit(self) -> None:
+        if self._workflow("submit", by=self.session.auditor):
+            self.notify("Submitted for review: the audit is read-only until a reviewer acts")
+
+    def action_signoff(self) -> None:
+        def done(answer: dict[str, str] | None) -> None:
+            if answer and self._workflow(
+                "sign_off",
+                reviewer=answer["reviewer"].strip(),
+                statement=answer["statement"].strip(),
+            ):
+                self.notify("Signed off")
+
+        self.app.push_screen(
+            AskDialog(
+                "Sign off this audit",
+                [("reviewer", "Reviewer (not the preparer)", ""), ("statement", "Statement", "Reviewed and approved.")],
+                explain=f"Preparer: {self.session.auditor}. The sign-off records a digest of the audit.",
+            ),
+            done,
+        )
+
+    def action_request_changes(self) -> None:
+        item_id = self.item_id
+
+        def done(answer: dict[str, str] | None) -> None:
+            if not answer:
+                return
+            comments = {item_id: answer["item"].strip()} if answer["item"].strip() else {}
+            if self._workflow(
+                "request_changes",
+                reviewer=answer["reviewer"].strip(),
+                comment=answer["comment"].strip(),
+                item_comments=comments,
+            ):
+                self.notify("Changes requested: back to the preparer")
+
+        self.app.push_screen(
+            AskDialog(
+                "Request changes",
+                [("reviewer", "Reviewer", ""), ("comment", "Overall comment", ""), ("item", f"Comment on {item_id}", "")],
+            ),
+            done,
+        )
+
+    def action_export(self) -> None:
+        from auditor_tui.core.atomic import atomic_write_text
+        from auditor_tui.core.export import export_text, format_for
+
+        default = str(self.audit.path.with_suffix(".md"))
+
+        def done(answer: dict[str, str] | None) -> None:
+            if not answer or not answer["path"].strip():
+                return
+            target = Path(answer["path"].strip()).expanduser()
+            fmt = format_for(target)
+            if fmt is None:
+                self.app.push_screen(MessageDialog("Not exported", f"{target}: use a .md, .html, .csv or .json file name"))
+                return
+            if target.resolve() == self.audit.path.resolve():
+                self.app.push_screen(MessageDialog("Not exported", "that is the session file itself; choose another name"))
+                return
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write_text(target, export_text(self.session, self.audit.checklist, fmt))
+            except (AuditorError, OSError) as error:
+                self.app.push_screen(MessageDialog("Not exported", f"{target}: {error}"))
+                return
+            draft = "" if self.session.state == "signed-off" else " (marked DRAFT: not signed off)"
+            self.notify(f"Exported {target}{draft}")
+
+        self.app.push_screen(
+            AskDialog("Export the checklist", [("path", "File (.md, .html, .csv or .json)", default)]), done
+        )
+
+    def action_reopen(self) -> None:
+        if self.audit.read_only_reason:
+            self.notify(printable(self.audit.read_only_reason), severity="warning")
+            return
+        if self._workflow("reopen", by=self.session.auditor, reason="reopened in the review screen"):
+            self.notify("Reopened: the sign-off is void and kept in the history", severity="warning")

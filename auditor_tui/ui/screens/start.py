@@ -1,0 +1,207 @@
+"""The start screen: saved audits newest first, and new audits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.suggester import Suggester
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+
+from auditor_tui.core.audit import DEFAULT_CHECKLIST, Audit, sample_policy_path
+from auditor_tui.core.checklist import list_checklists
+from auditor_tui.core.errors import AuditorError
+from auditor_tui.core.session import Session, SessionError, find_sessions
+from auditor_tui.core.text import printable, shorten
+
+
+class PathSuggester(Suggester):
+    """Completes a file path as it is typed (accept with right arrow)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        path = Path(value).expanduser()
+        directory, prefix = (path, "") if value.endswith("/") else (path.parent, path.name)
+        try:
+            names = sorted(p.name + ("/" if p.is_dir() else "") for p in directory.iterdir() if p.name.startswith(prefix))
+        except OSError:
+            return None
+        names = [n for n in names if not n.startswith(".") or prefix.startswith(".")]
+        if not names:
+            return None
+        head = value[: len(value) - len(prefix)] if prefix else value
+        return head + names[0]
+
+
+class NewAuditScreen(ModalScreen[Audit | None]):
+    """Start a new audit: a policy file (with completion) and a checklist."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, sessions_dir: Path) -> None:
+        super().__init__(classes="dialog-screen")
+        self.sessions_dir = sessions_dir
+
+    def compose(self) -> ComposeResult:
+        try:
+            checklists = list_checklists()
+            problem = ""
+        except AuditorError as error:
+            checklists, problem = [], str(error)
+        options = [(f"{c.id} — {printable(c.title)} ({len(c.items)} items)", c.id) for c in checklists]
+        default = DEFAULT_CHECKLIST if any(c.id == DEFAULT_CHECKLIST for c in checklists) else Select.NULL
+        with Vertical(classes="dialog new-dialog"):
+            yield Label("New audit", classes="dialog-title")
+            yield Label("Policy file (.txt, .md, .html): right arrow completes")
+            yield Input(placeholder="path/to/policy.txt", id="new-policy", suggester=PathSuggester())
+            yield Label("Checklist")
+            yield Select(options, value=default, id="new-checklist", allow_blank=not options)
+            yield Label("Title (optional)")
+            yield Input(id="new-title")
+            yield Static(Content.styled(printable(problem), "$error"), id="new-error")
+            yield Button("Start", variant="primary", id="new-start")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.start()
+
+    def start(self) -> None:
+        policy = self.query_one("#new-policy", Input).value.strip()
+        checklist = self.query_one("#new-checklist", Select).value
+        error = self.query_one("#new-error", Static)
+        if not policy:
+            error.update(Content.styled("Give the path of a policy file.", "$error"))
+            return
+        if checklist is Select.NULL:
+            error.update(Content.styled("Choose a checklist.", "$error"))
+            return
+        try:
+            audit = Audit.start(
+                Path(policy).expanduser(),
+                str(checklist),
+                title=self.query_one("#new-title", Input).value.strip(),
+                sessions_dir=self.sessions_dir,
+            )
+        except AuditorError as problem:
+            error.update(Content.styled(printable(str(problem)), "$error"))
+            return
+        self.dismiss(audit)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StartScreen(Screen[None]):
+    """Pick up a saved audit or start a new one."""
+
+    BINDINGS = [
+        Binding("enter", "resume", "Resume", show=True),
+        Binding("n", "new", "New audit"),
+        Binding("s", "sample", "Sample audit"),
+        Binding("r", "reload", "Reload"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, sessions_dir: Path) -> None:
+        super().__init__()
+        self.sessions_dir = sessions_dir
+        self.paths: dict[str, Path] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.assemble(
+                Content.styled("auditor-tui", "bold $accent"),
+                "  audits in ",
+                Content.styled(printable(str(self.sessions_dir)) + "/", "bold"),
+            ),
+            id="start-header",
+        )
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="start-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("Title", 36), ("Policy", 28), ("Checklist", 22), ("Decided", 8), ("Updated (UTC)", 16), ("State", 24)):
+            table.add_column(label, width=width)
+        self.action_reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.paths.clear()
+        found = find_sessions(self.sessions_dir)
+        for path, loaded in found:
+            key = str(path)
+            self.paths[key] = path
+            if isinstance(loaded, Session):
+                state = loaded.state
+                if state == "signed-off" and loaded.signoff:
+                    state = f"signed off by {loaded.signoff.reviewer}"
+                table.add_row(
+                    Content(printable(shorten(loaded.title, 40))),
+                    Content(printable(shorten(Path(loaded.policy.path).name, 30))),
+                    Content(printable(loaded.checklist.id)),
+                    loaded.progress,
+                    f"{loaded.updated:%Y-%m-%d %H:%M}",
+                    Content.styled(printable(state), "$success" if loaded.state == "signed-off" else ""),
+                    key=key,
+                )
+            else:
+                table.add_row(
+                    Content.styled(printable(path.name), "$error"),
+                    Content.styled("unreadable", "$error"),
+                    "", "", "", "",
+                    key=key,
+                )
+        hint = (
+            f"{len(found)} audits. enter resumes · n new audit · s new audit of the bundled sample · ctrl+p commands"
+            if found
+            else f"No audits in {self.sessions_dir}/ yet. Press n for a new audit, or s to try the bundled sample."
+        )
+        self.query_one("#start-hint", Static).update(Content(printable(hint)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(self.paths[str(event.row_key.value)])
+
+    def action_resume(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            self._open(self.paths[str(row_key.value)])
+
+    def _open(self, path: Path) -> None:
+        try:
+            audit = Audit.open(path)
+        except (AuditorError, SessionError) as error:
+            self.app.show_error("Cannot open this audit", str(error))
+            return
+        self.app.open_review(audit)
+
+    def action_new(self) -> None:
+        self.app.push_screen(NewAuditScreen(self.sessions_dir), self._started)
+
+    def action_sample(self) -> None:
+        try:
+            audit = Audit.start(sample_policy_path(), DEFAULT_CHECKLIST, title="Sample: iomart privacy policy (2018)", sessions_dir=self.sessions_dir)
+        except AuditorError as error:
+            self.app.show_error("Cannot start the sample audit", str(error))
+            return
+        self.app.open_review(audit)
+
+    def _started(self, audit: Audit | None) -> None:
+        if audit is not None:
+            self.app.open_review(audit)

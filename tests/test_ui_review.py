@@ -1,0 +1,315 @@
+"""Pilot tests of the review screen: every key, its effect on the session and on disk."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditor_tui.core.audit import Audit
+from auditor_tui.core.session import load_session
+from auditor_tui.ui.app import AuditorApp
+from auditor_tui.ui.screens.help import HelpScreen
+from auditor_tui.ui.screens.note import NoteEditor
+from auditor_tui.ui.screens.review import AUTOSAVE_DELAY, ReviewScreen
+from auditor_tui.ui.widgets.checklist_list import ChecklistList
+from auditor_tui.ui.widgets.policy_view import PolicyView
+from tests.conftest import POLICY_2017
+from tests.ui_helpers import make_audit
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def audit(workdir: Path) -> Audit:
+    return make_audit(workdir)
+
+
+def review(app: AuditorApp) -> ReviewScreen:
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen), screen
+    return screen
+
+
+async def settle(pilot) -> None:
+    """Let the autosave timer fire (every change is on disk within a second)."""
+    await pilot.pause(AUTOSAVE_DELAY + 0.3)
+
+
+def on_disk(audit: Audit):
+    return load_session(audit.path)
+
+
+async def test_t_and_space_tag_and_untag_the_current_clause(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = review(app)
+        await pilot.press("down", "down")
+        clause = screen.policy_view.clause
+        item = screen.item_id
+        await pilot.press("t")
+        await settle(pilot)
+        assert [t.clause for t in on_disk(audit).items[item].tags] == [clause.id]
+        assert screen.policy_view.current_tags == {clause.id}
+        await pilot.press("space")
+        await settle(pilot)
+        assert on_disk(audit).items[item].tags == []
+
+
+@pytest.mark.parametrize(("key", "status"), [("1", "satisfied"), ("2", "partial"), ("3", "missing"), ("4", "not-applicable")])
+async def test_number_keys_set_the_status(audit, key, status):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        item = review(app).item_id
+        await pilot.press(key)
+        await settle(pilot)
+        assert on_disk(audit).items[item].status == status
+        await pilot.press("0")
+        await settle(pilot)
+        assert on_disk(audit).items[item].status == "open"
+
+
+async def test_e_edits_the_note_ctrl_s_keeps_escape_discards(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        item = review(app).item_id
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"Named", "enter", *"[/] kept")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await settle(pilot)
+        assert on_disk(audit).items[item].note == "Named\n[/] kept"
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*" not this")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert on_disk(audit).items[item].note == "Named\n[/] kept"
+
+
+async def test_moving_keys_in_the_policy(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        view = review(app).policy_view
+        assert view.has_focus and view.cursor == 0
+        await pilot.press("down", "j")
+        assert view.cursor == 2
+        await pilot.press("k", "up")
+        assert view.cursor == 0
+        await pilot.press("pagedown")
+        assert view.cursor > 3
+        await pilot.press("pageup")
+        assert view.cursor == 0
+        await pilot.press("end")
+        assert view.cursor == len(audit.policy.clauses) - 1
+        await pilot.press("home")
+        assert view.cursor == 0
+
+
+async def test_brackets_move_by_section(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        view = review(app).policy_view
+        await pilot.press("right_square_bracket")
+        first = view.clause
+        await pilot.press("right_square_bracket")
+        second = view.clause
+        assert first.section is not second.section
+        assert audit.policy.clauses[second.index - 1].section is not second.section  # first clause of its section
+        await pilot.press("left_square_bracket")
+        assert view.clause is first
+
+
+async def test_tab_moves_between_panes_and_the_checklist_moves_items(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = review(app)
+        first = screen.item_id
+        await pilot.press("tab")
+        assert isinstance(app.focused, ChecklistList)
+        await pilot.press("j")
+        second = screen.item_id
+        assert second != first
+        await pilot.press("k")
+        assert screen.item_id == first
+        await pilot.press("down")
+        await settle(pilot)
+        assert on_disk(audit).cursor.item == second
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, PolicyView)
+
+
+async def test_slash_searches_and_enter_jumps(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        view = review(app).policy_view
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"data protection officer")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "Data Protection Officer" in view.clause.text or "DPO" in view.clause.text
+
+
+async def test_slash_then_escape_returns_where_you_were(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        view = review(app).policy_view
+        await pilot.press("down", "down", "down")
+        here = view.cursor
+        await pilot.press("slash", *"retain")
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and view.cursor == here
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+async def test_help_opens_and_closes(audit, key):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_ctrl_s_saves_at_once(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = review(app)
+        await pilot.press("1", "ctrl+s")
+        assert on_disk(audit).items[screen.item_id].status == "satisfied"
+
+
+async def test_q_saves_and_quits(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        item = review(app).item_id
+        await pilot.press("3", "q")
+        await pilot.pause()
+    assert not app.is_running
+    assert on_disk(audit).items[item].status == "missing"
+
+
+async def test_command_palette_jumps_to_an_item(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = review(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Item 13-2-a")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.item_id == "13-2-a"
+
+
+async def test_command_palette_sets_a_status(audit):
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = review(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Set status: partial")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert on_disk(audit).items[screen.item_id].status == "partial"
+
+
+async def test_whole_flow_tag_status_note_quit_resume(workdir):
+    audit = make_audit(workdir)
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = review(app)
+        view = screen.policy_view
+        # item 1: two clauses
+        await pilot.press("down", "down", "t", "down", "t", "1")
+        first_item, first_tags = screen.item_id, [view.policy.clauses[2].id, view.policy.clauses[3].id]
+        # item 2: one clause, a status and a note
+        await pilot.press("tab", "down", "shift+tab", "down", "down", "down", "t", "2", "e")
+        await pilot.pause()
+        await pilot.press(*"Only a trading name.", "ctrl+s")
+        await pilot.pause()
+        second_item, second_tag = screen.item_id, view.clause.id
+        position = (screen.item_id, view.clause.id)
+        await pilot.press("q")
+        await pilot.pause()
+    resumed = Audit.open(audit.path)
+    items = resumed.session.items
+    assert [t.clause for t in items[first_item].tags] == first_tags and items[first_item].status == "satisfied"
+    assert [t.clause for t in items[second_item].tags] == [second_tag]
+    assert items[second_item].status == "partial" and items[second_item].note == "Only a trading name."
+    app = AuditorApp(resumed)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = review(app)
+        assert (screen.item_id, screen.policy_view.clause.id) == position
+        assert screen.policy_view.current_tags == {second_tag}
+
+
+async def test_changed_policy_is_read_only_and_keys_change_nothing(workdir):
+    audit = make_audit(workdir)
+    shutil.copy(POLICY_2017, workdir / "iomart-2018.txt")
+    before = audit.path.read_text()
+    reopened = Audit.open(audit.path)
+    app = AuditorApp(reopened)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "1", "e", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+    assert audit.path.read_text() == before
+
+
+MARKUP_POLICY = (
+    "Evil Policy\n\n"
+    "We keep [/] your data [@click=app.quit]click me[/] and [bold]more[/bold] for ever.\n\n"
+    "Escape \x1b[2J\x1b[31mred\x1b[0m and bell \x07 and bidi \u202eevil\u202c text in this clause.\n"
+)
+
+
+async def test_policy_full_of_markup_and_escapes_shows_literally(workdir):
+    (workdir / "evil.txt").write_text(MARKUP_POLICY)
+    audit = Audit.start("evil.txt", "gdpr-transparency", auditor="alice")
+    audit.session.set_note(audit.session.cursor.item, "[/] note [@click=app.quit]x[/] \x1b[31m")
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = review(app).policy_view
+        lines = "".join(view.render_line(y).text for y in range(view.size.height))
+        assert "[@click=app.quit]click me[/]" in lines
+        assert "[bold]more[/bold]" in lines
+        assert "\x1b" not in lines and "␛[2J" in lines and "<U+202E>" in lines
+        await pilot.press("t", "slash", *"click")
+        await app.workers.wait_for_complete()
+        await pilot.press("enter", "e", "escape", "question_mark", "escape")
+        await pilot.pause()
+        await pilot.click(PolicyView, offset=(30, 2))
+        assert app.is_running and isinstance(app.screen, ReviewScreen)
+
+
+async def test_d_shows_the_detail_area_on_a_narrow_terminal(audit):
+    from auditor_tui.ui.widgets.detail import DetailPane
+
+    app = AuditorApp(audit)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        detail = app.screen.query_one(DetailPane)
+        checklist = app.screen.query_one(ChecklistList)
+        assert not detail.display or detail.region.width == 0
+        await pilot.press("d")
+        await pilot.pause()
+        assert detail.region.width > 0 and checklist.region.width == 0
+        await pilot.press("d")
+        await pilot.pause()
+        assert checklist.region.width > 0
