@@ -9,6 +9,7 @@ sign-off (or it is not signed off), 2 when the file cannot be read.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -16,9 +17,24 @@ from auditor_tui.cli._output import safe
 from auditor_tui.core.audit import Audit, resolve_policy_path
 from auditor_tui.core.atomic import atomic_write_text
 from auditor_tui.core.errors import AuditorError, SessionError, WorkflowError
+from auditor_tui.core.lock import lock_or_fail
 from auditor_tui.core.export import FORMATS, export_text, format_for, looks_like_export, verify_export
 from auditor_tui.core.session import Session, load_session, save_session
 from auditor_tui.core.workflow import Verification, iso, reopen, request_changes, sign_off, submit, verify_session
+
+def _locked(command):
+    """Run a command that changes a session while holding the session's lock (refused when
+    the session is open for changes in the review screen)."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        if not Path(args.session).is_file():
+            return command(args)  # the command says what is wrong with the path
+        with lock_or_fail(args.session):
+            return command(args)
+
+    return run
+
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -122,6 +138,7 @@ def _open_for_review(path: Path) -> Audit:
     return audit
 
 
+@_locked
 def cmd_submit(args: argparse.Namespace) -> int:
     audit = _open_for_review(args.session)
     submit(audit.session, by=args.by)
@@ -130,6 +147,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     return 0
 
 
+@_locked
 def cmd_signoff(args: argparse.Namespace) -> int:
     audit = _open_for_review(args.session)
     signoff = sign_off(audit.session, reviewer=args.reviewer, statement=args.statement, sign_key=args.sign_key)
@@ -151,6 +169,7 @@ def _item_comments(values: list[str], session: Session) -> dict[str, str]:
     return comments
 
 
+@_locked
 def cmd_request_changes(args: argparse.Namespace) -> int:
     session = load_session(args.session)
     comments = _item_comments(args.item, session)
@@ -160,6 +179,7 @@ def cmd_request_changes(args: argparse.Namespace) -> int:
     return 0
 
 
+@_locked
 def cmd_reopen(args: argparse.Namespace) -> int:
     session = load_session(args.session)
     voided = session.signoff if session.state == "signed-off" else None

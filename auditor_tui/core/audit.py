@@ -16,11 +16,13 @@ from pathlib import Path
 
 from auditor_tui.core.checklist import Checklist, find_checklist, load_checklist
 from auditor_tui.core.errors import AuditorError, SessionError
+from auditor_tui.core.lock import SessionLock, holder, try_lock
 from auditor_tui.core.policy import Block, Clause, Policy, _assemble, load_policy
 from auditor_tui.core.session import (
     Session,
     Tag,
     _clause_order,
+    backup_if_readable,
     check_against,
     default_session_path,
     load_session,
@@ -87,10 +89,28 @@ class Audit:
     read_only_reason: str = ""
     """Why the audit cannot be changed here ("" when it can)."""
     warnings: list[str] = field(default_factory=list)
+    lock: SessionLock | None = field(default=None, repr=False, compare=False)
 
     @property
     def read_only(self) -> bool:
         return bool(self.read_only_reason) or not self.session.editable
+
+    def acquire_lock(self) -> bool:
+        """Take the session's lock for interactive changes. When another process holds it,
+        the audit becomes read-only, saying who has it; returns False then."""
+        if self.lock is not None:
+            return True
+        self.lock = try_lock(self.path)
+        if self.lock is None:
+            who = holder(self.path) or "another auditor-tui"
+            self.read_only_reason = f"the session is open for changes by {who}; opened read-only"
+            return False
+        return True
+
+    def release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     @property
     def policy_missing(self) -> bool:
@@ -135,7 +155,16 @@ class Audit:
     def open(cls, session_path: str | Path, *, checklist: str | Path | None = None) -> Audit:
         """Reopen a saved audit, checking its policy and checklist."""
         path = Path(session_path)
-        session = load_session(path)
+        try:
+            session = load_session(path)
+        except SessionError as error:
+            if path.is_file() and backup_if_readable(path) is not None:
+                raise SessionError(
+                    error.message,
+                    path=error.path,
+                    hint=f"the previous save loads: 'auditor-tui resume {path} --restore-backup' puts it back",
+                ) from None
+            raise
         loaded_checklist = _checklist_for(session, path, checklist)
         check_against(session, loaded_checklist, path)
         warnings: list[str] = []

@@ -62,6 +62,8 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not self.audit.read_only_reason:
+            self.audit.acquire_lock()
         policy_view = self.query_one(PolicyView)
         checklist = self.query_one(ChecklistList)
         item_id = self.session.cursor.item if self.session.cursor.item in self.session.items else None
@@ -253,11 +255,12 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        if self.save_now():
-            self.app.exit()
+        """Save, then back to the start screen if the review was opened there, else exit."""
+        await self.app.action_quit()
 
     def on_unmount(self) -> None:
         self.save_now()
+        self.audit.release_lock()
 
     # ------------------------------------------------------------------ suggestions
 
