@@ -260,3 +260,18 @@ def test_carriage_returns_survive_a_save(fresh, tmp_path):
     path = tmp_path / "cr.toml"
     save_session(session, path)
     assert load_session(path).items["controller"].note == "pasted\r\nfrom Windows\rand a lone CR"
+
+
+def test_restore_backup_keeps_the_broken_file(fresh, tmp_path):
+    from auditor_tui.core.session import backup_if_readable, restore_backup
+
+    session, _ = fresh
+    path = tmp_path / "s.toml"
+    save_session(session, path)
+    session.set_status("controller", "satisfied")
+    save_session(session, path)
+    path.write_text(path.read_text()[:200])  # a torn file
+    assert backup_if_readable(path) is not None
+    broken = restore_backup(path)
+    assert broken.name == "s.toml.broken" and len(broken.read_text()) == 200
+    assert load_session(path).items["controller"].status == "open"

@@ -313,3 +313,51 @@ async def test_d_shows_the_detail_area_on_a_narrow_terminal(audit):
         await pilot.press("d")
         await pilot.pause()
         assert checklist.region.width > 0
+
+
+async def test_start_screen_offers_the_backup_of_an_unreadable_session(workdir):
+    from auditor_tui.ui.screens.dialogs import ConfirmDialog
+    from auditor_tui.ui.screens.start import StartScreen
+
+    audit = make_audit(workdir)
+    audit.session.set_status(audit.session.cursor.item, "satisfied")
+    audit.save()
+    audit.path.write_text("schema_version = 1\n[audit\n")  # torn
+    app = AuditorApp(sessions_dir="sessions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    assert (workdir / "sessions" / "iomart-2018.toml.broken").read_text() == "schema_version = 1\n[audit\n"
+    assert load_session(audit.path).items[audit.session.cursor.item].status == "open"
+
+
+async def test_start_screen_lists_sessions_and_enter_resumes(workdir):
+    from auditor_tui.ui.screens.start import StartScreen
+
+    audit = make_audit(workdir)
+    (workdir / "sessions" / "garbage.toml").write_text("not = [toml")
+    app = AuditorApp(sessions_dir="sessions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.audit.path.name == audit.path.name
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)  # q from a review opened here returns to the list
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        from auditor_tui.ui.screens.dialogs import MessageDialog
+
+        assert isinstance(app.screen, MessageDialog) and "not valid TOML" in app.screen.message
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen) and app.is_running

@@ -9,7 +9,7 @@ from auditor_tui.cli._output import print_json, safe
 from auditor_tui.core.audit import DEFAULT_CHECKLIST, SESSIONS_DIR, Audit, sample_policy_path
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.policy import load_policy
-from auditor_tui.core.session import find_sessions
+from auditor_tui.core.session import find_sessions, restore_backup
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,6 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("resume", help="reopen a saved audit", description="Reopen a saved audit.")
     p.add_argument("session", metavar="SESSION", type=Path, help="a session file (sessions/*.toml)")
     p.add_argument("--checklist", default=None, metavar="ID|PATH", help="use this checklist file instead")
+    p.add_argument(
+        "--restore-backup",
+        action="store_true",
+        help="the session file is unreadable: put back its previous save (SESSION.bak); "
+        "the broken file is kept as SESSION.broken",
+    )
     p.set_defaults(func=cmd_resume)
 
     p = subparsers.add_parser("start", help="open the start screen (the default)", description="Open the start screen.")
@@ -171,4 +177,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    if args.restore_backup:
+        broken = restore_backup(args.session)
+        print(f"Restored the previous save of {args.session}; the unreadable file is kept as {broken}")
     return _run(Audit.open(args.session, checklist=args.checklist))

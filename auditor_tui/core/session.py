@@ -26,6 +26,7 @@ that also appends to the history; the UI and the CLI never edit the fields direc
 from __future__ import annotations
 
 import getpass
+import os
 import re
 import tomllib
 import uuid
@@ -37,7 +38,7 @@ from typing import Any
 
 import tomli_w
 
-from auditor_tui.core.atomic import atomic_write_text
+from auditor_tui.core.atomic import atomic_write_bytes, atomic_write_text, backup_path
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import SessionError, WorkflowError
 from auditor_tui.core.policy import Clause, Policy
@@ -509,7 +510,10 @@ class _Reader:
         value = self.get(table, key, datetime, where)
         if value.tzinfo is None:
             raise self.fail(where, f"field '{key}' must be a UTC time with an offset, e.g. 2026-01-01T00:00:00Z")
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise self.fail(where, f"field '{key}' is out of range once in UTC") from None
 
 
 _TYPE_NAMES = {"str": "a string", "int": "an integer", "dict": "a table", "list": "a list", "datetime": "a date-time"}
@@ -674,6 +678,36 @@ def load_session(path: str | Path) -> Session:
     except UnicodeDecodeError:
         raise SessionError("not UTF-8 text: not a session file", path=path) from None
     return loads_session(text, path)
+
+
+def backup_if_readable(path: str | Path) -> Path | None:
+    """The previous good save of *path* (``PATH.bak``) if it exists and loads."""
+    bak = backup_path(Path(path))
+    if not bak.is_file():
+        return None
+    try:
+        load_session(bak)
+    except SessionError:
+        return None
+    return bak
+
+
+def restore_backup(path: str | Path) -> Path:
+    """Put the previous good save back in place; the unreadable file is kept as
+    ``PATH.broken`` (never deleted). Returns where the broken file went."""
+    path = Path(path)
+    bak = backup_if_readable(path)
+    if bak is None:
+        raise SessionError("no readable backup (.bak) of this session", path=path, hint="restore it from git")
+    broken = path.with_name(path.name + ".broken")
+    number = 2
+    while broken.exists():
+        broken = path.with_name(f"{path.name}.broken-{number}")
+        number += 1
+    if path.exists():
+        os.replace(path, broken)
+    atomic_write_bytes(path, bak.read_bytes())
+    return broken
 
 
 def find_sessions(directory: str | Path = "sessions") -> list[tuple[Path, Session | SessionError]]:

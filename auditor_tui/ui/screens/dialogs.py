@@ -78,3 +78,30 @@ class AskDialog(ModalScreen[dict[str, str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question: y or enter on Yes answers yes; n or escape answers no."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+
+    def __init__(self, title: str, message: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.message = message
+        self.labels = (yes, no)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(printable(self.title_text)), classes="dialog-title")
+            yield Static(Content(printable(self.message, keep_newlines=True)), classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.labels[0]} (y)", variant="primary", id="yes")
+                yield Button(f"{self.labels[1]} (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

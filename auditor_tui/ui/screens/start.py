@@ -15,7 +15,8 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 from auditor_tui.core.audit import DEFAULT_CHECKLIST, Audit, sample_policy_path
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.errors import AuditorError
-from auditor_tui.core.session import Session, SessionError, find_sessions
+from auditor_tui.core.session import Session, SessionError, backup_if_readable, find_sessions, restore_backup
+from auditor_tui.ui.screens.dialogs import ConfirmDialog
 from auditor_tui.core.text import printable, shorten
 
 
@@ -186,10 +187,37 @@ class StartScreen(Screen[None]):
     def _open(self, path: Path) -> None:
         try:
             audit = Audit.open(path)
-        except (AuditorError, SessionError) as error:
-            self.app.show_error("Cannot open this audit", str(error))
+        except AuditorError as error:
+            if isinstance(error, SessionError) and backup_if_readable(path) is not None:
+                self._offer_backup(path, error)
+            else:
+                self.app.show_error("Cannot open this audit", str(error))
             return
         self.app.open_review(audit)
+
+    def _offer_backup(self, path: Path, error: SessionError) -> None:
+        def answer(restore: bool | None) -> None:
+            if not restore:
+                return
+            try:
+                broken = restore_backup(path)
+            except AuditorError as problem:
+                self.app.show_error("Cannot restore the backup", str(problem))
+                return
+            self.notify(f"Restored the previous save; the unreadable file is kept as {broken.name}")
+            self.action_reload()
+            self._open(path)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "This session file cannot be read",
+                f"{error.message}\n\nThe previous save ({path.name}.bak) can be read. Put it back? "
+                f"The unreadable file is kept as {path.name}.broken.",
+                yes="Restore the previous save",
+                no="Leave it",
+            ),
+            answer,
+        )
 
     def action_new(self) -> None:
         self.app.push_screen(NewAuditScreen(self.sessions_dir), self._started)
