@@ -361,3 +361,59 @@ async def test_start_screen_lists_sessions_and_enter_resumes(workdir):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen) and app.is_running
+
+
+async def test_start_screen_new_audit_with_a_path_and_a_checklist(workdir):
+    import shutil
+
+    from auditor_tui.ui.screens.start import NewAuditScreen
+    from tests.conftest import POLICY_2018
+
+    shutil.copy(POLICY_2018, workdir / "acme.txt")
+    app = AuditorApp(sessions_dir="sessions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewAuditScreen)
+        await pilot.press(*"missing.txt", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NewAuditScreen)  # the error is shown in the dialog
+        assert "no such file" in str(app.screen.query_one("#new-error").render())
+        app.screen.query_one("#new-policy").value = ""
+        await pilot.press(*"acme.txt", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.session.checklist.id == "gdpr-transparency"
+    assert len(list((workdir / "sessions").glob("*-acme-gdpr-transparency.toml"))) == 1
+
+
+async def test_start_screen_reaudit_carries_an_audit_forward(workdir):
+    import shutil
+
+    from tests.conftest import POLICY_2007, POLICY_2017
+
+    old = make_audit(workdir, policy=POLICY_2007, name="policy-2007.txt")
+    for clause in old.policy.clauses:
+        if "strict security measures" in clause.text:
+            old.session.toggle_tag("32-security", clause)
+    old.session.set_status("32-security", "satisfied")
+    old.save()
+    shutil.copy(POLICY_2017, workdir / "policy-2017.txt")
+    app = AuditorApp(sessions_dir="sessions")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"policy-2017.txt", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.session.origin is not None and screen.changes is not None
+        assert screen.session.items["32-security"].tags
+        await pilot.press("c")
+        await pilot.pause()
+        from auditor_tui.ui.screens.changes import ChangesScreen
+
+        assert isinstance(app.screen, ChangesScreen)

@@ -8,7 +8,7 @@ from pathlib import Path
 from auditor_tui.cli._output import print_json, safe
 from auditor_tui.core.audit import DEFAULT_CHECKLIST, SESSIONS_DIR, Audit, sample_policy_path
 from auditor_tui.core.checklist import list_checklists
-from auditor_tui.core.policy import load_policy
+from auditor_tui.core.policy import Section, load_policy
 from auditor_tui.core.session import find_sessions, restore_backup
 
 
@@ -117,14 +117,13 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     for warning in policy.warnings:
         print(f"warning: {safe(warning)}")
     print(f"{safe(args.policy)}: {len(policy.sections)} sections, {len(policy.clauses)} clauses, sha256 {policy.sha256}")
-    section = None
-    for clause in policy.clauses:
-        if clause.section is not section:
-            section = clause.section
-            if section is not None:
-                print(f"\n{'#' * section.level} {safe(section.title)}")
-        text = safe(clause.text).replace("\n", "\n        ")
-        print(f"  {clause.id:>5}  {text}")
+    blocks = sorted([*policy.sections, *policy.clauses], key=lambda block: block.start)
+    for block in blocks:
+        if isinstance(block, Section):
+            print(f"\n{'#' * block.level} {safe(block.title)}")
+        else:
+            text = safe(block.text).replace("\n", "\n        ")
+            print(f"  {block.id:>5}  {text}")
     return 0
 
 

@@ -15,7 +15,14 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 from auditor_tui.core.audit import DEFAULT_CHECKLIST, Audit, sample_policy_path
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.errors import AuditorError
-from auditor_tui.core.session import Session, SessionError, backup_if_readable, find_sessions, restore_backup
+from auditor_tui.core.session import (
+    Session,
+    SessionError,
+    backup_if_readable,
+    find_sessions,
+    load_session,
+    restore_backup,
+)
 from auditor_tui.ui.screens.dialogs import ConfirmDialog
 from auditor_tui.core.text import printable, shorten
 
@@ -38,6 +45,55 @@ class PathSuggester(Suggester):
             return None
         head = value[: len(value) - len(prefix)] if prefix else value
         return head + names[0]
+
+
+class ReauditScreen(ModalScreen[Audit | None]):
+    """Re-audit: carry a saved audit forward to a new version of its policy."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, sessions_dir: Path, old_session: Path, title: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.sessions_dir = sessions_dir
+        self.old_session = old_session
+        self.old_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog new-dialog"):
+            yield Label(Content.assemble("Re-audit ", Content.styled(printable(self.old_title), "bold")), classes="dialog-title")
+            yield Static(
+                "Tags move to the matching clauses of the new version; items whose evidence changed go to "
+                "re-review. The old audit is not changed."
+            )
+            yield Label("New version of the policy: right arrow completes")
+            yield Input(placeholder="path/to/new-policy.txt", id="new-policy", suggester=PathSuggester())
+            yield Static(id="new-error")
+            yield Button("Start the re-audit", variant="primary", id="new-start")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.start()
+
+    def start(self) -> None:
+        from auditor_tui.core.reaudit import start_reaudit
+
+        policy = self.query_one("#new-policy", Input).value.strip()
+        error = self.query_one("#new-error", Static)
+        if not policy:
+            error.update(Content.styled("Give the path of the new version of the policy.", "$error"))
+            return
+        try:
+            audit, _diff = start_reaudit(Path(policy).expanduser(), self.old_session, sessions_dir=self.sessions_dir)
+        except AuditorError as problem:
+            error.update(Content.styled(printable(str(problem)), "$error"))
+            return
+        self.dismiss(audit)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class NewAuditScreen(ModalScreen[Audit | None]):
@@ -108,6 +164,7 @@ class StartScreen(Screen[None]):
         Binding("enter", "resume", "Resume", show=True),
         Binding("n", "new", "New audit"),
         Binding("s", "sample", "Sample audit"),
+        Binding("f", "reaudit", "Re-audit a new version"),
         Binding("r", "reload", "Reload"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -169,7 +226,8 @@ class StartScreen(Screen[None]):
                     key=key,
                 )
         hint = (
-            f"{len(found)} audits. enter resumes · n new audit · s new audit of the bundled sample · ctrl+p commands"
+            f"{len(found)} audits. enter resumes · n new audit · s new audit of the bundled sample · "
+            "f re-audit the selected one on a new version of its policy"
             if found
             else f"No audits in {self.sessions_dir}/ yet. Press n for a new audit, or s to try the bundled sample."
         )
@@ -178,11 +236,29 @@ class StartScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(self.paths[str(event.row_key.value)])
 
-    def action_resume(self) -> None:
+    def _selected(self) -> Path | None:
         table = self.query_one(DataTable)
-        if table.row_count:
-            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-            self._open(self.paths[str(row_key.value)])
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return self.paths[str(row_key.value)]
+
+    def action_resume(self) -> None:
+        path = self._selected()
+        if path is not None:
+            self._open(path)
+
+    def action_reaudit(self) -> None:
+        path = self._selected()
+        if path is None:
+            self.notify("No audit selected to carry forward", severity="warning")
+            return
+        try:
+            title = load_session(path).title
+        except AuditorError as error:
+            self.app.show_error("Cannot re-audit this session", str(error))
+            return
+        self.app.push_screen(ReauditScreen(self.sessions_dir, path, title), self._started)
 
     def _open(self, path: Path) -> None:
         try:
