@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 
 from auditor_tui.core.errors import ChecklistError
+from auditor_tui.core.files import read_input_bytes
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -165,14 +166,9 @@ def parse_checklist(data: bytes, path: Path) -> Checklist:
 def load_checklist(path: str | Path) -> Checklist:
     """Read and check the checklist file at *path*."""
     path = Path(path)
-    if not path.exists():
-        raise ChecklistError("no such checklist file", path=path, hint="run 'auditor-tui checklists' to list them")
-    if path.is_dir():
-        raise ChecklistError("is a directory, not a checklist file", path=path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ChecklistError(f"cannot read file: {error.strerror or error}", path=path) from None
+    data = read_input_bytes(
+        path, ChecklistError, "checklist", missing_hint="run 'auditor-tui checklists' to list them"
+    )
     return parse_checklist(data, path)
 
 

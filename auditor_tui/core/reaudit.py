@@ -28,7 +28,7 @@ from auditor_tui.core.audit import SESSIONS_DIR, Audit, _checklist_for, policy_f
 from auditor_tui.core.checklist import Checklist, find_checklist
 from auditor_tui.core.diff import THRESHOLD, ClauseDiff, diff_policies
 from auditor_tui.core.errors import AuditorError, SessionError
-from auditor_tui.core.policy import Block, Clause, Policy, _assemble, load_policy
+from auditor_tui.core.policy import Policy, load_policy
 from auditor_tui.core.session import (
     UNDECIDED,
     Event,

@@ -41,6 +41,7 @@ import tomli_w
 from auditor_tui.core.atomic import atomic_write_bytes, atomic_write_text, backup_path
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import SessionError, WorkflowError
+from auditor_tui.core.files import read_input_bytes
 from auditor_tui.core.policy import Clause, Policy
 from auditor_tui.core.text import sha256_text
 
@@ -665,14 +666,7 @@ def loads_session(text: str, path: str | Path | None = None) -> Session:
 def load_session(path: str | Path) -> Session:
     """Read and check the session file at *path*."""
     path = Path(path)
-    if not path.exists():
-        raise SessionError("no such session file", path=path, hint="check the path, or list sessions/")
-    if path.is_dir():
-        raise SessionError("is a directory, not a session file", path=path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SessionError(f"cannot read file: {error.strerror or error}", path=path) from None
+    data = read_input_bytes(path, SessionError, "session", missing_hint="check the path, or list sessions/")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -65,7 +65,6 @@ class ChangesScreen(ModalScreen[str | None]):
             for change in self.diff.changes:
                 if change.kind == "unchanged":
                     continue
-                clause = change.new or change.old
                 label = f"{change.kind}"
                 if change.similarity is not None and change.kind == "modified":
                     label += f" {change.similarity:.0f}%"

@@ -9,15 +9,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from auditor_tui.core.policy import Policy
-from auditor_tui.core.text import printable, shorten
-from auditor_tui.ui.widgets.detail import highlighted
+from auditor_tui.ui.widgets.detail import clause_option
 
 RESULTS = 50
 
@@ -68,18 +65,7 @@ class SearchScreen(ModalScreen[str | None]):
             clause = self.policy.clause(hit.clause_id)
             if clause is None:
                 continue
-            text = clause.text if len(clause.text) <= 400 else clause.text[:399] + "…"
-            options.append(
-                Option(
-                    Content.assemble(
-                        Content.styled(f"{clause.id} ", "bold"),
-                        Content.styled(printable(shorten(clause.section_label or "(no section)", 50)), "italic $text-muted"),
-                        "\n",
-                        highlighted(text, [s for s in hit.spans if s[1] <= len(text)]),
-                    ),
-                    id=clause.id,
-                )
-            )
+            options.append(clause_option(clause, hit.spans, limit=400, section_width=50))
         results = self.query_one(OptionList)
         results.set_options(options)
         if options:

@@ -189,7 +189,7 @@ class StartScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Title", 36), ("Policy", 28), ("Checklist", 22), ("Decided", 8), ("Updated (UTC)", 16), ("State", 24)):
+        for label, width in (("Title", 28), ("Policy", 22), ("Checklist", 21), ("Decided", 7), ("Updated (UTC)", 16), ("State", 14)):
             table.add_column(label, width=width)
         self.action_reload()
         table.focus()
@@ -210,8 +210,8 @@ class StartScreen(Screen[None]):
                 if state == "signed-off" and loaded.signoff:
                     state = f"signed off by {loaded.signoff.reviewer}"
                 table.add_row(
-                    Content(printable(shorten(loaded.title, 40))),
-                    Content(printable(shorten(Path(loaded.policy.path).name, 30))),
+                    Content(printable(shorten(loaded.title, 28))),
+                    Content(printable(shorten(Path(loaded.policy.path).name, 22))),
                     Content(printable(loaded.checklist.id)),
                     loaded.progress,
                     f"{loaded.updated:%Y-%m-%d %H:%M}",
@@ -226,7 +226,7 @@ class StartScreen(Screen[None]):
                     key=key,
                 )
         hint = (
-            f"{len(found)} audits. enter resumes · n new audit · s new audit of the bundled sample · "
+            f"{len(found)} audit{'s' if len(found) != 1 else ''}. enter resumes · n new audit · s new audit of the bundled sample · "
             "f re-audit the selected one on a new version of its policy"
             if found
             else f"No audits in {self.sessions_dir}/ yet. Press n for a new audit, or s to try the bundled sample."

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from auditor_tui.core.checklist import Item
-from auditor_tui.core.policy import Policy
+from auditor_tui.core.policy import Clause, Policy
 from auditor_tui.core.session import ItemState
 from auditor_tui.core.text import printable, shorten
 from auditor_tui.ui.widgets.checklist_list import status_content
@@ -33,6 +33,30 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]], style: str = "bold 
     for start, end in spans:
         content = content.stylize(style, start, end)
     return content
+
+
+def clause_option(
+    clause: Clause,
+    spans: Sequence[tuple[int, int]],
+    *,
+    head: Sequence[Content | str] = (),
+    limit: int = 300,
+    section_width: int = 40,
+) -> Option:
+    """An option showing a clause: *head*, its id and section, then its text (cut to *limit*
+    characters) with *spans* highlighted."""
+    text = clause.text if len(clause.text) <= limit else clause.text[: limit - 1] + "…"
+    visible = [(start, min(end, len(text))) for start, end in spans if start < len(text)]
+    return Option(
+        Content.assemble(
+            *head,
+            Content.styled(f"{clause.id} ", "bold"),
+            Content.styled(printable(shorten(clause.section_label or "(no section)", section_width)), "italic $text-muted"),
+            "\n",
+            highlighted(text, visible),
+        ),
+        id=clause.id,
+    )
 
 
 class SuggestionList(OptionList):
@@ -115,20 +139,7 @@ class DetailPane(VerticalScroll):
             clause = policy.clause(clause_id)
             if clause is None:
                 continue
-            text = clause.text if len(clause.text) <= 300 else clause.text[:299] + "…"
-            options.append(
-                Option(
-                    Content.assemble(
-                        score_bar(score),
-                        Content.styled(f" {score:3.0f} ", "bold"),
-                        Content.styled(f"{clause.id} ", "bold"),
-                        Content.styled(printable(shorten(clause.section_label or "(no section)", 40)), "italic $text-muted"),
-                        "\n",
-                        highlighted(text, [s for s in spans if s[1] <= len(text)]),
-                    ),
-                    id=clause_id,
-                )
-            )
+            options.append(clause_option(clause, spans, head=[score_bar(score), Content.styled(f" {score:3.0f} ", "bold")]))
         label = "Suggestions (a accept, x reject, enter jump)"
         if likely_missing:
             label = "Suggestions: LIKELY MISSING, no clause scores high (a accept, x reject, enter jump)"
