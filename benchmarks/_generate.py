@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor_tui.core.policy import Policy, parse_policy  # noqa: E402
+from auditor_tui.core.policy import Policy, parse_policy
 
 HEADINGS = [
     "Who we are", "Information we collect", "How we use your information", "Legal basis",

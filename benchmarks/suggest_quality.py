@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import sys
 import time
 from collections import defaultdict
@@ -38,11 +39,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rapidfuzz import fuzz, process, utils  # noqa: E402
+from rapidfuzz import fuzz, process, utils
 
-from auditor_tui.core.checklist import Checklist, find_checklist  # noqa: E402
-from auditor_tui.core.policy import Policy, _blocks_from_text, parse_policy  # noqa: E402
-from auditor_tui.core.suggest import Suggester, Weights  # noqa: E402
+from auditor_tui.core.checklist import Checklist, find_checklist
+from auditor_tui.core.policy import Policy, _blocks_from_text, parse_policy
+from auditor_tui.core.suggest import Suggester, Weights
 
 KS = (1, 3, 5)
 
@@ -306,7 +307,7 @@ def warm_exemplars(docs: list[Doc], items: list[str], per_item: int):
 
 
 def _f(value: float) -> str:
-    return "  -  " if value != value else f"{value:5.2f}"
+    return "  -  " if math.isnan(value) else f"{value:5.2f}"
 
 
 def summarise(tallies: dict[str, Tally]) -> tuple[Tally, dict[str, float]]:
@@ -421,4 +422,4 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     raise SystemExit(main())
 
-__all__ = ["main", "run_corpus", "replace"]
+__all__ = ["main", "replace", "run_corpus"]

@@ -109,12 +109,14 @@ def test_unknown_item_raises(scores_2018):
 
 
 def test_for_clause_ranks_items(scores_2018, policy_2018):
-    # Clause c33 reads "Right 3 A right to require us to delete any personal data ...".
-    by_text = {c.id: c.text for c in policy_2018.clauses}
-    erasure = next(cid for cid, text in by_text.items() if text.startswith("Right 3"))
-    ranked = scores_2018.for_clause(erasure, top=3)
-    assert ranked[0][0] == "13-2-b-erasure"
+    def clause_starting(prefix: str) -> str:
+        return next(c.id for c in policy_2018.clauses if c.text.startswith(prefix))
+
+    # "Right 1 A right to access personal data held by us about you ..."
+    ranked = scores_2018.for_clause(clause_starting("Right 1"), top=3)
+    assert ranked[0][0] == "13-2-b-access"
     assert len(ranked) == 3 and ranked[0][1] >= ranked[1][1] >= ranked[2][1]
+    assert scores_2018.for_clause(clause_starting("Right 5"), top=1)[0][0] == "13-2-b-portability"
     dpo_clause = scores_2018.for_item(DPO, top=1)[0].clause_id
     assert DPO in [item for item, _ in scores_2018.for_clause(dpo_clause, top=3)]
     with pytest.raises(KeyError):
@@ -129,9 +131,10 @@ def test_rank_items_for_free_text(suggester):
 def test_tiny_checklist_works():
     checklist = parse_checklist(TINY_CHECKLIST.encode(), Path("tiny.toml"))
     policy = parse_policy("Who we are\n\nWe are Acme Ltd, the controller.\n\nWe keep data for two years.", "text")
+    by_text = {c.text: c.id for c in policy.clauses}
     scores = Suggester(checklist).score(policy)
-    assert scores.for_item("controller", top=1)[0].clause_id == "c1"
-    assert scores.for_item("retention", top=1)[0].clause_id == "c2"
+    assert scores.for_item("controller", top=1)[0].clause_id == by_text["We are Acme Ltd, the controller."]
+    assert scores.for_item("retention", top=1)[0].clause_id == by_text["We keep data for two years."]
 
 
 def test_empty_policy_scores_nothing(suggester):
@@ -144,11 +147,11 @@ def test_empty_policy_scores_nothing(suggester):
 
 
 def test_exemplars_from_sessions_change_the_ranking(gdpr, tmp_path, policy_2018, scores_2018):
-    # An auditor tagged the "quote your name and account number" clause (how to make a request)
-    # as evidence for "how to exercise rights" in an earlier audit.
+    # In an earlier audit an auditor tagged, as evidence for "how to exercise rights", a clause
+    # that the engine alone ranks only 10th for that item.
     item = "13-2-b-exercise"
-    clause = next(c for c in policy_2018.clauses if c.text.startswith("Please quote your name"))
-    before = _rank(scores_2018, item, clause.id)
+    cold = scores_2018.for_item(item, top=10)
+    clause = policy_2018.clause(cold[9].clause_id)
     session = new_session(policy_2018, gdpr, policy_path=str(POLICY_2018), auditor="ann")
     session.toggle_tag(item, clause, who="ann")
     sessions = tmp_path / "sessions"
@@ -164,9 +167,9 @@ def test_exemplars_from_sessions_change_the_ranking(gdpr, tmp_path, policy_2018,
     assert load_exemplars(tmp_path / "missing", gdpr.id) == {}
 
     warm = Suggester(gdpr, exemplars).score(policy_2018)
-    after = _rank(warm, item, clause.id)
-    assert after < before
-    assert after <= 3
+    assert _rank(warm, item, clause.id) <= 3
+    # Other items keep their best clause.
+    assert warm.for_item(DPO, top=1)[0].clause_id == scores_2018.for_item(DPO, top=1)[0].clause_id
 
 
 # --------------------------------------------------------------------------- highlighting

@@ -1,28 +1,35 @@
 """Suggestions: which clauses of a policy are likely evidence for which checklist items.
 
 The engine is a weighted term-overlap model with fuzzy matching, built for speed without
-NumPy:
+NumPy (rapidfuzz's ``process.cdist`` needs NumPy, and an inverted index beats all-pairs
+scoring anyway):
 
 * Text is cut into words, case-folded, stop words dropped and each word reduced to a light
   stem (``processing`` -> ``process``, ``cookies`` -> ``cooki``); consecutive stems also make
   *bigrams* (``data protection officer`` -> ``data protect``, ``protect officer``), so phrases
-  weigh more than their words.
+  weigh more than their words. Patterns add pseudo-terms: ``<email>``, ``<phone>``, ``<url>``,
+  ``<period>`` ("30 days"), ``<date>``.
 * Every checklist item gets a **profile**: a weight per term, from its title, keywords,
-  example phrases and guidance, and from **exemplars**: clauses that auditors tagged as
-  evidence for the same item in earlier audits (:func:`load_exemplars`), so suggestions improve
-  with each audit the team completes. Terms shared by many items weigh less.
-* Profiles are inverted into *postings* (term -> items), built once per checklist by
-  :class:`Suggester`. Scoring a policy walks each clause's terms once: the cost is the number of
-  (clause term, item) matches, never items x clauses pairs.
-* Words of the policy that are not in any profile are matched to profile words with
-  ``rapidfuzz`` (``organization`` ~ ``organisation``, typos); the map is cached per suggester.
-* A clause's section heading adds context (a clause under "Your rights" leans to the rights
-  items), and a clause that is a lead-in to a list ("... as follows:") passes part of its score
-  to the clause after it.
-* Raw scores are length-normalised and mapped to 0-100; an item is *likely missing* when no
-  clause reaches :data:`MISSING_THRESHOLD`, calibrated on labelled corpora.
+  example phrases and guidance. Terms shared by many items weigh less (counted partly per
+  checklist group, so "right" still tells the rights apart from the rest).
+* **Exemplars** are clauses auditors tagged for the same item (same checklist id and item id)
+  in earlier audits (:func:`load_exemplars`): their distinctive terms are added to the profile
+  and their centroid gives a second, cosine channel, so suggestions improve with each audit
+  the team completes.
+* Profiles are inverted into *postings* (term -> items) once per checklist by
+  :class:`Suggester`. Scoring a policy walks each clause's terms once: the cost is the number
+  of (clause term, item) matches, never items x clauses pairs. Policy words that no profile has
+  are mapped to a close profile word with ``rapidfuzz`` (``organisation`` ~ ``organization``,
+  typos), cached per suggester.
+* Context: the clause's section heading adds to its score, the first words of a clause weigh
+  more (they say what it is about), a lead-in clause ("... as follows:") passes part of its
+  score to the next one, and a clause much more about an item of another group is damped.
+* Raw scores are length-normalised and mapped to 0-100 per item so that a clause like the
+  item's own evidence scores alike for every item; an item is *likely missing* when no clause
+  reaches :data:`MISSING_THRESHOLD` (calibrated on labelled corpora).
 
-:class:`SearchIndex` is the policy's live fuzzy search (as the user types).
+:class:`SearchIndex` is the policy's live fuzzy search (as the user types), and
+:func:`matched_spans` turns matched words into character ranges to highlight.
 
 This module never imports Textual.
 """
@@ -30,12 +37,13 @@ This module never imports Textual.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -62,20 +70,7 @@ __all__ = [
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 _STOP = frozenset(
-    """
-    a about above after again against all am an and any are aren't as at be because been before
-    being below between both but by can cannot could did do does doing down during each either
-    else etc even ever every few for from further get gets got had has have having he her here
-    hers herself him himself his how however i if in into is it it's its itself just least less
-    let like made make many may me might more most much must my myself no nor not now of off on
-    once one only or other others otherwise our ours ourselves out over own per please same she
-    should so some such than that that's the their theirs them themselves then there therefore
-    these they this those through thus to too under until up upon us very via was we well were
-    what when where whether which while who whom whose why will with within without would yet
-    you your yours yourself yourselves also any including include includes e g i.e eg ie s t
-    shall whereas hereby herein thereof whereby applicable certain time times way ways example
-    com www http https org net co uk html php
-    """.split()
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else", "etc", "even", "ever", "every", "few", "for", "from", "further", "get", "gets", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it", "it's", "its", "itself", "just", "least", "less", "let", "like", "made", "make", "many", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "others", "otherwise", "our", "ours", "ourselves", "out", "over", "own", "per", "please", "same", "she", "should", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "therefore", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves", "also", "any", "including", "include", "includes", "e", "g", "i.e", "eg", "ie", "s", "t", "shall", "whereas", "hereby", "herein", "thereof", "whereby", "applicable", "certain", "time", "times", "way", "ways", "example", "com", "www", "http", "https", "org", "net", "co", "uk", "html", "php"]
 ) | {"we’re", "you’re", "it’s", "don't", "don’t", "we'll", "we’ll", "we've", "we’ve", "you'll", "you’ll"}
 
 _IRREGULAR = {
@@ -113,8 +108,7 @@ _VOWELS = frozenset("aeiouy")
 def _stem_word(word: str) -> str:
     """A light English stem of a case-folded word ("" for a stop word or a number)."""
     word = word.replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
+    word = word.removesuffix("'s")
     if word in _STOP or word.isdigit() or len(word) < 2:
         return ""
     irregular = _IRREGULAR.get(word)
@@ -159,10 +153,6 @@ def stem(word: str) -> str:
     return found
 
 
-def _fold(text: str) -> str:
-    return text.casefold()
-
-
 def words_of(text: str) -> list[str]:
     """The words of *text*, case-folded, in order (stop words included)."""
     return _WORD.findall(text.casefold())
@@ -186,25 +176,50 @@ def _stems(text: str) -> list[str]:
 # a web address, a period of time (retention), a date (last updated).
 _NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|thirty|sixty|ninety"
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_PATTERNS = re.compile(
-    r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[at\])"
-    r"|(?P<url>https?://|www\.)"
-    r"|(?P<phone>\+?\(?\d[\d ().-]{7,}\d)"
-    rf"|(?P<period>\b(?:\d+|{_NUMBER_WORDS})[ -]?(?:\(\d+\) )?(?:calendar |business |working )?(?:day|week|month|year)s?\b)"
-    rf"|(?P<date>\b(?:{_MONTHS}) \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b)",
-    re.IGNORECASE,
+_EMAIL = re.compile(r"[\w.+-]@[\w-]+\.\w|\[at\]")
+_PHONE = re.compile(r"\+?\(?\d[\d ().-]{7,}\d")
+_PERIOD_BEFORE = re.compile(
+    rf"\b(?:\d+|{_NUMBER_WORDS})[ -]?(?:\(\d+\) )?(?:calendar |business |working )?$"
 )
+_DATE = re.compile(
+    rf"\b(?:{_MONTHS}) \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b"
+)
+_UNITS = ("day", "week", "month", "year")
+_MONTH_NAMES = tuple(_MONTHS.split("|"))
+_DIGITS = "0123456789"
 
 
-def _signs(text: str) -> set[str]:
-    """Pseudo-terms for the patterns found in *text*: ``<email>``, ``<period>`` ..."""
-    if not any(ch.isdigit() or ch == "@" or ch == "[" for ch in text) and "www" not in text and "http" not in text:
-        return set()
-    return {f"<{m.lastgroup}>" for m in _PATTERNS.finditer(text)}
+def _signs(text: str, folded: str | None = None) -> set[str]:
+    """Pseudo-terms for the patterns found in *text*: ``<email>``, ``<period>`` ...
+
+    Cheap substring tests decide which (slower) regular expressions to run.
+    """
+    if folded is None:
+        folded = text.casefold()
+    found: set[str] = set()
+    if ("@" in folded or "[at]" in folded) and _EMAIL.search(folded):
+        found.add("<email>")
+    if "www." in folded or "http" in folded:
+        found.add("<url>")
+    for unit in _UNITS:
+        index = folded.find(unit)
+        while index > 0:
+            if _PERIOD_BEFORE.search(folded, max(0, index - 32), index):
+                found.add("<period>")
+                break
+            index = folded.find(unit, index + 1)
+        if "<period>" in found:
+            break
+    if any(d in folded for d in _DIGITS):
+        if _PHONE.search(folded):
+            found.add("<phone>")
+        if ("-" in folded or any(m in folded for m in _MONTH_NAMES)) and _DATE.search(folded):
+            found.add("<date>")
+    return found
 
 
 def _with_bigrams(stems: Sequence[str]) -> list[str]:
-    return [*stems, *(f"{a} {b}" for a, b in zip(stems, stems[1:]))]
+    return [*stems, *(f"{a} {b}" for a, b in itertools.pairwise(stems))]
 
 
 def _terms(text: str) -> list[str]:
@@ -222,35 +237,55 @@ def terms_of(text: str) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Tuning of the model. Defaults are calibrated on labelled corpora (see benchmarks/)."""
+    """Tuning of the model. Defaults were tuned on half of two labelled corpora and checked on
+    the other half (``benchmarks/suggest_quality.py --split tune|check``)."""
 
+    # Item profile: weight of a term by where it appears in the item.
     title: float = 3.0
     title_bigram: float = 3.0
     keyword: float = 2.5
+    """A one-word keyword."""
     keyword_bigram: float = 3.0
     keyword_word: float = 1.0
+    """Each word of a keyword phrase (the phrase itself counts as its bigrams)."""
     example: float = 1.5
     example_bigram: float = 1.5
     guidance: float = 0.4
+    specificity: float = 1.0
+    """Exponent of the down-weighting of terms shared by many items."""
+    group_specificity: float = 0.5
+    """Share of that down-weighting counted by checklist group instead of by item."""
+    # Exemplars (clauses tagged in earlier audits).
     exemplar: float = 4.0
+    """Weight of exemplar terms added to the profile (scaled by the term's lift)."""
     exemplar_terms: int = 120
     exemplar_min_share: float = 0.04
-    specificity: float = 1.0
+    exemplar_add: bool = True
+    exemplar_sharing: float = 0.0
+    """Down-weight exemplars tagged to many items by 1 / n ** this (off: it did not help)."""
+    exemplar_cosine: float = 8.0
+    """Weight of the cosine with the item's exemplar centroid (a second channel)."""
+    exemplar_cosine_terms: int = 300
+    # The clause side.
     heading: float = 0.8
+    """Weight of the clause's section heading (path) terms."""
     lead_in: float = 0.3
+    """Share of a lead-in clause's score ("... as follows:") given to the next clause."""
+    lead_words: int = 12
+    lead_boost: float = 1.5
+    """Terms among the first ``lead_words`` words of a clause weigh this much more."""
+    repeat_boost: float = 0.3
+    """A term repeated n times weighs 1 + this * ln(n)."""
     length_norm: float = 0.35
     policy_idf: float = 0.5
-    reference_score: float = 3.0
-    """A clause scoring raw like the item's examples maps to 100 * r / (r + 1) (75 for 3)."""
-    competition: float = 0.5
-    lead_words: int = 12
-    term_cap: float = 0.0
-    lead_boost: float = 1.5
-    repeat_boost: float = 0.3
-    exemplar_add: bool = True
-    exemplar_cosine: float = 8.0
-    exemplar_cosine_terms: int = 300
+    """How much a term found in most clauses of the policy is damped."""
+    competition: float = 1.0
+    """A clause scoring r times higher for an item of another group keeps 1/r ** this."""
+    group_competition: bool = True
+    reference_score: float = 1.5
+    """Evidence scoring raw like an item's own (held-out) examples maps to 100 * r / (r + 1)."""
     fuzzy_cutoff: float = 88.0
+    """rapidfuzz ratio for mapping an unknown policy word to a profile word."""
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -378,13 +413,17 @@ class Suggester:
         *,
         weights: Weights | None = None,
         threshold: float | None = None,
+        _calibrate: bool = True,
     ) -> None:
         self.checklist = checklist
         self.weights = weights or DEFAULT_WEIGHTS
         self.threshold = MISSING_THRESHOLD if threshold is None else threshold
         self.item_ids: tuple[str, ...] = tuple(item.id for item in checklist.items)
         self._item_index = {item_id: i for i, item_id in enumerate(self.item_ids)}
+        group_ids: dict[str, int] = {}
+        self._group_index = [group_ids.setdefault(item.group, len(group_ids)) for item in checklist.items]
         exemplars = {k: list(v) for k, v in (exemplars or {}).items() if k in self._item_index and v}
+        self._terms_cache: dict[str, set[str]] = {}
         self.exemplar_counts = {k: len(v) for k, v in exemplars.items()}
         self._profiles = self._build_profiles(exemplars)
         self._postings: dict[str, list[tuple[int, float]]] = {}
@@ -394,7 +433,8 @@ class Suggester:
         self._vocab = sorted(t for t in self._postings if " " not in t and len(t) >= 5)
         self._fuzzy: dict[str, str | None] = {}
         self._build_centroids(exemplars)
-        self._calibrate(exemplars)
+        if _calibrate:
+            self._calibrate(exemplars)
 
     # ---------------------------------------------------------------- profiles
 
@@ -434,15 +474,25 @@ class Suggester:
             term: (math.log((n_items + 1) / (count + 0.5)) / math.log((n_items + 1) / 1.5)) ** w.specificity
             for term, count in df.items()
         }
+        # ... but a term shared by the items of one group (e.g. "right" in "Your rights")
+        # still tells that group from the others.
+        groups = [item.group for item in self.checklist.items]
+        n_groups = len(set(groups))
+        beta = w.group_specificity
+        if beta and n_groups > 2:
+            in_groups: dict[str, set[str]] = {}
+            for group, weights in zip(groups, raw):
+                for term in weights:
+                    in_groups.setdefault(term, set()).add(group)
+            norm = math.log((n_groups + 1) / 1.5)
+            for term, found in in_groups.items():
+                by_group = max(0.0, math.log((n_groups + 1) / (len(found) + 0.5)) / norm)
+                spec[term] = max(spec[term], 1e-6) ** (1 - beta) * max(by_group, 1e-6) ** beta
         profiles: list[_Profile] = []
         for item, weights in zip(self.checklist.items, raw):
             profile = {t: v * min(1.0, spec[t]) for t, v in weights.items() if v > 0}
-            if w.term_cap and profile:
-                top = sorted(profile.values(), reverse=True)[:8]
-                cap = w.term_cap * sum(top) / len(top)
-                profile = {t: min(v, cap) for t, v in profile.items()}
             profiles.append(_Profile(item, profile))
-        if self.weights.exemplar_add:
+        if w.exemplar_add:
             self._add_exemplars(profiles, exemplars)
         for profile in profiles:
             top = sorted(profile.weights.values(), reverse=True)[:8]
@@ -467,7 +517,17 @@ class Suggester:
         if not texts:
             return
         clauses = [Clause(f"c{i + 1}", i, text, 0, 0, None) for i, text in enumerate(texts)]
-        columns, _ = self._raw_columns(clauses, context=False)
+        # Score them with a profile that has not seen them (no example phrases, the other
+        # exemplars): a profile scores its own phrases far above any real clause.
+        stripped = Checklist(
+            id=self.checklist.id,
+            title=self.checklist.title,
+            version=self.checklist.version,
+            items=tuple(replace(item, examples=()) for item in self.checklist.items),
+        )
+        held_out = {k: v[10:] for k, v in exemplars.items() if len(v) > 10}
+        probe = Suggester(stripped, held_out, weights=self.weights, _calibrate=False)
+        columns, _ = probe._raw_columns(clauses, context=False)
         per_item: dict[int, list[float]] = {}
         for owner, column in zip(owners, columns):
             per_item.setdefault(owner, []).append(column[owner])
@@ -478,6 +538,21 @@ class Suggester:
             if reference > 0:
                 self._profiles[index].scale = reference / self.weights.reference_score
 
+    def _exemplar_terms(self, text: str) -> set[str]:
+        found = self._terms_cache.get(text)
+        if found is None:
+            found = self._terms_cache[text] = terms_of(text)
+        return found
+
+    def _exemplar_weights(self, exemplars: Mapping[str, list[str]]) -> dict[str, float]:
+        """Per exemplar text: 1 / (number of items it was tagged to) ** sharing. A clause tagged
+        to many items (a list of all rights, say) says less about each of them."""
+        tagged: Counter[str] = Counter()
+        for texts in exemplars.values():
+            tagged.update(set(texts))
+        alpha = self.weights.exemplar_sharing
+        return {text: 1.0 / count**alpha for text, count in tagged.items()}
+
     def _add_exemplars(self, profiles: list[_Profile], exemplars: Mapping[str, list[str]]) -> None:
         """Fold the terms of clauses tagged in earlier audits into each item's profile."""
         if not exemplars:
@@ -486,14 +561,19 @@ class Suggester:
         shares: dict[int, dict[str, float]] = {}
         pooled: Counter[str] = Counter()
         total = 0
+        weight_of = self._exemplar_weights(exemplars)
         for item_id, texts in exemplars.items():
             counts: Counter[str] = Counter()
+            mass = 0.0
             for text in texts:
-                counts.update(terms_of(text))
-            n = len(texts)
-            shares[self._item_index[item_id]] = {t: c / n for t, c in counts.items()}
-            pooled.update(counts)
-            total += n
+                terms = self._exemplar_terms(text)
+                pooled.update(terms)
+                weight = weight_of[text]
+                mass += weight
+                for term in terms:
+                    counts[term] += weight
+            total += len(texts)
+            shares[self._item_index[item_id]] = {t: c / mass for t, c in counts.items()}
         for index, share in shares.items():
             n = self.exemplar_counts[self.item_ids[index]]
             confidence = n / (n + 3.0)
@@ -524,20 +604,26 @@ class Suggester:
         per_item: dict[int, Counter[str]] = {}
         pooled: Counter[str] = Counter()
         total = 0
+        weight_of = self._exemplar_weights(exemplars)
+        mass: dict[int, float] = {}
         for item_id, texts in exemplars.items():
             counts: Counter[str] = Counter()
+            index = self._item_index[item_id]
             for text in texts:
-                terms = terms_of(text)
-                counts.update(terms)
+                terms = self._exemplar_terms(text)
+                weight = weight_of[text]
+                for term in terms:
+                    counts[term] += weight
                 pooled.update(terms)
+                mass[index] = mass.get(index, 0.0) + weight
             total += len(texts)
-            per_item[self._item_index[item_id]] = counts
+            per_item[index] = counts
         idf = {t: math.log((total + 1.0) / (c + 0.5)) for t, c in pooled.items()}
         self._ex_idf = idf
         self._ex_idf_default = math.log((total + 1.0) / 0.5)
         for index, counts in per_item.items():
             n = self.exemplar_counts[self.item_ids[index]]
-            vector = sorted(((c / n * idf[t], t) for t, c in counts.items()), reverse=True)[: w.exemplar_cosine_terms]
+            vector = sorted(((c / mass[index] * idf[t], t) for t, c in counts.items()), reverse=True)[: w.exemplar_cosine_terms]
             length = math.sqrt(sum(v * v for v, _ in vector)) or 1.0
             for v, t in vector:
                 self._centroid_postings.setdefault(t, []).append((index, v / length * idf[t]))
@@ -577,9 +663,14 @@ class Suggester:
         terms_per_clause: list[frozenset[str]] = []
         df: Counter[str] = Counter()
         unknown: set[str] = set()
-        for clause, stems in zip(clauses, stems_per_clause):
+        tb_per_clause = [_with_bigrams(stems) for stems in stems_per_clause]
+        repeats: list[bool] = []
+        for clause, tb in zip(clauses, tb_per_clause):
             signs = _signs(clause.text)
-            terms = frozenset(_with_bigrams(stems)) | signs if signs else frozenset(_with_bigrams(stems))
+            terms = frozenset(tb)
+            repeats.append(len(terms) < len(tb))
+            if signs:
+                terms |= signs
             terms_per_clause.append(terms)
             df.update(terms)
         for term in df:
@@ -599,62 +690,112 @@ class Suggester:
         }
         lengths = [len(s) for s in stems_per_clause]
         avg_len = (sum(lengths) / n) or 1.0
-        heading_cache: dict[str, list[float]] = {}
+        heading_cache: dict[str, list[float] | None] = {}
+        # Postings with the policy's rarity folded in: term -> [(item, weight)].
+        effective: dict[str, list[tuple[int, float]]] = {}
+        for term, factor in rarity.items():
+            found = postings.get(term)
+            if found is None:
+                found, factor = postings[fuzzy[term]], factor * 0.8  # type: ignore[index]
+            effective[term] = [(i, weight * factor) for i, weight in found]
         columns: list[list[float]] = []
         centroids = self._centroid_postings
-        ex_idf, ex_default, gains = self._ex_idf, self._ex_idf_default, self._centroid_gain
-        scales0 = [p.magnitude for p in self._profiles]
+        centroid_eff: dict[str, list[tuple[int, float]]] = {}
+        square_of: dict[str, float] = {}
+        if centroids:
+            gain = [g * p.magnitude for g, p in zip(self._centroid_gain, self._profiles)]
+            ex_idf, default = self._ex_idf, self._ex_idf_default
+            for term in df:
+                v = ex_idf.get(term, default)
+                square_of[term] = v * v
+                found = centroids.get(term)
+                if found is not None:
+                    centroid_eff[term] = [(i, weight * gain[i]) for i, weight in found]
         lead_n, lead_boost, tf_boost = w.lead_words, w.lead_boost, w.repeat_boost
         log = math.log
-        for clause, terms, length, stems in zip(clauses, terms_per_clause, lengths, stems_per_clause):
+        for clause, terms, length, tb, repeated in zip(
+            clauses, terms_per_clause, lengths, tb_per_clause, repeats
+        ):
             acc = [0.0] * n_items
-            lead = set(_with_bigrams(stems[:lead_n])) if lead_boost != 1.0 and length > lead_n else None
-            counts = Counter(_with_bigrams(stems)) if tf_boost else None
+            # The first words say what a clause is about.
+            lead = (
+                {*tb[:lead_n], *tb[length : length + lead_n - 1]} if lead_boost != 1.0 and length > lead_n else None
+            )
+            counts = Counter(tb) if tf_boost and repeated else None
             for term in terms:
-                factor = rarity.get(term)
-                if factor is None:
+                found = effective.get(term)
+                if found is None:
                     continue
+                factor = 1.0
                 if lead is not None and term in lead:
-                    factor *= lead_boost
+                    factor = lead_boost
                 if counts is not None:
                     count = counts.get(term, 1)
                     if count > 1:
                         factor *= 1.0 + tf_boost * log(count)
-                found = postings.get(term)
-                if found is None:
-                    target = fuzzy.get(term)
-                    if target is None:
-                        continue
-                    found = postings[target]
-                    factor *= 0.8
-                for i, weight in found:
-                    acc[i] += weight * factor
+                if factor == 1.0:
+                    for i, weight in found:
+                        acc[i] += weight
+                else:
+                    for i, weight in found:
+                        acc[i] += weight * factor
             norm = (1.0 - w.length_norm) + w.length_norm * max(length, 3) / avg_len
-            if norm != 1.0:
-                acc = [a / norm for a in acc]
-            if centroids:
-                dot = [0.0] * n_items
-                square = 0.0
-                for term in terms:
-                    v = ex_idf.get(term, ex_default)
-                    square += v * v
-                    for i, weight in centroids.get(term, ()):
-                        dot[i] += weight
-                if square:
-                    root = math.sqrt(square)
-                    acc = [a + g * d / root * sc for a, g, d, sc in zip(acc, gains, dot, scales0)]
+            head = None
             if context and w.heading and clause.section is not None:
                 label = clause.section_label
-                head = heading_cache.get(label)
-                if head is None:
-                    head = heading_cache[label] = self._raw(terms_of(label))
-                acc = [a + w.heading * h for a, h in zip(acc, head)]
+                if label in heading_cache:
+                    head = heading_cache[label]
+                else:
+                    raw_head = self._raw(terms_of(label))
+                    head = heading_cache[label] = [w.heading * h for h in raw_head] if any(raw_head) else None
+            if head is not None:
+                acc = [a / norm + h for a, h in zip(acc, head)]
+            elif norm != 1.0:
+                acc = [a / norm for a in acc]
+            if centroid_eff:
+                # Cosine of the clause with each item's exemplar centroid.
+                square = sum(map(square_of.__getitem__, terms))
+                if square:
+                    dot = [0.0] * n_items
+                    hit = False
+                    for term in terms:
+                        found = centroid_eff.get(term)
+                        if found is not None:
+                            hit = True
+                            for i, weight in found:
+                                dot[i] += weight
+                    if hit:
+                        inverse = 1.0 / math.sqrt(square)
+                        acc = [a + d * inverse for a, d in zip(acc, dot)]
             columns.append(acc)
         if w.competition:
+            # A clause that is much more about another item is less likely evidence for this
+            # one; items of the same group (the rights, say) do not compete.
             gamma = w.competition
+            group_of = self._group_index
+            n_groups = max(group_of, default=-1) + 1
+            sibling = w.group_competition
             for i, acc in enumerate(columns):
                 top = max(acc)
-                if top > 0:
+                if top <= 0:
+                    continue
+                if sibling and n_groups > 1:
+                    best = [0.0] * n_groups
+                    for g, a in zip(group_of, acc):
+                        best[g] = max(best[g], a)
+                    first = max(range(n_groups), key=best.__getitem__)
+                    top_first = best[first]
+                    best[first] = 0.0
+                    top_other = max(best)
+                    # Each item competes with the best item of the other groups.
+                    rivals = [top_other if g == first else top_first for g in group_of]
+                    if gamma == 1.0:
+                        columns[i] = [a * a / (max(r, a)) if a > 0 else 0.0 for a, r in zip(acc, rivals)]
+                    else:
+                        columns[i] = [
+                            a * (a / (max(r, a))) ** gamma if a > 0 else 0.0 for a, r in zip(acc, rivals)
+                        ]
+                else:
                     columns[i] = [a * (a / top) ** gamma for a in acc]
         if context and w.lead_in and columns:
             for i in range(len(clauses) - 1, 0, -1):
@@ -819,11 +960,12 @@ class SearchIndex:
                 out.setdefault(word, score / 100.0 * 0.85)
             if last:
                 # The word being typed may be a misspelled prefix: compare with word starts.
+                n = len(query_word)
                 prefixes = process.extract(
                     query_word,
                     self._vocab,
                     scorer=fuzz.ratio,
-                    processor=lambda w, n=len(query_word): w[:n],
+                    processor=lambda w: w[:n],
                     score_cutoff=85,
                     limit=50,
                 )
