@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 from auditor_tui.core.audit import SESSIONS_DIR, Audit
 from auditor_tui.ui.commands import ReviewCommands
@@ -35,6 +36,26 @@ class AuditorApp(App[None]):
     def open_review(self, audit: Audit) -> None:
         self.audit = audit
         self.push_screen(ReviewScreen(audit))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast, always as plain text.
+
+        Notifications quote paths, clause and item ids and error messages, all of which are data
+        that may contain ``[`` ... ``]``; no notification of ours uses markup, so it is never
+        parsed (the ``markup`` argument that ``Widget.notify`` always passes is ignored).
+        """
+        if timeout is None:
+            super().notify(message, title=title, severity=severity, markup=False)
+        else:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def show_error(self, title: str, message: str) -> None:
         """Show a problem in a dialog; the app keeps running."""
