@@ -175,7 +175,10 @@ def read_policy_file(path: str | Path) -> tuple[str, list[str]]:
         if not path.is_file():
             raise PolicyError("is not a regular file", path=path, hint="give a .txt, .md or .html file")
         with path.open("rb") as handle:
-            data = handle.read(MAX_POLICY_BYTES + 1)
+            # Ask for what stat() promised (plus one byte, to see growth) rather than 20 MiB.
+            data = handle.read(size + 1)
+            if len(data) > size:  # it grew since stat(), or its size was not known (0)
+                data += handle.read(MAX_POLICY_BYTES + 1 - len(data))
         if len(data) > MAX_POLICY_BYTES:  # the file grew, or its size was not known in advance
             raise PolicyError(
                 f"policy is over the {_size(MAX_POLICY_BYTES)} limit",
@@ -290,12 +293,25 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 
 
 def _split_long(text: str) -> list[str]:
-    """Split a very long paragraph at sentence ends into pieces of a readable size.
+    """Split a very long paragraph into pieces of a readable size.
 
-    The pieces are slices of *text*: only the white space at a cut is lost.
+    Cut at sentence ends where there are any; a piece still far too long (a run-on list, a
+    line of URLs, 100,000 characters without a full stop) is cut at its last ``;``, ``,`` or
+    ``:``, else at a space, else anywhere. The pieces are slices of *text*: only the white
+    space at a cut is lost.
     """
     if len(text) <= _LONG_PARAGRAPH:
         return [text]
+    pieces: list[str] = []
+    for piece in _split_at_sentences(text):
+        pieces.extend(_split_anywhere(piece) if len(piece) > _TOO_LONG else [piece])
+    return pieces
+
+
+_TOO_LONG = 2 * _LONG_PARAGRAPH
+
+
+def _split_at_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     best: tuple[int, int] | None = None  # the last sentence end seen since *start*
@@ -309,6 +325,29 @@ def _split_long(text: str) -> list[str]:
         pieces.append(text[start : best[0]])
         start = best[1]
     pieces.append(text[start:])
+    return pieces
+
+
+def _split_anywhere(text: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > _LONG_PARAGRAPH:
+        window = text[start : start + _LONG_PARAGRAPH]
+        half = _LONG_PARAGRAPH // 2
+        mark = max(window.rfind("; "), window.rfind(", "), window.rfind(": "))
+        space = window.rfind(" ")
+        if mark > half:
+            end = start + mark + 1  # keep the mark with the piece before it
+        elif space > half:
+            end = start + space
+        else:
+            end = start + _LONG_PARAGRAPH
+        pieces.append(text[start:end])
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        pieces.append(text[start:])
     return pieces
 
 
