@@ -31,7 +31,12 @@ def _locked(command):
         if not Path(args.session).is_file():
             return command(args)  # the command says what is wrong with the path
         with lock_or_fail(args.session):
-            return command(args)
+            try:
+                return command(args)
+            except AuditorError as error:
+                if error.path is None:  # a refusal about the audit: name the file it is about
+                    error.path = str(args.session)
+                raise
 
     return run
 

@@ -391,7 +391,10 @@ def reopen(session: Session, *, by: str | None = None, reason: str = "") -> None
         session.state = "in-progress"
         session.record("reopen", who=who, detail=reason or "withdrawn from review")
     else:
-        raise WorkflowError(f"nothing to reopen: it can already be changed (state: {session.state})")
+        raise WorkflowError(
+            f"nothing to reopen: it can already be changed (state: {session.state})",
+            hint="resume it to edit; reopen is for a signed-off audit or one submitted for review",
+        )
 
 
 def last_review_request(session_history: Iterable[Any]) -> Any | None:
