@@ -18,6 +18,7 @@ from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.export import (
     DRAFT_MARK,
     FORMATS,
+    FORMULA_STARTS,
     build_record,
     csv_cell,
     export_text,
@@ -224,6 +225,14 @@ def test_csv_injection_is_neutralised(signed):
     assert b2[6] == "'" + INJECTION  # the note
     assert b2[2].startswith("'=HYPERLINK")  # the checklist title
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in table for cell in row)
+
+
+def test_no_csv_cell_starts_a_formula_not_even_the_record_rows(signed):
+    # The embedded record is base64, whose alphabet includes "+" and "/"; a chunk could start with one.
+    rows = list(csv.reader(io.StringIO(export(signed, "csv")[1:], newline="")))
+    record_rows = [row for row in rows if row and row[0] == "auditor-tui-record"]
+    assert record_rows and all(row[1].startswith("b64:") for row in record_rows)
+    assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS)]
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝"])

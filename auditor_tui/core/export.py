@@ -597,10 +597,14 @@ def _csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
+_CSV_CHUNK = "b64:"
+
+
 def render_csv(record: Mapping[str, Any]) -> str:
     rows = _csv_rows(record)
     rows.append([])
-    rows += [["auditor-tui-record", chunk] for chunk in _record_block(record, 4000)]
+    # "b64:" keeps a chunk that starts with "+" or "/" from reading as a formula.
+    rows += [["auditor-tui-record", _CSV_CHUNK + chunk] for chunk in _record_block(record, 4000)]
     body = "\ufeff" + _csv_text(rows)
     return body + _seal_line("csv", body, record["digest"]) + "\r\n"
 
@@ -680,7 +684,7 @@ def _extract_record(text: str, fmt: str) -> dict[str, Any]:
         chunks = [row[1] for row in rows if len(row) == 2 and row[0] == "auditor-tui-record"]
         if not chunks:
             raise ValueError("no auditor-tui-record rows")
-        encoded = "".join(chunks)
+        encoded = "".join(chunk.removeprefix(_CSV_CHUNK) for chunk in chunks)
     else:
         match = _RECORD_RE.search(text)
         if not match:
