@@ -353,10 +353,15 @@ def _md_body(record: Mapping[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _with_record_comments(fmt: str, body: str, record: Mapping[str, Any]) -> str:
+    """A Markdown or HTML body, then the record and the seal as HTML comments (both formats
+    hide them when rendered)."""
+    body += f"<!-- auditor-tui-record v1 {fmt}\n" + "\n".join(_record_block(record, 76)) + "\n-->\n"
+    return body + f"<!-- {_seal_line(fmt, body, record['digest'])} -->\n"
+
+
 def render_markdown(record: Mapping[str, Any]) -> str:
-    body = _md_body(record)
-    body += "<!-- auditor-tui-record v1 md\n" + "\n".join(_record_block(record, 76)) + "\n-->\n"
-    return body + f"<!-- {_seal_line('md', body, record['digest'])} -->\n"
+    return _with_record_comments("md", _md_body(record), record)
 
 
 # --------------------------------------------------------------------------- HTML
@@ -524,9 +529,7 @@ def _html_body(record: Mapping[str, Any]) -> str:
 
 
 def render_html(record: Mapping[str, Any]) -> str:
-    body = _html_body(record)
-    body += "<!-- auditor-tui-record v1 html\n" + "\n".join(_record_block(record, 76)) + "\n-->\n"
-    return body + f"<!-- {_seal_line('html', body, record['digest'])} -->\n"
+    return _with_record_comments("html", _html_body(record), record)
 
 
 # --------------------------------------------------------------------------- CSV

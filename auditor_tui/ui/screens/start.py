@@ -47,13 +47,41 @@ class PathSuggester(Suggester):
         return head + names[0]
 
 
-class ReauditScreen(ModalScreen[Audit | None]):
-    """Re-audit: carry a saved audit forward to a new version of its policy."""
+class _AuditForm(ModalScreen[Audit | None]):
+    """A dialog that starts an audit: enter or its button starts, escape cancels.
+
+    Subclasses compose an ``Input``, a ``#new-error`` Static and a button, and implement
+    :meth:`start`, which either dismisses with the new audit or shows why not.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, sessions_dir: Path, old_session: Path, title: str) -> None:
+    def __init__(self, sessions_dir: Path) -> None:
         super().__init__(classes="dialog-screen")
+        self.sessions_dir = sessions_dir
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#new-error", Static).update(Content.styled(printable(message), "$error"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.start()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReauditScreen(_AuditForm):
+    """Re-audit: carry a saved audit forward to a new version of its policy."""
+
+    def __init__(self, sessions_dir: Path, old_session: Path, title: str) -> None:
+        super().__init__(sessions_dir)
         self.sessions_dir = sessions_dir
         self.old_session = old_session
         self.old_title = title
@@ -70,40 +98,23 @@ class ReauditScreen(ModalScreen[Audit | None]):
             yield Static(id="new-error")
             yield Button("Start the re-audit", variant="primary", id="new-start")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.start()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.start()
-
     def start(self) -> None:
         from auditor_tui.core.reaudit import start_reaudit
 
         policy = self.query_one("#new-policy", Input).value.strip()
-        error = self.query_one("#new-error", Static)
         if not policy:
-            error.update(Content.styled("Give the path of the new version of the policy.", "$error"))
+            self.show_problem("Give the path of the new version of the policy.")
             return
         try:
             audit, _diff = start_reaudit(Path(policy).expanduser(), self.old_session, sessions_dir=self.sessions_dir)
         except AuditorError as problem:
-            error.update(Content.styled(printable(str(problem)), "$error"))
+            self.show_problem(str(problem))
             return
         self.dismiss(audit)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class NewAuditScreen(ModalScreen[Audit | None]):
+class NewAuditScreen(_AuditForm):
     """Start a new audit: a policy file (with completion) and a checklist."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, sessions_dir: Path) -> None:
-        super().__init__(classes="dialog-screen")
-        self.sessions_dir = sessions_dir
 
     def compose(self) -> ComposeResult:
         try:
@@ -124,22 +135,14 @@ class NewAuditScreen(ModalScreen[Audit | None]):
             yield Static(Content.styled(printable(problem), "$error"), id="new-error")
             yield Button("Start", variant="primary", id="new-start")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.start()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.start()
-
     def start(self) -> None:
         policy = self.query_one("#new-policy", Input).value.strip()
         checklist = self.query_one("#new-checklist", Select).value
-        error = self.query_one("#new-error", Static)
         if not policy:
-            error.update(Content.styled("Give the path of a policy file.", "$error"))
+            self.show_problem("Give the path of a policy file.")
             return
         if checklist is Select.NULL:
-            error.update(Content.styled("Choose a checklist.", "$error"))
+            self.show_problem("Choose a checklist.")
             return
         try:
             audit = Audit.start(
@@ -149,12 +152,9 @@ class NewAuditScreen(ModalScreen[Audit | None]):
                 sessions_dir=self.sessions_dir,
             )
         except AuditorError as problem:
-            error.update(Content.styled(printable(str(problem)), "$error"))
+            self.show_problem(str(problem))
             return
         self.dismiss(audit)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class StartScreen(Screen[None]):
