@@ -91,6 +91,26 @@ async def test_e_edits_the_note_ctrl_s_keeps_escape_discards(audit):
         assert on_disk(audit).items[item].note == "Named\n[/] kept"
 
 
+async def test_a_note_typed_faster_than_the_screen_draws_is_kept_whole(audit):
+    # A terminal delivers typed text and ctrl+s in one burst (seen in tmux: the note was cut
+    # short when ctrl+s was a priority binding, handled before the keys queued for the editor).
+    from textual import events
+
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        item = review(app).item_id
+        await pilot.press("e")
+        await pilot.pause()
+        text = "Names the controller and its address."
+        for char in text:
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("ctrl+s", None))
+        await pilot.pause()
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert on_disk(audit).items[item].note == text
+
+
 async def test_moving_keys_in_the_policy(audit):
     app = AuditorApp(audit)
     async with app.run_test(size=SIZE) as pilot:

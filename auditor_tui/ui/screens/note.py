@@ -15,9 +15,11 @@ from auditor_tui.core.text import printable
 class NoteEditor(ModalScreen[str | None]):
     """Edit an item's note. Dismisses with the new text, or None when discarded."""
 
+    # Not priority bindings: a priority binding is handled as the key reaches the app, ahead of
+    # the keys still queued for the text area, so a fast typist's last words would be lost.
     BINDINGS = [
-        Binding("ctrl+s", "keep", "Keep", priority=True),
-        Binding("escape", "discard", "Discard", priority=True),
+        Binding("ctrl+s", "keep", "Keep"),
+        Binding("escape", "discard", "Discard"),
     ]
 
     def __init__(self, item_label: str, note: str) -> None:
