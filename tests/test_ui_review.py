@@ -437,3 +437,20 @@ async def test_start_screen_reaudit_carries_an_audit_forward(workdir):
         from auditor_tui.ui.screens.changes import ChangesScreen
 
         assert isinstance(app.screen, ChangesScreen)
+
+
+@pytest.mark.parametrize("key", ["e", "slash", "question_mark", "g", "X", "S", "O", "R", "c"])
+async def test_keys_typed_just_after_q_do_nothing(audit, key):
+    # Seen in tmux: "q" then "e" in one burst opened the note editor on a closing app and
+    # crashed it with a traceback. Keys already queued behind "q" must be ignored.
+    from textual import events
+
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        char = {"slash": "/", "question_mark": "?"}.get(key, key)
+        app.post_message(events.Key("q", "q"))
+        app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+    assert app.return_code == 0
+    assert load_session(audit.path) is not None

@@ -67,6 +67,7 @@ class AuditorApp(App[None]):
         if isinstance(screen, ReviewScreen):
             if not screen.save_now():
                 return
+            screen.leaving = True
             if any(isinstance(s, StartScreen) for s in self.screen_stack):
                 self.pop_screen()
                 return

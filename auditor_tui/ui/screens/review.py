@@ -49,6 +49,12 @@ class ReviewScreen(Screen[None]):
         self._dirty = False
         self.scores = None  # suggestion scores, once computed in a worker
         self.changes = None  # the clause diff, for a re-audit
+        self.leaving = False
+        """Set once the audit is saved for quitting: keys already typed after ``q`` do nothing."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A burst such as "q e" must not open the note editor on a screen that is closing.
+        return not self.leaving
 
     # ------------------------------------------------------------------ layout
 
