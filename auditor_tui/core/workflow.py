@@ -256,7 +256,7 @@ def submit(session: Session, *, by: str | None = None) -> None:
         raise WorkflowError(
             f"cannot submit: {len(undecided)} of {len(session.items)} items are not decided yet: "
             f"{_list(undecided, statuses)}",
-            hint="set a status for each (open and re-review are not decisions)",
+            hint="set a status for each: open and re-review are not decisions",
         )
     session.state = "ready-for-review"
     session.record("submit", who=who, detail=f"{session.progress} items decided")
