@@ -169,6 +169,8 @@ def _good_text(fresh) -> str:
         (lambda t: t[: len(t) // 2] + '\n[[items]\n', "not valid TOML"),
         (lambda t: t.replace("[audit]", "[audit]\nstray = [1,", 1), "not valid TOML"),
         (lambda t: t.replace('auditor = "alice"', "auditor = 3"), "field 'auditor' must be a string, not an integer"),
+        # Loaded once, an empty list saved as nothing and the next load failed (found by hypothesis).
+        (lambda t: t.split("[[items]]")[0].replace("[audit]", "items = []\n\n[audit]", 1), "has no items"),
     ],
 )
 def test_bad_session_files_give_one_clear_error(fresh, tmp_path, edit, message):

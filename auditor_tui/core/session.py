@@ -546,6 +546,8 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
     chk = r.table(data, "checklist")
     cur = r.table(data, "cursor", required=False) or {}
     raw_items = r.get(data, "items", list, "session")
+    if not raw_items:  # every checklist has items, so a session always has some
+        raise r.fail("session", "has no items")
     items: dict[str, ItemState] = {}
     for number, raw in enumerate(raw_items, 1):
         if not isinstance(raw, dict):
