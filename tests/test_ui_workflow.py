@@ -7,7 +7,7 @@ from pathlib import Path
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.session import load_session
 from auditor_tui.ui.app import AuditorApp
-from auditor_tui.ui.screens.dialogs import AskDialog, MessageDialog
+from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.review import ReviewScreen
 from auditor_tui.ui.widgets.detail import SuggestionList
 from tests.ui_helpers import make_audit
@@ -47,11 +47,24 @@ async def test_submit_then_reviewer_signs_off_then_reopen(workdir):
         await answer(pilot, "bob", "Checked.")
         on_disk = load_session(audit.path)
         assert on_disk.state == "signed-off" and on_disk.signoff.reviewer == "bob"
+        await pilot.press("ctrl+o")  # asks first: voiding a sign-off is not undone by a key
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "bob" in str(app.screen.message)
+        await pilot.press("n")
+        await pilot.pause()
+        assert load_session(audit.path).state == "signed-off"
         await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         on_disk = load_session(audit.path)
         assert on_disk.state == "in-progress" and on_disk.signoff is None
         assert any(event.action == "void-signoff" for event in on_disk.history)
+        header = str(app.screen.query_one("#audit-header").content)
+        assert "SIGN-OFF VOID: voided sign-off by bob" in header
+        await pilot.press("ctrl+o")  # nothing left to reopen
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
 
 
 async def test_self_sign_off_is_refused_in_a_dialog(workdir):

@@ -23,6 +23,7 @@ from auditor_tui.core.workflow import (
     submit,
     verify_session,
     verify_signature,
+    voided_signoff,
 )
 
 CHECKLIST = """\
@@ -235,6 +236,19 @@ def test_reopen_voids_the_sign_off_and_keeps_it_in_the_history(tmp_path):
     assert back.action == "reopen"
     assert not verify_session(s).valid
     s.set_note("a-1", "Edited after reopening.")  # editable again
+
+
+def test_a_voided_sign_off_is_reported_until_the_audit_is_signed_off_again(tmp_path):
+    audit = signed(tmp_path)
+    s = audit.session
+    assert voided_signoff(s) is None
+    reopen(s, by="alice")
+    void = voided_signoff(s)
+    assert void is not None and void.action == "void-signoff" and "bob" in void.detail
+    submit(s)
+    assert voided_signoff(s) is void  # still unsigned: the void still stands
+    sign_off(s, reviewer="carol")
+    assert voided_signoff(s) is None
 
 
 def test_reopen_withdraws_a_submission_and_refuses_when_already_editable(tmp_path):

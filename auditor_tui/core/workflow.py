@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor_tui.core.errors import WorkflowError
-from auditor_tui.core.session import Session, SignOff, _clause_order, now_utc
+from auditor_tui.core.session import Event, Session, SignOff, _clause_order, now_utc
 
 DIGEST_SCHEMA = "auditor-tui/audit-content/1"
 SIGN_NAMESPACE = "auditor-tui"
@@ -407,6 +407,18 @@ def last_review_request(session_history: Iterable[Any]) -> Any | None:
         elif action in ("signoff", "void-signoff"):
             found = None
     return found
+
+
+def voided_signoff(session: Session) -> Event | None:
+    """The ``void-signoff`` event when the audit's last sign-off was voided and it has not been
+    signed off again since (the review screen says so plainly), else None."""
+    found = None
+    for event in session.history:
+        if event.action == "void-signoff":
+            found = event
+        elif event.action == "signoff":
+            found = None
+    return found if session.state != "signed-off" else None
 
 
 # --------------------------------------------------------------------------- SSH signatures

@@ -43,7 +43,7 @@ REVIEW_KEYS: tuple[Key, ...] = (
     Key("S", "submit", "Submit for review", "Sign-off", "", "submit"),
     Key("R", "request_changes", "Request changes (reviewer)", "Sign-off", "", "request-changes"),
     Key("O", "signoff", "Sign off (reviewer)", "Sign-off", "", "signoff"),
-    Key("ctrl+o", "reopen", "Reopen a signed-off audit for changes (voids the sign-off)", "Sign-off", "", "reopen"),
+    Key("ctrl+o", "reopen", "Reopen a signed-off audit for changes, after asking (voids the sign-off)", "Sign-off", "", "reopen"),
     Key("X", "export", "Export the checklist (md, html, csv or json)", "Sign-off", "", "export"),
     Key("ctrl+s", "save", "Save now", "File", "Save", "save"),
     Key("question_mark,f1", "help", "Help: this list", "File", "Help", "help"),

@@ -22,8 +22,9 @@ from textual.worker import get_current_worker
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.text import printable
+from auditor_tui.core.workflow import iso, voided_signoff
 from auditor_tui.ui.keys import review_bindings
-from auditor_tui.ui.screens.dialogs import AskDialog, MessageDialog
+from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.help import HelpScreen
 from auditor_tui.ui.screens.note import NoteEditor
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
@@ -129,6 +130,15 @@ class ReviewScreen(Screen[None]):
         elif not session.editable:
             why = "signed off by " + session.signoff.reviewer if session.signoff else state
             parts += ["\n", Content.styled(f"READ-ONLY: {why} (ctrl+o reopens for changes)", "bold $warning")]
+        elif (void := voided_signoff(session)) is not None:
+            what = void.detail.split(", digest")[0]  # "voided sign-off by X at T"
+            parts += [
+                "\n",
+                Content.styled(
+                    printable(f"SIGN-OFF VOID: {what}, reopened by {void.who} at {iso(void.at)}; submit (S) for a new review"),
+                    "bold $warning",
+                ),
+            ]
         self.query_one("#audit-header", Static).update(Content.assemble(*parts))
 
     def refresh_marks(self) -> None:
@@ -515,5 +525,30 @@ class ReviewScreen(Screen[None]):
         if self.audit.read_only_reason:
             self.notify(printable(self.audit.read_only_reason), severity="warning")
             return
-        if self._workflow("reopen", by=self.session.auditor, reason="reopened in the review screen"):
-            self.notify("Reopened: the sign-off is void and kept in the history", severity="warning")
+        signoff = self.session.signoff if self.session.state == "signed-off" else None
+        if self.session.editable:
+            self.notify("This audit can already be changed: there is nothing to reopen", severity="warning")
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes and self._workflow("reopen", by=self.session.auditor, reason="reopened in the review screen"):
+                done = "the sign-off is void and kept in the history" if signoff else "withdrawn from review"
+                self.notify(f"Reopened: {done}", severity="warning")
+
+        if signoff is not None:
+            question = (
+                "Reopen for changes?",
+                f"This voids the sign-off by {signoff.reviewer} at {iso(signoff.at)}. The voided record stays in "
+                "the history, and the audit must be submitted and signed off again.",
+                "Void the sign-off and reopen",
+                "Keep it signed off",
+            )
+        else:
+            question = (
+                "Withdraw from review?",
+                "The audit goes back to in-progress; submit it again when it is ready.",
+                "Withdraw and reopen",
+                "Leave it with the reviewer",
+            )
+        title, message, yes, no = question
+        self.app.push_screen(ConfirmDialog(title, message, yes=yes, no=no), answer)
