@@ -70,7 +70,20 @@ __all__ = [
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 _STOP = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "cannot", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else", "etc", "even", "ever", "every", "few", "for", "from", "further", "get", "gets", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it", "it's", "its", "itself", "just", "least", "less", "let", "like", "made", "make", "many", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "others", "otherwise", "our", "ours", "ourselves", "out", "over", "own", "per", "please", "same", "she", "should", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "therefore", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves", "also", "any", "including", "include", "includes", "e", "g", "i.e", "eg", "ie", "s", "t", "shall", "whereas", "hereby", "herein", "thereof", "whereby", "applicable", "certain", "time", "times", "way", "ways", "example", "com", "www", "http", "https", "org", "net", "co", "uk", "html", "php"]
+    """
+    a about above after again against all am an and any are aren't as at be because been before
+    being below between both but by can cannot could did do does doing down during each either
+    else etc even ever every few for from further get gets got had has have having he her here
+    hers herself him himself his how however i if in into is it it's its itself just least less
+    let like made make many may me might more most much must my myself no nor not now of off on
+    once one only or other others otherwise our ours ourselves out over own per please same she
+    should so some such than that that's the their theirs them themselves then there therefore
+    these they this those through thus to too under until up upon us very via was we well were
+    what when where whether which while who whom whose why will with within without would yet
+    you your yours yourself yourselves also any including include includes e g i.e eg ie s t
+    shall whereas hereby herein thereof whereby applicable certain time times way ways example
+    com www http https org net co uk html php
+    """.split()
 ) | {"we’re", "you’re", "it’s", "don't", "don’t", "we'll", "we’ll", "we've", "we’ve", "you'll", "you’ll"}
 
 _IRREGULAR = {
