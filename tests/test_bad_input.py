@@ -221,10 +221,9 @@ def test_bad_policy_is_one_line_exit_2_and_changes_nothing(capsys, workdir, make
     assert snapshot(workdir) == before  # no session created, nothing touched
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero, a character device (POSIX only)")
 def test_a_device_file_is_refused_without_reading_it(capsys, workdir):
     """A character device (endless, size 0) is not read at all."""
-    if not Path("/dev/zero").exists():
-        pytest.skip("no /dev/zero")
     code, _, err = run_cli(capsys, "clauses", "/dev/zero")
     assert code == 2
     assert "not a regular file" in assert_one_line_error(err, "/dev/zero")

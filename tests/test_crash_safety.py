@@ -190,8 +190,6 @@ def test_review_screen_autosave_killed_at_random_moments_leaves_a_loadable_file(
             # The killed app's session opens again for changes (a lock dies with its process).
             reopened = Audit.open(path)
             assert not reopened.read_only, f"{where}: {reopened.read_only_reason}"
-            acquire = getattr(reopened, "acquire_lock", None)
-            if acquire is not None:
-                assert acquire(), f"{where}: {reopened.read_only_reason}"
-                reopened.release_lock()
+            assert reopened.acquire_lock(), f"{where}: {reopened.read_only_reason}"
+            reopened.release_lock()
     assert changed == REVIEW_KILLS, f"seed {SEED}: some rounds saved nothing"
