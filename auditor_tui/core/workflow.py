@@ -371,6 +371,10 @@ def sign_off(
     return signoff
 
 
+_VOID_DIGEST = ", digest "
+"""Separates the headline of a ``void-signoff`` event's detail from the voided digest."""
+
+
 def reopen(session: Session, *, by: str | None = None, reason: str = "") -> None:
     """Make the audit editable again: void its sign-off, or withdraw it from review."""
     who = clean_name(by) or session.auditor
@@ -378,7 +382,7 @@ def reopen(session: Session, *, by: str | None = None, reason: str = "") -> None
     if session.state == "signed-off":
         s = session.signoff
         if s is not None:
-            detail = f"voided sign-off by {s.reviewer} at {iso(s.at)}, digest {s.digest}"
+            detail = f"voided sign-off by {s.reviewer} at {iso(s.at)}{_VOID_DIGEST}{s.digest}"
             if s.signature:
                 detail += " (was SSH-signed)"
             if reason:
@@ -397,28 +401,34 @@ def reopen(session: Session, *, by: str | None = None, reason: str = "") -> None
         )
 
 
-def last_review_request(session_history: Iterable[Any]) -> Any | None:
-    """The latest ``request-changes`` event (an Event or a dict), or None."""
+def _standing_event(history: Iterable[Any], action: str, cleared_by: tuple[str, ...]) -> Any | None:
+    """The latest *action* event of *history* (Events or dicts) not followed by one of *cleared_by*."""
     found = None
-    for event in session_history:
-        action = event.get("action") if isinstance(event, Mapping) else event.action
-        if action == "request-changes":
+    for event in history:
+        name = event.get("action") if isinstance(event, Mapping) else event.action
+        if name == action:
             found = event
-        elif action in ("signoff", "void-signoff"):
+        elif name in cleared_by:
             found = None
     return found
+
+
+def last_review_request(session_history: Iterable[Any]) -> Any | None:
+    """The latest ``request-changes`` event (an Event or a dict), or None."""
+    return _standing_event(session_history, "request-changes", ("signoff", "void-signoff"))
 
 
 def voided_signoff(session: Session) -> Event | None:
     """The ``void-signoff`` event when the audit's last sign-off was voided and it has not been
     signed off again since (the review screen says so plainly), else None."""
-    found = None
-    for event in session.history:
-        if event.action == "void-signoff":
-            found = event
-        elif event.action == "signoff":
-            found = None
-    return found if session.state != "signed-off" else None
+    if session.state == "signed-off":
+        return None
+    return _standing_event(session.history, "void-signoff", ("signoff",))
+
+
+def void_headline(event: Event) -> str:
+    """What a ``void-signoff`` event voided, without digest or reason: "voided sign-off by X at T"."""
+    return event.detail.partition(_VOID_DIGEST)[0]
 
 
 # --------------------------------------------------------------------------- SSH signatures

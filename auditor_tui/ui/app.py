@@ -52,10 +52,7 @@ class AuditorApp(App[None]):
         that may contain ``[`` ... ``]``; no notification of ours uses markup, so it is never
         parsed (the ``markup`` argument that ``Widget.notify`` always passes is ignored).
         """
-        if timeout is None:
-            super().notify(message, title=title, severity=severity, markup=False)
-        else:
-            super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def show_error(self, title: str, message: str) -> None:
         """Show a problem in a dialog; the app keeps running."""

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.text import printable
-from auditor_tui.core.workflow import iso, voided_signoff
+from auditor_tui.core.workflow import iso, void_headline, voided_signoff
 from auditor_tui.ui.keys import review_bindings
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.help import HelpScreen
@@ -131,11 +131,11 @@ class ReviewScreen(Screen[None]):
             why = "signed off by " + session.signoff.reviewer if session.signoff else state
             parts += ["\n", Content.styled(f"READ-ONLY: {why} (ctrl+o reopens for changes)", "bold $warning")]
         elif (void := voided_signoff(session)) is not None:
-            what = void.detail.split(", digest")[0]  # "voided sign-off by X at T"
+            headline = void_headline(void)  # "voided sign-off by X at T"
             parts += [
                 "\n",
                 Content.styled(
-                    printable(f"SIGN-OFF VOID: {what}, reopened by {void.who} at {iso(void.at)}; submit (S) for a new review"),
+                    printable(f"SIGN-OFF VOID: {headline}, reopened by {void.who} at {iso(void.at)}; submit (S) for a new review"),
                     "bold $warning",
                 ),
             ]

@@ -82,7 +82,6 @@ class ReauditScreen(_AuditForm):
 
     def __init__(self, sessions_dir: Path, old_session: Path, title: str) -> None:
         super().__init__(sessions_dir)
-        self.sessions_dir = sessions_dir
         self.old_session = old_session
         self.old_title = title
 
