@@ -1,13 +1,14 @@
 """Quality of the suggestion engine on labelled privacy-policy corpora.
 
     python benchmarks/suggest_quality.py ../shared/corpus [--limit N] [--corpus goppc|opp115|both]
-        [--split all|tune|check] [--no-warm] [--per-item]
+        [--split all|tune|check] [--no-warm] [--no-headings] [--summary]
 
 Reads ``goppc150.jsonl`` (GoPPC-150, mapped to the items of ``gdpr-transparency``) and
 ``opp115_majority.jsonl`` (OPP-115, mapped to ``opp115-data-practices``). Each corpus policy is
-rebuilt as a document (segments joined with blank lines, read with ``parse_policy(text,
-"text")``, so our segmentation differs from the corpus's) and scored. For every (policy, item)
-where the item has gold segments:
+rebuilt as a document and scored: each segment is cut into clauses as ``parse_policy`` cuts
+text (so our segmentation differs from the corpus's), under the section headings the corpus
+gives (GoPPC's ``section_titles``; ``--no-headings`` drops them; OPP-115 has none). For every
+(policy, item) where the item has gold segments:
 
 * recall@K: a gold clause (one cut from a gold segment) is among the top K suggestions;
 * MRR: mean of 1 / rank of the first gold clause;
@@ -16,8 +17,8 @@ where the item has gold segments:
 
 The same figures are printed for a **baseline** (clauses ranked by rapidfuzz
 ``token_set_ratio`` with the item title alone) and **warm** (exemplars = gold segments of the
-*other* policies of the corpus, up to ``--exemplars`` per item chosen deterministically: what a
-team has after auditing those policies). Headline figures are pooled over all (policy, item)
+*other* policies of the corpus, up to ``--exemplars`` per item chosen deterministically, each
+with its section heading as a tag records it: what a team has after auditing those policies). Headline figures are pooled over all (policy, item)
 pairs ("micro"); "macro" is the mean over items with at least 5 such pairs.
 
 ``--split tune`` / ``--split check`` evaluate a deterministic half of the policies (by a hash of
@@ -42,8 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rapidfuzz import fuzz, process, utils
 
 from auditor_tui.core.checklist import Checklist, find_checklist
-from auditor_tui.core.policy import Policy, _blocks_from_text, parse_policy
-from auditor_tui.core.suggest import Suggester, Weights
+from auditor_tui.core.policy import Block, Policy, _assemble, _blocks_from_text, parse_policy
+from auditor_tui.core.suggest import Exemplar, Suggester, Weights
 
 KS = (1, 3, 5)
 
@@ -117,20 +118,43 @@ class Doc:
     """item id -> clause indices cut from a gold segment"""
     present: set[str] = field(default_factory=set)
     """items with at least one gold segment (even if it became a heading)"""
+    seg_sections: list[str] = field(default_factory=list)
+    """each segment's section path as one line ("" without headings)"""
 
 
-def build_doc(row: dict, mapper) -> Doc:
+def build_doc(row: dict, mapper, *, headings: bool = True) -> Doc:
     segments = [s for s in row["text_segments"]]
     labels = row["labels"]
-    text = "\n\n".join(segments)
-    policy = parse_policy(text, "text")
-    clause_seg: list[int] = []
-    for index, segment in enumerate(segments):
-        clause_seg.extend(index for block in _blocks_from_text(segment) if block.kind == "clause")
-    if len(clause_seg) != len(policy.clauses):  # pragma: no cover - a segment joined another
-        clause_seg = _locate(policy, segments)
+    titles = row.get("section_titles") if headings else None
+    if titles:
+        # The policy as published: each segment under its section headings.
+        blocks: list[Block] = []
+        clause_seg: list[int] = []
+        shown: list[str] = []
+        sections: list[str] = []
+        for index, segment in enumerate(segments):
+            path = [" ".join(t.split()) for t in titles[index] if t and t.strip()]
+            depth = 0
+            while depth < min(len(path), len(shown)) and path[depth] == shown[depth]:
+                depth += 1
+            blocks.extend(Block("heading", title, level) for level, title in enumerate(path[depth:], depth + 1))
+            shown = path
+            sections.append(" › ".join(path))
+            for block in _blocks_from_text(segment):
+                if block.kind == "clause":
+                    blocks.append(block)
+                    clause_seg.append(index)
+        policy = _assemble(blocks, fmt="text", path=None, warnings=())
+    else:
+        policy = parse_policy("\n\n".join(segments), "text")
+        sections = [""] * len(segments)
+        clause_seg = []
+        for index, segment in enumerate(segments):
+            clause_seg.extend(index for block in _blocks_from_text(segment) if block.kind == "clause")
+        if len(clause_seg) != len(policy.clauses):  # pragma: no cover - a segment joined another
+            clause_seg = _locate(policy, segments)
     seg_items = [mapper(list(ls)) for ls in labels]
-    doc = Doc(row["policy_id"], policy, segments, seg_items, clause_seg)
+    doc = Doc(row["policy_id"], policy, segments, seg_items, clause_seg, seg_sections=sections)
     for items in seg_items:
         doc.present |= items
     for clause_index, seg in enumerate(clause_seg):
@@ -158,14 +182,14 @@ def split_of(policy_id: str) -> str:
     return "tune" if hashlib.sha256(policy_id.encode()).digest()[0] % 2 == 0 else "check"
 
 
-def load_corpus(path: Path, mapper, *, limit: int | None, split: str) -> list[Doc]:
+def load_corpus(path: Path, mapper, *, limit: int | None, split: str, headings: bool = True) -> list[Doc]:
     docs: list[Doc] = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
             if split != "all" and split_of(row["policy_id"]) != split:
                 continue
-            docs.append(build_doc(row, mapper))
+            docs.append(build_doc(row, mapper, headings=headings))
             if limit and len(docs) >= limit:
                 break
     return docs
@@ -282,20 +306,21 @@ def _rank_key(policy_id: str, text: str) -> bytes:
 
 def warm_exemplars(docs: list[Doc], items: list[str], per_item: int):
     """A function doc -> exemplars: gold segments of the other policies, subsampled per item."""
-    pools: dict[str, list[tuple[bytes, str, str]]] = defaultdict(list)
+    pools: dict[str, list[tuple[bytes, str, Exemplar]]] = defaultdict(list)
     for doc in docs:
         for seg_index, seg_items in enumerate(doc.seg_items):
             for item in seg_items:
                 if item in items:
                     text = doc.segments[seg_index]
-                    pools[item].append((_rank_key(doc.policy_id, text), doc.policy_id, text))
+                    exemplar = Exemplar(text, doc.seg_sections[seg_index])
+                    pools[item].append((_rank_key(doc.policy_id, text), doc.policy_id, exemplar))
     for pool in pools.values():
-        pool.sort()
+        pool.sort(key=lambda entry: entry[:2])
 
-    def exemplars(doc: Doc) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
+    def exemplars(doc: Doc) -> dict[str, list[Exemplar]]:
+        out: dict[str, list[Exemplar]] = {}
         for item, pool in pools.items():
-            chosen = [text for _, pid, text in pool if pid != doc.policy_id][:per_item]
+            chosen = [exemplar for _, pid, exemplar in pool if pid != doc.policy_id][:per_item]
             if chosen:
                 out[item] = chosen
         return out
@@ -359,6 +384,7 @@ def run_corpus(
     per_item_exemplars: int,
     weights: Weights | None = None,
     quiet: bool = False,
+    headings: bool = True,
 ) -> dict[str, dict[str, Tally]]:
     filename, checklist_id = CORPORA[key]
     checklist = find_checklist(checklist_id)
@@ -368,7 +394,7 @@ def run_corpus(
     else:
         mapper, items = opp115_mapper(checklist)
     started = time.perf_counter()
-    docs = load_corpus(corpus_dir / filename, mapper, limit=limit, split=split)
+    docs = load_corpus(corpus_dir / filename, mapper, limit=limit, split=split, headings=headings)
     cold = Suggester(checklist, weights=weights)
     runs: dict[str, dict[str, Tally]] = {"cold": evaluate_engine(docs, items, lambda doc: cold)}
     if baseline:
@@ -397,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("all", "tune", "check"), default="all")
     parser.add_argument("--no-warm", action="store_true", help="skip the warm (exemplar) run")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--no-headings", action="store_true", help="drop the corpus's section titles (segments only)"
+    )
     parser.add_argument("--per-item", action="store_true", help="also print a line per item (default: on)")
     parser.add_argument("--summary", action="store_true", help="only the summary lines")
     parser.add_argument("--exemplars", type=int, default=40, metavar="N", help="exemplars per item when warm")
@@ -415,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             baseline=not args.no_baseline,
             per_item=not args.summary,
             per_item_exemplars=args.exemplars,
+            headings=not args.no_headings,
         )
     return 0
 

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from auditor_tui.core.checklist import find_checklist
 from auditor_tui.core.policy import Policy, load_policy
-from auditor_tui.core.suggest import SearchIndex, Suggester
-from benchmarks._generate import generate_policy
+from auditor_tui.core.suggest import Exemplar, SearchIndex, Suggester
+from benchmarks._generate import HEADINGS, generate_policy
 
 QUERIES = [
     "data protection officer",
@@ -79,12 +79,15 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def synthetic_exemplars(checklist, per_item: int) -> dict[str, list[str]]:
-    """Exemplars made from the items' own example phrases, repeated with variations."""
-    out: dict[str, list[str]] = {}
-    for item in checklist.items:
+def synthetic_exemplars(checklist, per_item: int) -> dict[str, list[Exemplar]]:
+    """Exemplars made from the items' own example phrases, repeated with variations, each
+    under one of the generator's headings."""
+    out: dict[str, list[Exemplar]] = {}
+    for n, item in enumerate(checklist.items):
         phrases = list(item.examples) or [item.title]
-        out[item.id] = [f"{phrases[i % len(phrases)]} ({i})" for i in range(per_item)]
+        out[item.id] = [
+            Exemplar(f"{phrases[i % len(phrases)]} ({i})", HEADINGS[(n + i) % len(HEADINGS)]) for i in range(per_item)
+        ]
     return out
 
 

@@ -10,6 +10,7 @@ from auditor_tui.core.checklist import find_checklist, parse_checklist
 from auditor_tui.core.policy import load_policy, parse_policy
 from auditor_tui.core.session import new_session, save_session
 from auditor_tui.core.suggest import (
+    Exemplar,
     Hit,
     SearchIndex,
     Suggester,
@@ -160,7 +161,7 @@ def test_exemplars_from_sessions_change_the_ranking(gdpr, tmp_path, policy_2018,
 
     warnings: list[str] = []
     exemplars = load_exemplars(sessions, gdpr.id, warnings=warnings)
-    assert exemplars == {item: [clause.text]}
+    assert exemplars == {item: [Exemplar(clause.text, clause.section_label)]}
     assert len(warnings) == 1 and "broken.toml" in warnings[0]
     assert load_exemplars(sessions, "other-checklist") == {}
     assert load_exemplars(sessions, gdpr.id, exclude_audit_id=session.audit_id) == {}
@@ -170,6 +171,39 @@ def test_exemplars_from_sessions_change_the_ranking(gdpr, tmp_path, policy_2018,
     assert _rank(warm, item, clause.id) <= 3
     # Other items keep their best clause.
     assert warm.for_item(DPO, top=1)[0].clause_id == scores_2018.for_item(DPO, top=1)[0].clause_id
+
+
+ERASURE = "13-2-b-erasure"
+TWO_SECTIONS = """# Privacy notice
+
+## Newsletters
+
+You can ask us to delete the information we hold about you.
+
+## Your choices
+
+You can ask us to delete the information we hold about you.
+"""
+
+
+def test_exemplar_sections_teach_where_evidence_sits(gdpr):
+    # The same sentence stands under two headings, neither of which the checklist knows.
+    # Exemplars tagged under headings like the second one make the second clause the first
+    # suggestion, although it comes later.
+    policy = parse_policy(TWO_SECTIONS, "markdown")
+    first, second = policy.clauses
+    quotes = ["Ask us to erase the personal data we hold about you.", "You may request deletion of your data."]
+    plain = Suggester(gdpr, {ERASURE: quotes}).score(policy)
+    assert plain.for_item(ERASURE, 1)[0].clause_id == first.id
+    sections = ["Your choices › Your data", "Choices you have"]
+    placed = Suggester(
+        gdpr, {ERASURE: [Exemplar(q, section) for q, section in zip(quotes, sections)]}
+    ).score(policy)
+    assert placed.for_item(ERASURE, 1)[0].clause_id == second.id
+    assert placed.score(ERASURE, second.id) > placed.score(ERASURE, first.id)
+    # Plain strings are exemplars without a section: the same as no headings learnt.
+    same = Suggester(gdpr, {ERASURE: [Exemplar(q) for q in quotes]}).score(policy)
+    assert same.score(ERASURE, first.id) == plain.score(ERASURE, first.id)
 
 
 # --------------------------------------------------------------------------- highlighting

@@ -15,7 +15,8 @@ scoring anyway):
 * **Exemplars** are clauses auditors tagged for the same item (same checklist id and item id)
   in earlier audits (:func:`load_exemplars`): their distinctive terms are added to the profile
   and their centroid gives a second, cosine channel, so suggestions improve with each audit
-  the team completes.
+  the team completes. The section headings they were tagged under are learnt too: a clause
+  under a heading like those weighs more than its item's other clauses.
 * Profiles are inverted into *postings* (term -> items) once per checklist by
   :class:`Suggester`. Scoring a policy walks each clause's terms once: the cost is the number
   of (clause term, item) matches, never items x clauses pairs. Policy words that no profile has
@@ -53,6 +54,7 @@ from auditor_tui.core.policy import Clause, Policy
 
 __all__ = [
     "MISSING_THRESHOLD",
+    "Exemplar",
     "Hit",
     "Scores",
     "SearchIndex",
@@ -279,6 +281,10 @@ class Weights:
     exemplar_cosine: float = 8.0
     """Weight of the cosine with the item's exemplar centroid (a second channel)."""
     exemplar_cosine_terms: int = 300
+    exemplar_heading: float = 2.0
+    """A clause under a heading like those its item's exemplars were tagged under weighs
+    1 + this * cosine (relative to the policy's best such heading): a team's audits teach
+    where each item's evidence sits."""
     # The clause side.
     heading: float = 0.8
     """Weight of the clause's section heading (path) terms."""
@@ -308,6 +314,15 @@ MISSING_THRESHOLD = 55.0
 
 
 # --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Exemplar:
+    """A clause tagged as evidence for an item in an earlier audit."""
+
+    text: str
+    section: str = ""
+    """The clause's section path as one line (``Your rights › Erasure``), "" if none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +437,7 @@ class Suggester:
     def __init__(
         self,
         checklist: Checklist,
-        exemplars: Mapping[str, Sequence[str]] | None = None,
+        exemplars: Mapping[str, Sequence[str | Exemplar]] | None = None,
         *,
         weights: Weights | None = None,
         threshold: float | None = None,
@@ -435,7 +450,9 @@ class Suggester:
         self._item_index = {item_id: i for i, item_id in enumerate(self.item_ids)}
         group_ids: dict[str, int] = {}
         self._group_index = [group_ids.setdefault(item.group, len(group_ids)) for item in checklist.items]
-        exemplars = {k: list(v) for k, v in (exemplars or {}).items() if k in self._item_index and v}
+        given = {k: [Exemplar(e) if isinstance(e, str) else e for e in v] for k, v in (exemplars or {}).items()}
+        given = {k: v for k, v in given.items() if k in self._item_index and v}
+        exemplars = {k: [e.text for e in v] for k, v in given.items()}
         self._terms_cache: dict[str, set[str]] = {}
         self.exemplar_counts = {k: len(v) for k, v in exemplars.items()}
         self._profiles = self._build_profiles(exemplars)
@@ -446,6 +463,7 @@ class Suggester:
         self._vocab = sorted(t for t in self._postings if " " not in t and len(t) >= 5)
         self._fuzzy: dict[str, str | None] = {}
         self._build_centroids(exemplars)
+        self._build_heading_centroids({k: [e.section for e in v if e.section] for k, v in given.items()})
         if _calibrate:
             self._calibrate(exemplars)
 
@@ -642,6 +660,54 @@ class Suggester:
                 self._centroid_postings.setdefault(t, []).append((index, v / length * idf[t]))
             self._centroid_gain[index] = w.exemplar_cosine * n / (n + 3.0)
 
+    def _build_heading_centroids(self, sections: Mapping[str, list[str]]) -> None:
+        """Per item, the unit tf-idf centroid of the section headings its exemplars sat under."""
+        self._heading_postings: dict[str, list[tuple[int, float]]] = {}
+        self._heading_idf: dict[str, float] = {}
+        sections = {k: v for k, v in sections.items() if v}
+        if not sections or not self.weights.exemplar_heading:
+            return
+        per_item: dict[int, Counter[str]] = {}
+        pooled: Counter[str] = Counter()
+        total = 0
+        for item_id, labels in sections.items():
+            counts: Counter[str] = Counter()
+            for label in labels:
+                terms = self._exemplar_terms(label)
+                counts.update(terms)
+                pooled.update(terms)
+            total += len(labels)
+            per_item[self._item_index[item_id]] = counts
+        idf = {t: math.log((total + 1.0) / (c + 0.5)) for t, c in pooled.items()}
+        self._heading_idf = idf
+        for index, counts in per_item.items():
+            n = len(sections[self.item_ids[index]])
+            vector = [(c / n * idf[t], t) for t, c in counts.items() if idf[t] > 0]
+            length = math.sqrt(sum(v * v for v, _ in vector)) or 1.0
+            scale = n / (n + 3.0)
+            for v, t in vector:
+                self._heading_postings.setdefault(t, []).append((index, scale * v / length * idf[t]))
+
+    def _heading_scores(self, label: str) -> tuple[list[float] | None, list[float] | None]:
+        """Per item, for the section heading *label*: what it adds (its terms scored against
+        the item's profile) and the factor it gives (its cosine with the headings of the
+        item's exemplars); None for either when nothing matches."""
+        terms = terms_of(label)
+        raw = self._raw(terms)
+        add = [self.weights.heading * h for h in raw] if any(raw) else None
+        postings = self._heading_postings
+        found = [t for t in terms if t in postings]
+        if not found:
+            return add, None
+        idf = self._heading_idf
+        inverse = 1.0 / math.sqrt(sum(idf[t] ** 2 for t in terms if t in idf))
+        cosine = [0.0] * len(self.item_ids)
+        for term in found:
+            for i, weight in postings[term]:
+                cosine[i] += weight * inverse
+        gain = self.weights.exemplar_heading
+        return add, [1.0 + gain * c for c in cosine]
+
     # ---------------------------------------------------------------- scoring
 
     def _fuzzy_map(self, words: Iterable[str]) -> dict[str, str]:
@@ -703,7 +769,6 @@ class Suggester:
         }
         lengths = [len(s) for s in stems_per_clause]
         avg_len = (sum(lengths) / n) or 1.0
-        heading_cache: dict[str, list[float] | None] = {}
         # Postings with the policy's rarity folded in: term -> [(item, weight)].
         effective: dict[str, list[tuple[int, float]]] = {}
         for term, factor in rarity.items():
@@ -725,6 +790,21 @@ class Suggester:
                 if found is not None:
                     centroid_eff[term] = [(i, weight * gain[i]) for i, weight in found]
         lead_n, lead_boost, tf_boost = w.lead_words, w.lead_boost, w.repeat_boost
+        # Section headings, once per distinct heading of the policy. The exemplar-heading
+        # factor is taken relative to the policy's best heading for the item, so it reorders
+        # the item's clauses without lifting its best score (likely gaps stay calibrated).
+        heads: dict[str, tuple[list[float] | None, list[float] | None]] = {}
+        if context and (w.heading or self._heading_postings):
+            heads = {label: self._heading_scores(label) for label in {c.section_label for c in clauses if c.section}}
+        top_factor = [1.0] * n_items
+        for _, factors in heads.values():
+            if factors is not None:
+                top_factor = [max(t, f) for t, f in zip(top_factor, factors)]
+        no_head = [1.0 / t for t in top_factor] if any(t != 1.0 for t in top_factor) else None
+        heads = {
+            label: (add, [f / t for f, t in zip(factors, top_factor)] if factors is not None else no_head)
+            for label, (add, factors) in heads.items()
+        }
         log = math.log
         for clause, terms, length, tb, repeated in zip(
             clauses, terms_per_clause, lengths, tb_per_clause, repeats
@@ -753,14 +833,7 @@ class Suggester:
                     for i, weight in found:
                         acc[i] += weight * factor
             norm = (1.0 - w.length_norm) + w.length_norm * max(length, 3) / avg_len
-            head = None
-            if context and w.heading and clause.section is not None:
-                label = clause.section_label
-                if label in heading_cache:
-                    head = heading_cache[label]
-                else:
-                    raw_head = self._raw(terms_of(label))
-                    head = heading_cache[label] = [w.heading * h for h in raw_head] if any(raw_head) else None
+            head, head_factor = heads.get(clause.section_label, (None, no_head))
             if head is not None:
                 acc = [a / norm + h for a, h in zip(acc, head)]
             elif norm != 1.0:
@@ -780,6 +853,8 @@ class Suggester:
                     if hit:
                         inverse = 1.0 / math.sqrt(square)
                         acc = [a + d * inverse for a, d in zip(acc, dot)]
+            if head_factor is not None:
+                acc = [a * f for a, f in zip(acc, head_factor)]
             columns.append(acc)
         if w.competition:
             # A clause that is much more about another item is less likely evidence for this
@@ -868,16 +943,16 @@ def load_exemplars(
     *,
     exclude_audit_id: str | None = None,
     warnings: list[str] | None = None,
-) -> dict[str, list[str]]:
-    """Quotes of the clauses tagged per item in every readable session of *checklist_id*.
+) -> dict[str, list[Exemplar]]:
+    """The clauses tagged per item (quote and section) in every readable session of *checklist_id*.
 
     Unreadable session files are skipped; their one-line errors are appended to *warnings*
     when a list is given. The audit *exclude_audit_id* (e.g. the one being edited) is left
-    out. Each distinct quote counts once per item.
+    out. Each distinct quote counts once per item, with the section it was first found under.
     """
     from auditor_tui.core.session import Session, find_sessions
 
-    found: dict[str, dict[str, None]] = {}
+    found: dict[str, dict[str, Exemplar]] = {}
     for path, loaded in find_sessions(sessions_dir):
         if not isinstance(loaded, Session):
             if warnings is not None:
@@ -889,8 +964,8 @@ def load_exemplars(
             for tag in state.tags:
                 text = tag.text.strip()
                 if text:
-                    found.setdefault(item_id, {}).setdefault(text, None)
-    return {item_id: list(texts) for item_id, texts in found.items()}
+                    found.setdefault(item_id, {}).setdefault(text, Exemplar(text, tag.section.strip()))
+    return {item_id: list(exemplars.values()) for item_id, exemplars in found.items()}
 
 
 # --------------------------------------------------------------------------- highlighting
