@@ -18,8 +18,9 @@ gives (GoPPC's ``section_titles``; ``--no-headings`` drops them; OPP-115 has non
 The same figures are printed for a **baseline** (clauses ranked by rapidfuzz
 ``token_set_ratio`` with the item title alone) and **warm** (exemplars = gold segments of the
 *other* policies of the corpus, up to ``--exemplars`` per item chosen deterministically, each
-with its section heading as a tag records it: what a team has after auditing those policies). Headline figures are pooled over all (policy, item)
-pairs ("micro"); "macro" is the mean over items with at least 5 such pairs.
+with its section heading as a tag records it: what a team has after auditing those policies).
+Headline figures are pooled over all (policy, item) pairs ("micro"); "macro" is the mean over
+items with at least 5 such pairs.
 
 ``--split tune`` / ``--split check`` evaluate a deterministic half of the policies (by a hash of
 the policy id), to tune on one half and check on the other. The corpora are only read to

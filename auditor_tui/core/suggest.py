@@ -791,8 +791,9 @@ class Suggester:
                     centroid_eff[term] = [(i, weight * gain[i]) for i, weight in found]
         lead_n, lead_boost, tf_boost = w.lead_words, w.lead_boost, w.repeat_boost
         # Section headings, once per distinct heading of the policy. The exemplar-heading
-        # factor is taken relative to the policy's best heading for the item, so it reorders
-        # the item's clauses without lifting its best score (likely gaps stay calibrated).
+        # factor is taken relative to the policy's best heading for the item (at most 1), so
+        # it reorders the item's clauses rather than raising its scores: likely gaps keep
+        # their calibration.
         heads: dict[str, tuple[list[float] | None, list[float] | None]] = {}
         if context and (w.heading or self._heading_postings):
             heads = {label: self._heading_scores(label) for label in {c.section_label for c in clauses if c.section}}
