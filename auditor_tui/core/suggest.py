@@ -421,6 +421,32 @@ class Scores:
 # --------------------------------------------------------------------------- the engine
 
 
+def _idf(pooled: Mapping[str, int], total: int) -> dict[str, float]:
+    """Inverse document frequency of each term found in *pooled* of *total* texts."""
+    return {t: math.log((total + 1.0) / (c + 0.5)) for t, c in pooled.items()}
+
+
+def _centroid_postings(
+    per_item: Mapping[int, tuple[Mapping[str, float], float, float]],
+    idf: Mapping[str, float],
+    limit: int | None = None,
+) -> dict[str, list[tuple[int, float]]]:
+    """Term -> [(item, weight)] for each item's unit tf-idf centroid.
+
+    *per_item* maps an item index to its term counts, their mass (to make shares) and a scale.
+    A weight is the centroid's component times the term's idf times the scale, so summing a
+    text's postings and dividing by the length of its idf vector gives the scaled cosine.
+    Only the *limit* heaviest terms of each centroid are kept (all when None).
+    """
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for index, (counts, mass, scale) in per_item.items():
+        vector = sorted(((c / mass * idf[t], t) for t, c in counts.items()), reverse=True)[:limit]
+        length = math.sqrt(sum(v * v for v, _ in vector)) or 1.0
+        for v, t in vector:
+            postings.setdefault(t, []).append((index, scale * v / length * idf[t]))
+    return postings
+
+
 @dataclass(slots=True)
 class _Profile:
     item: Item
@@ -649,15 +675,13 @@ class Suggester:
                 mass[index] = mass.get(index, 0.0) + weight
             total += len(texts)
             per_item[index] = counts
-        idf = {t: math.log((total + 1.0) / (c + 0.5)) for t, c in pooled.items()}
-        self._ex_idf = idf
+        idf = self._ex_idf = _idf(pooled, total)
         self._ex_idf_default = math.log((total + 1.0) / 0.5)
-        for index, counts in per_item.items():
+        self._centroid_postings = _centroid_postings(
+            {index: (counts, mass[index], 1.0) for index, counts in per_item.items()}, idf, w.exemplar_cosine_terms
+        )
+        for index in per_item:
             n = self.exemplar_counts[self.item_ids[index]]
-            vector = sorted(((c / mass[index] * idf[t], t) for t, c in counts.items()), reverse=True)[: w.exemplar_cosine_terms]
-            length = math.sqrt(sum(v * v for v, _ in vector)) or 1.0
-            for v, t in vector:
-                self._centroid_postings.setdefault(t, []).append((index, v / length * idf[t]))
             self._centroid_gain[index] = w.exemplar_cosine * n / (n + 3.0)
 
     def _build_heading_centroids(self, sections: Mapping[str, list[str]]) -> None:
@@ -667,26 +691,18 @@ class Suggester:
         sections = {k: v for k, v in sections.items() if v}
         if not sections or not self.weights.exemplar_heading:
             return
-        per_item: dict[int, Counter[str]] = {}
+        per_item: dict[int, tuple[Counter[str], float, float]] = {}
         pooled: Counter[str] = Counter()
-        total = 0
         for item_id, labels in sections.items():
             counts: Counter[str] = Counter()
             for label in labels:
                 terms = self._exemplar_terms(label)
                 counts.update(terms)
                 pooled.update(terms)
-            total += len(labels)
-            per_item[self._item_index[item_id]] = counts
-        idf = {t: math.log((total + 1.0) / (c + 0.5)) for t, c in pooled.items()}
-        self._heading_idf = idf
-        for index, counts in per_item.items():
-            n = len(sections[self.item_ids[index]])
-            vector = [(c / n * idf[t], t) for t, c in counts.items() if idf[t] > 0]
-            length = math.sqrt(sum(v * v for v, _ in vector)) or 1.0
-            scale = n / (n + 3.0)
-            for v, t in vector:
-                self._heading_postings.setdefault(t, []).append((index, scale * v / length * idf[t]))
+            n = len(labels)
+            per_item[self._item_index[item_id]] = (counts, n, n / (n + 3.0))
+        self._heading_idf = _idf(pooled, sum(len(labels) for labels in sections.values()))
+        self._heading_postings = _centroid_postings(per_item, self._heading_idf)
 
     def _heading_scores(self, label: str) -> tuple[list[float] | None, list[float] | None]:
         """Per item, for the section heading *label*: what it adds (its terms scored against
