@@ -715,8 +715,9 @@ class Suggester:
         found = [t for t in terms if t in postings]
         if not found:
             return add, None
-        idf = self._heading_idf
-        inverse = 1.0 / math.sqrt(sum(idf[t] ** 2 for t in terms if t in idf))
+        # Every term of the exemplar headings has postings, so *found* is the label's terms
+        # that the idf knows: the length of the label's idf vector.
+        inverse = 1.0 / math.sqrt(sum(self._heading_idf[t] ** 2 for t in found))
         cosine = [0.0] * len(self.item_ids)
         for term in found:
             for i, weight in postings[term]:
