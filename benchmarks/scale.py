@@ -51,11 +51,10 @@ def measure_size(clauses: int, keys: int) -> dict:
     import asyncio
     import tracemalloc
 
-    from benchmarks.review_speed import measure_app, percentile, time_load, write_policy
-
     from auditor_tui.core.audit import Audit
     from auditor_tui.core.policy import load_policy
     from auditor_tui.core.session import save_session
+    from benchmarks.review_speed import measure_app, percentile, time_load, write_policy
 
     with tempfile.TemporaryDirectory(prefix="scale-") as tmp:
         folder = Path(tmp)
@@ -63,9 +62,7 @@ def measure_size(clauses: int, keys: int) -> dict:
         figures: dict = {"clauses": clauses, "mib": policy_path.stat().st_size / 1_048_576}
         figures["open"], figures["open_cpu"], _ = time_load(policy_path)
         audit = Audit.start(policy_path, "gdpr-transparency", session_path=folder / "s" / "bench.toml", auditor="b")
-        app = asyncio.run(
-            measure_app(audit, keys=keys, size=SIZE, key_groups={"down": ["down"], "t": ["t"]})
-        )
+        app = asyncio.run(measure_app(audit, keys=keys, size=SIZE, key_groups={"down": ["down"], "t": ["t"]}))
         figures["first_screen"] = app["first_screen"]
         figures["first_screen_cpu"] = app["first_screen_cpu"]
         figures["suggestions"] = app["suggestions"]
@@ -251,8 +248,8 @@ def compare_with_toolong(toolong_python: str | None, repeat: int) -> None:
     )
     print(f"  Toolong {version[0]} (Textual {version[1]}, {how})")
     print(f"  {'':<28} {'from process start':>19} {'after imports':>14}")
-    cold_ours, warm_ours = (statistics.median(x) for x in zip(*ours))
-    cold_tl, warm_tl = (statistics.median(x) for x in zip(*theirs))
+    cold_ours, warm_ours = (statistics.median(x) for x in zip(*ours, strict=False))
+    cold_tl, warm_tl = (statistics.median(x) for x in zip(*theirs, strict=False))
     print(f"  {'auditor-tui review':<28} {cold_ours:18.2f}s {warm_ours:13.2f}s")
     print(f"  {'toolong (tl FILE)':<28} {cold_tl:18.2f}s {warm_tl:13.2f}s")
     print(f"  {'ratio auditor-tui / toolong':<28} {cold_ours / cold_tl:18.2f}x {warm_ours / warm_tl:13.2f}x")
@@ -288,9 +285,9 @@ def print_table(rows: list[dict]) -> None:
             line.append(fmt.format(*values))
         cells.append(line)
     widths = [max(len(title), *(len(line[i]) for line in cells)) for i, (title, _, _) in enumerate(columns)]
-    print("  ".join(title.rjust(w) for (title, _, _), w in zip(columns, widths)))
+    print("  ".join(title.rjust(w) for (title, _, _), w in zip(columns, widths, strict=False)))
     for line in cells:
-        print("  ".join(cell.rjust(w) for cell, w in zip(line, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=False)))
     print(
         "CPU per key (median, ms): "
         + ", ".join(f"{r['clauses']:,}: down {r['down_cpu']:.0f} / t {r['t_cpu']:.0f}" for r in rows)
@@ -312,8 +309,10 @@ def main() -> None:
         print(json.dumps(measure_size(args.one, args.keys)))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"auditor-tui at scale: generated policies, gdpr-transparency checklist, headless {SIZE[0]}x{SIZE[1]}, "
-          f"one fresh process per size; {os.cpu_count()} CPUs")
+    print(
+        f"auditor-tui at scale: generated policies, gdpr-transparency checklist, headless {SIZE[0]}x{SIZE[1]}, "
+        f"one fresh process per size; {os.cpu_count()} CPUs"
+    )
     rows = []
     for clauses in sizes:
         rows.append(run_size(clauses, args.keys))

@@ -124,7 +124,7 @@ class Doc:
 
 
 def build_doc(row: dict, mapper, *, headings: bool = True) -> Doc:
-    segments = [s for s in row["text_segments"]]
+    segments = list(row["text_segments"])
     labels = row["labels"]
     titles = row.get("section_titles") if headings else None
     if titles:
@@ -201,7 +201,7 @@ def load_corpus(path: Path, mapper, *, limit: int | None, split: str, headings: 
 
 @dataclass
 class Tally:
-    hits: dict[int, int] = field(default_factory=lambda: {k: 0 for k in KS})
+    hits: dict[int, int] = field(default_factory=lambda: dict.fromkeys(KS, 0))
     rr: float = 0.0
     n: int = 0
     """(policy, item) pairs with a gold clause"""
@@ -349,9 +349,7 @@ def summarise(tallies: dict[str, Tally]) -> tuple[Tally, dict[str, float]]:
 def print_report(name: str, runs: dict[str, dict[str, Tally]], per_item: bool) -> None:
     print(f"\n== {name}")
     if per_item:
-        header = f"{'item':28} {'n':>4} " + " ".join(
-            f"{run[:4]:>4}:R@1  R@3  R@5  MRR  mP   mR " for run in runs
-        )
+        header = f"{'item':28} {'n':>4} " + " ".join(f"{run[:4]:>4}:R@1  R@3  R@5  MRR  mP   mR " for run in runs)
         print(header)
         first = next(iter(runs.values()))
         for item in first:
@@ -360,7 +358,9 @@ def print_report(name: str, runs: dict[str, dict[str, Tally]], per_item: bool) -
                 t = tallies[item]
                 cells.append(
                     "     "
-                    + " ".join(_f(x) for x in (t.recall(1), t.recall(3), t.recall(5), t.mrr, t.miss_precision, t.miss_recall))
+                    + " ".join(
+                        _f(x) for x in (t.recall(1), t.recall(3), t.recall(5), t.mrr, t.miss_precision, t.miss_recall)
+                    )
                 )
             print(f"{item[:28]:28} {first[item].n:4d} " + " ".join(cells))
     for run, tallies in runs.items():
@@ -424,9 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("all", "tune", "check"), default="all")
     parser.add_argument("--no-warm", action="store_true", help="skip the warm (exemplar) run")
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument(
-        "--no-headings", action="store_true", help="drop the corpus's section titles (segments only)"
-    )
+    parser.add_argument("--no-headings", action="store_true", help="drop the corpus's section titles (segments only)")
     parser.add_argument("--per-item", action="store_true", help="also print a line per item (default: on)")
     parser.add_argument("--summary", action="store_true", help="only the summary lines")
     parser.add_argument("--exemplars", type=int, default=40, metavar="N", help="exemplars per item when warm")

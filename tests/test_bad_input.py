@@ -51,7 +51,7 @@ EVIL_CLAUSES = [
     "Privacy [/] and [@click=app.quit]click me[/] and [bold red]bold[/bold red] and [link=https://x.example]x[/link].",
     "Escape \x1b[31mred\x1b[0m, clear \x1b[2J, title \x1b]0;owned\x07, bell \x07 and back\x08space, C1 \x9b31m.",
     "Bidi \u202eevil\u202c and \u2066isolated\u2069 and zero\u200bwidth and \u200f marks in this clause.",
-    "HTML <script>alert(1)</script> and <img src=x onerror=alert(2)> and &amp; and =HYPERLINK(\"x\") here.",
+    'HTML <script>alert(1)</script> and <img src=x onerror=alert(2)> and &amp; and =HYPERLINK("x") here.',
 ]
 EVIL_POLICY = "Evil Policy\n\n" + "\n\n".join(EVIL_CLAUSES) + "\n"
 LITERALS = ["[/]", "[@click=app.quit]", "[bold red]", "␛[31m", "␛]0;owned␇", "<U+202E>", "<U+2066>"]
@@ -112,10 +112,17 @@ def png_bytes() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
-def start_audit(workdir: Path, policy_text: str | None = None, *, name: str = "policy.txt", session: str = "sessions/audit.toml") -> Audit:
+def start_audit(
+    workdir: Path, policy_text: str | None = None, *, name: str = "policy.txt", session: str = "sessions/audit.toml"
+) -> Audit:
     """A saved audit of *policy_text* (default: a real policy) in *workdir*."""
     if policy_text is None:
         shutil.copy(POLICY_2018, workdir / name)
@@ -288,7 +295,10 @@ def test_utf16_and_utf8_with_a_bom_read_fine(capsys, workdir, encoding):
     assert code == 0 and err == ""
     assert "warning" not in out
     policy = load_policy(workdir / "bom.txt")
-    assert [c.text for c in policy.clauses] == ["We collect your name — and “nothing else”.", "日本語の条項もあります。"]
+    assert [c.text for c in policy.clauses] == [
+        "We collect your name — and “nothing else”.",
+        "日本語の条項もあります。",
+    ]
     assert policy.sections[0].title == "Café Policy"  # no BOM character left at the start
     assert policy.sha256 == parse_policy(text, "text").sha256
 
@@ -390,7 +400,10 @@ async def test_the_review_screen_shows_markup_and_escapes_literally(workdir):
     assert not UNSAFE.search(text), [hex(ord(c)) for c in UNSAFE.findall(text)]
     # The text column without the gutter, word-wrapped lines joined again.
     joined = " ".join(line[gutter:].strip() for line in lines)
-    for literal in LITERALS + ["<script>alert(1)</script>", "Privacy [/] and [@click=app.quit]click me[/] and [bold red]"]:
+    for literal in LITERALS + [
+        "<script>alert(1)</script>",
+        "Privacy [/] and [@click=app.quit]click me[/] and [bold red]",
+    ]:
         assert literal in joined, literal
     assert len(load_session(audit.path).items["13-1-a"].tags) == len(EVIL_CLAUSES)
 
@@ -454,12 +467,24 @@ def _tiny(d: Path, text: str, name: str = "list.toml") -> Path:
 
 
 BAD_CHECKLISTS: list[tuple[str, Callable[[Path], Path], str]] = [
-    ("duplicate-ids", lambda d: _tiny(d, TINY_CHECKLIST.replace('id = "retention"', 'id = "controller"')), "duplicate item id 'controller'"),
+    (
+        "duplicate-ids",
+        lambda d: _tiny(d, TINY_CHECKLIST.replace('id = "retention"', 'id = "controller"')),
+        "duplicate item id 'controller'",
+    ),
     ("no-items", lambda d: _tiny(d, TINY_CHECKLIST.split("[[items]]")[0]), "has no items"),
     ("empty-items", lambda d: _tiny(d, TINY_CHECKLIST.split("[[items]]")[0] + "items = []\n"), "has no items"),
-    ("item-id-wrong-type", lambda d: _tiny(d, TINY_CHECKLIST.replace('id = "retention"', "id = 7")), "field 'id' must be a string"),
+    (
+        "item-id-wrong-type",
+        lambda d: _tiny(d, TINY_CHECKLIST.replace('id = "retention"', "id = 7")),
+        "field 'id' must be a string",
+    ),
     ("bad-item-id", lambda d: _tiny(d, TINY_CHECKLIST.replace('id = "retention"', 'id = "Has Spaces"')), "id must be"),
-    ("missing-title", lambda d: _tiny(d, TINY_CHECKLIST.replace('title = "How long data is kept"\n', "")), "missing field 'title'"),
+    (
+        "missing-title",
+        lambda d: _tiny(d, TINY_CHECKLIST.replace('title = "How long data is kept"\n', "")),
+        "missing field 'title'",
+    ),
     ("malformed-toml", lambda d: _tiny(d, TINY_CHECKLIST.replace("[[items]]", "[[items]", 1)), "not valid TOML"),
     ("not-utf8", lambda d: (d / "list.toml").write_bytes(b"\xff\xfe[checklist]") and d / "list.toml", "not UTF-8"),
     ("empty-file", lambda d: _tiny(d, ""), "missing [checklist] table"),
@@ -520,7 +545,11 @@ BAD_SESSIONS: list[tuple[str, Callable[[str], str | bytes], str]] = [
     ("missing-table", lambda t: re.sub(r"\[policy\]\n(.+\n)+", "", t, count=1), "missing field 'policy'"),
     ("wrong-type", _edit("clauses = ", 'clauses = "many" #'), "field 'clauses' must be an integer, not a string"),
     ("wrong-type-time", _edit("created = ", 'created = "yesterday" #'), "field 'created' must be a date-time"),
-    ("local-time", lambda t: re.sub(r"created = (\S+ \S+)\+00:00", r"created = \1", t, count=1), "UTC time with an offset"),
+    (
+        "local-time",
+        lambda t: re.sub(r"created = (\S+ \S+)\+00:00", r"created = \1", t, count=1),
+        "UTC time with an offset",
+    ),
     ("wrong-status", _edit('status = "satisfied"', 'status = "done"'), "status 'done' is not one of"),
     (
         "items-not-a-list",
@@ -530,7 +559,11 @@ BAD_SESSIONS: list[tuple[str, Callable[[str], str | bytes], str]] = [
         "field 'items' must be a list",
     ),
     ("item-twice", lambda t: t + '\n[[items]]\nid = "13-1-a"\nstatus = "open"\n', "appears twice"),
-    ("items-not-in-checklist", _edit('id = "13-1-b"', 'id = "zz-not-in-the-checklist"'), "are not in checklist gdpr-transparency"),
+    (
+        "items-not-in-checklist",
+        _edit('id = "13-1-b"', 'id = "zz-not-in-the-checklist"'),
+        "are not in checklist gdpr-transparency",
+    ),
     ("empty-file", lambda t: "", "missing field 'schema_version'"),
     ("not-utf8", lambda t: t.encode("utf-8").replace(b"alice", b"al\xffce"), "not UTF-8"),
     ("nul-bytes", lambda t: t.encode("utf-8").replace(b"alice", b"al\x00ce"), "not valid TOML"),
@@ -578,7 +611,9 @@ def test_missing_session_or_directory_is_one_line_exit_2(capsys, workdir, kind, 
     if kind == "directory":
         path.mkdir(parents=True)
     before = snapshot(workdir)
-    extra = {"signoff": ["--reviewer", "bob"], "request-changes": ["--reviewer", "bob", "--comment", "c"]}.get(command, [])
+    extra = {"signoff": ["--reviewer", "bob"], "request-changes": ["--reviewer", "bob", "--comment", "c"]}.get(
+        command, []
+    )
     code, out, err = run_cli(capsys, command, str(path), *extra)
     assert code == 2 and out == ""
     line = assert_one_line_error(err, "x.toml", hint=False)
@@ -612,7 +647,12 @@ def test_python_dash_m_prints_one_line_and_exits_2(workdir, case):
         text=True,
         timeout=60,
         cwd=workdir,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(workdir), "XDG_CONFIG_HOME": str(workdir / "cfg"), "PYTHONPATH": str(REPO)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(workdir),
+            "XDG_CONFIG_HOME": str(workdir / "cfg"),
+            "PYTHONPATH": str(REPO),
+        },
     )
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
@@ -645,7 +685,12 @@ def _policy_is_a_directory(workdir: Path) -> str:
     return "is missing"
 
 
-POLICY_CHANGES = [("moved", _move_policy), ("changed", _change_policy), ("now-binary", _break_policy), ("now-a-directory", _policy_is_a_directory)]
+POLICY_CHANGES = [
+    ("moved", _move_policy),
+    ("changed", _change_policy),
+    ("now-binary", _break_policy),
+    ("now-a-directory", _policy_is_a_directory),
+]
 
 
 @pytest.mark.parametrize("change", [c[1] for c in POLICY_CHANGES], ids=[c[0] for c in POLICY_CHANGES])

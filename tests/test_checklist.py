@@ -11,12 +11,16 @@ from auditor_tui.core.checklist import bundled_dir, find_checklist, list_checkli
 from auditor_tui.core.errors import ChecklistError
 from tests.conftest import REPO, TINY_CHECKLIST
 
-GDPR_POINTS = [f"GDPR Art. 13(1)({p})" for p in "abcdef"] + [f"GDPR Art. 13(2)({p})" for p in "abcdef"] + [
-    "GDPR Art. 14(1)(d)",
-    "GDPR Art. 14(2)(f)",
-    "GDPR Art. 32",
-    "PECR reg. 6",
-]
+GDPR_POINTS = (
+    [f"GDPR Art. 13(1)({p})" for p in "abcdef"]
+    + [f"GDPR Art. 13(2)({p})" for p in "abcdef"]
+    + [
+        "GDPR Art. 14(1)(d)",
+        "GDPR Art. 14(2)(f)",
+        "GDPR Art. 32",
+        "PECR reg. 6",
+    ]
+)
 REF = re.compile(r"^(GDPR Art\. \d+(\(\d+\))?(\([a-z]\))?|PECR reg\. \d+|ePrivacy Directive Art\. \d+\(\d+\)|.+)$")
 
 
@@ -64,7 +68,7 @@ def test_local_checklists_dir_wins(workdir):
 
 
 def test_unknown_id_lists_the_known_ones(workdir):
-    with pytest.raises(ChecklistError, match="no checklist with id 'nope'.*gdpr-transparency"):
+    with pytest.raises(ChecklistError, match=r"no checklist with id 'nope'.*gdpr-transparency"):
         find_checklist("nope")
 
 
@@ -74,7 +78,10 @@ def test_unknown_id_lists_the_known_ones(workdir):
         (lambda t: t.replace('id = "retention"', 'id = "controller"'), "duplicate item id 'controller'"),
         (lambda t: t.split("[[items]]")[0], "has no items"),
         (lambda t: t.replace('title = "Who the controller is"\n', ""), "missing field 'title'"),
-        (lambda t: t.replace('keywords = ["retain", "keep"]', 'keywords = "retain"'), "'keywords' must be a list of strings"),
+        (
+            lambda t: t.replace('keywords = ["retain", "keep"]', 'keywords = "retain"'),
+            "'keywords' must be a list of strings",
+        ),
         (lambda t: t.replace("[checklist]", "[checklist"), "not valid TOML"),
         (lambda t: t.replace('id = "tiny"', 'id = "Tiny List"'), "id 'Tiny List' must be lower-case"),
         (lambda t: t.replace("[checklist]", "[meta]"), "missing [checklist] table"),

@@ -63,10 +63,14 @@ def test_clauses_shows_escape_sequences_as_visible_characters(capsys, tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, workdir, argv, message):
-    with pytest.raises(SystemExit) if argv[0] in ("frobnicate",) or "--format" in argv or argv == ["clauses"] else _no_raise():
+    with (
+        pytest.raises(SystemExit)
+        if argv[0] in ("frobnicate",) or "--format" in argv or argv == ["clauses"]
+        else _no_raise()
+    ):
         code = main(argv)
         assert code == 2
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert not (workdir / "sessions").exists() or not any((workdir / "sessions").iterdir())

@@ -85,8 +85,15 @@ def test_full_flow(capsys, session):
     code, out, _ = run(capsys, "submit", session)
     assert code == 0 and out.startswith("submitted for review") and "2/2" in out
     code, out, _ = run(
-        capsys, "request-changes", session, "--reviewer", "bob", "--comment", "Tighten b-2.",
-        "--item", "b-2=Quote the legal basis.",
+        capsys,
+        "request-changes",
+        session,
+        "--reviewer",
+        "bob",
+        "--comment",
+        "Tighten b-2.",
+        "--item",
+        "b-2=Quote the legal basis.",
     )
     assert code == 0 and "changes requested" in out
     s = load_session(session)
@@ -124,16 +131,41 @@ def test_self_sign_off_refused(capsys, session):
 
 def test_refusals_leave_the_file_untouched(capsys, session):
     refused(capsys, session, "signoff", session, "--reviewer", "bob", match="not been submitted")
-    refused(capsys, session, "request-changes", session, "--reviewer", "bob", "--comment", "x", match="not been submitted")
+    refused(
+        capsys, session, "request-changes", session, "--reviewer", "bob", "--comment", "x", match="not been submitted"
+    )
     refused(capsys, session, "reopen", session, match="nothing to reopen")
     run(capsys, "submit", session)
     refused(capsys, session, "submit", session, match="already waiting")
-    refused(capsys, session, "request-changes", session, "--reviewer", "bob", "--comment", "x", "--item", "b-2",
-            match="must be ID=TEXT")
-    refused(capsys, session, "request-changes", session, "--reviewer", "bob", "--comment", "x", "--item", "zz=?",
-            match="no item 'zz'")
-    refused(capsys, session, "signoff", session, "--reviewer", "bob", "--sign-key", "missing_key",
-            match="no such key file")
+    refused(
+        capsys,
+        session,
+        "request-changes",
+        session,
+        "--reviewer",
+        "bob",
+        "--comment",
+        "x",
+        "--item",
+        "b-2",
+        match="must be ID=TEXT",
+    )
+    refused(
+        capsys,
+        session,
+        "request-changes",
+        session,
+        "--reviewer",
+        "bob",
+        "--comment",
+        "x",
+        "--item",
+        "zz=?",
+        match="no item 'zz'",
+    )
+    refused(
+        capsys, session, "signoff", session, "--reviewer", "bob", "--sign-key", "missing_key", match="no such key file"
+    )
     refused(capsys, session, "submit", session.with_name("nope.toml"), match="no such session file")
 
 

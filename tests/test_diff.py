@@ -89,7 +89,9 @@ def test_align_handles_empty_sides():
 
 
 def test_a_list_broken_into_items_is_a_split_not_a_removal():
-    old = policy_of(["Intro text here.", "We collect: your name, your address, your phone number and your email.", "End."])
+    old = policy_of(
+        ["Intro text here.", "We collect: your name, your address, your phone number and your email.", "End."]
+    )
     new = policy_of(
         ["Intro text here.", "We collect:", "your name, your address,", "your phone number and your email.", "End."]
     )
@@ -184,7 +186,9 @@ def test_2017_to_2018_reports_the_rewrite_honestly(diff_2017_2018):
     assert [c.kind for c in diff.by_old_clause(disclosure.id)] == ["removed"]
 
 
-@pytest.mark.parametrize("old_name,new_name", list(itertools.permutations(sorted(p.name for p in POLICIES.iterdir()), 2)))
+@pytest.mark.parametrize(
+    ("old_name", "new_name"), list(itertools.permutations(sorted(p.name for p in POLICIES.iterdir()), 2))
+)
 def test_invariants_on_every_pair_of_fixtures(old_name, new_name):
     check_invariants(diff_files(POLICIES / old_name, POLICIES / new_name))
 

@@ -7,8 +7,8 @@ import hashlib
 import io
 import json
 import re
-from html.parser import HTMLParser
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -78,7 +78,10 @@ def make_audit(tmp_path: Path) -> Audit:
     s, clauses = audit.session, audit.policy.clauses
     s.toggle_tag("a-1", clauses[0])
     s.set_status("a-1", "satisfied")
-    s.set_note("a-1", "# Not a heading\n- not a list\n1. not a list\n<img src=x onerror=alert(1)> [link](javascript:x)\n<script>alert('x')</script>")
+    s.set_note(
+        "a-1",
+        "# Not a heading\n- not a list\n1. not a list\n<img src=x onerror=alert(1)> [link](javascript:x)\n<script>alert('x')</script>",
+    )
     s.toggle_tag("b-2", clauses[1])
     s.set_status("b-2", "partial")
     s.set_note("b-2", INJECTION)
@@ -172,12 +175,44 @@ def test_html_is_self_contained_escaped_and_printable(signed):
             tags.append((tag, attrs))
 
     Collect().feed(page)
-    allowed = {"html", "head", "meta", "title", "style", "body", "div", "header", "h1", "h2", "h3", "p", "dl", "dt",
-               "dd", "span", "main", "section", "table", "thead", "tbody", "tr", "th", "td", "article", "blockquote",
-               "b", "i", "footer", "code"}
+    allowed = {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "div",
+        "header",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "dl",
+        "dt",
+        "dd",
+        "span",
+        "main",
+        "section",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "article",
+        "blockquote",
+        "b",
+        "i",
+        "footer",
+        "code",
+    }
     assert {tag for tag, _ in tags} <= allowed
-    assert all(name in {"class", "id", "lang", "charset", "http-equiv", "content", "name", "aria-hidden"}
-               for _, attrs in tags for name, _ in attrs)
+    assert all(
+        name in {"class", "id", "lang", "charset", "http-equiv", "content", "name", "aria-hidden"}
+        for _, attrs in tags
+        for name, _ in attrs
+    )
     for banned in ("@import", "url(", "http://", "https://"):
         assert banned not in page.split("</style>")[0], banned
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page

@@ -73,31 +73,147 @@ any_text = st.text(max_size=500)
 printable_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
 
 MD_PIECES = [
-    "# ", "## ", "###### ", "#", "1. ", "1) ", "2.1 ", "- ", "* ", "+ ", "> ", "> > > ", ">" * 40, "    ", "\t",
-    "```", "~~~", "```python\n", "---", "***", "___", "**", "__", "*", "_", "`", "``", "[", "]", "(", ")",
-    "[link](http://x)", "![img](x.png)", "<http://auto>", "<br>", "<br/>", "<div>", "</div>", "<p>", "<!--", "-->",
-    "| a | b |\n|---|---|\n| 1 | 2 |", "\\.", "\\", "&amp;", "&#0;", "&#x110000;", "&nbsp;", "[^1]", "[^1]: note",
-    "Your Rights", "PRIVACY POLICY", "Who are we?", "We collect data:", "1\\. Title", "**Bold heading**",
+    "# ",
+    "## ",
+    "###### ",
+    "#",
+    "1. ",
+    "1) ",
+    "2.1 ",
+    "- ",
+    "* ",
+    "+ ",
+    "> ",
+    "> > > ",
+    ">" * 40,
+    "    ",
+    "\t",
+    "```",
+    "~~~",
+    "```python\n",
+    "---",
+    "***",
+    "___",
+    "**",
+    "__",
+    "*",
+    "_",
+    "`",
+    "``",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[link](http://x)",
+    "![img](x.png)",
+    "<http://auto>",
+    "<br>",
+    "<br/>",
+    "<div>",
+    "</div>",
+    "<p>",
+    "<!--",
+    "-->",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "\\.",
+    "\\",
+    "&amp;",
+    "&#0;",
+    "&#x110000;",
+    "&nbsp;",
+    "[^1]",
+    "[^1]: note",
+    "Your Rights",
+    "PRIVACY POLICY",
+    "Who are we?",
+    "We collect data:",
+    "1\\. Title",
+    "**Bold heading**",
     "**Bold**\nA long body paragraph that follows the bold heading and keeps going for a while.",
-    "\n", "\n\n", " ", "\u00a0", "\u2028", "\r\n", "\r", "[/]", "[@click=app.quit]", "\x1b[31m", "\u202e",
+    "\n",
+    "\n\n",
+    " ",
+    "\u00a0",
+    "\u2028",
+    "\r\n",
+    "\r",
+    "[/]",
+    "[@click=app.quit]",
+    "\x1b[31m",
+    "\u202e",
 ]
 markdownish = st.lists(st.one_of(st.sampled_from(MD_PIECES), st.text(max_size=20)), max_size=60).map("".join)
 
 HTML_TAGS = [
-    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h6", "b", "strong", "br", "table", "tr", "td", "pre",
-    "script", "style", "head", "svg", "nav", "template", "span", "a", "section", "body", "html", "hr", "x-y",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h6",
+    "b",
+    "strong",
+    "br",
+    "table",
+    "tr",
+    "td",
+    "pre",
+    "script",
+    "style",
+    "head",
+    "svg",
+    "nav",
+    "template",
+    "span",
+    "a",
+    "section",
+    "body",
+    "html",
+    "hr",
+    "x-y",
 ]
 html_piece = st.one_of(
     st.sampled_from(HTML_TAGS).map(lambda t: f"<{t}>"),
     st.sampled_from(HTML_TAGS).map(lambda t: f"</{t}>"),
     st.sampled_from(HTML_TAGS).map(lambda t: f"<{t}/>"),
-    st.sampled_from(HTML_TAGS).map(lambda t: f'<{t} class="x" id=\'y\' data-z=1 hidden>'),
+    st.sampled_from(HTML_TAGS).map(lambda t: f"<{t} class=\"x\" id='y' data-z=1 hidden>"),
     st.sampled_from(
         [
-            "<!--", "-->", "<!DOCTYPE html>", "<![CDATA[", "]]>", "<?xml version='1.0'?>", "&amp;", "&lt;", "&#65;",
-            "&#x1F600;", "&#0;", "&#xD800;", "&#x110000;", "&#99999999999;", "&bogus;", "&", "<", ">", "</", "<a",
-            "< p>", "<p <p>", "<script>if (a < b) {}</script>", "<style>p{}</style>", "\n", " ", "\u00a0",
-            "Privacy Policy", "We collect your data.", "[/]", "\x1b[2J", "\u202e",
+            "<!--",
+            "-->",
+            "<!DOCTYPE html>",
+            "<![CDATA[",
+            "]]>",
+            "<?xml version='1.0'?>",
+            "&amp;",
+            "&lt;",
+            "&#65;",
+            "&#x1F600;",
+            "&#0;",
+            "&#xD800;",
+            "&#x110000;",
+            "&#99999999999;",
+            "&bogus;",
+            "&",
+            "<",
+            ">",
+            "</",
+            "<a",
+            "< p>",
+            "<p <p>",
+            "<script>if (a < b) {}</script>",
+            "<style>p{}</style>",
+            "\n",
+            " ",
+            "\u00a0",
+            "Privacy Policy",
+            "We collect your data.",
+            "[/]",
+            "\x1b[2J",
+            "\u202e",
         ]
     ),
     st.text(max_size=20),
@@ -106,9 +222,9 @@ htmlish = st.lists(html_piece, max_size=60).map("".join)
 
 some_bytes = st.one_of(
     st.binary(max_size=400),
-    st.tuples(st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x89PNG", b"%PDF", b""]), st.binary(max_size=200)).map(
-        b"".join
-    ),
+    st.tuples(
+        st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x89PNG", b"%PDF", b""]), st.binary(max_size=200)
+    ).map(b"".join),
     printable_text.map(lambda t: t.encode("utf-8")),
     printable_text.map(lambda t: t.encode("utf-16")),
     printable_text.map(lambda t: t.encode("utf-8", "surrogatepass")[:-1]),  # cut mid-character
@@ -122,8 +238,12 @@ toml_scalar = st.one_of(
     printable_text,
     st.datetimes(timezones=st.none() | st.timezones() | st.just(dt.UTC)),
     # An offset date-time at the ends of the range has no UTC equivalent.
-    st.sampled_from([dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5))),
-                     dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-5)))]),
+    st.sampled_from(
+        [
+            dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+            dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        ]
+    ),
     st.datetimes().map(lambda d: d.date()),
     st.times(),
     st.sampled_from(["", "open", "satisfied", "c1", "c999999", "13-1-a", "controller", "in-progress", "signed-off"]),
@@ -142,9 +262,33 @@ def tomlish_lines(keys: list[str]) -> st.SearchStrategy[str]:
     """Lines that look like TOML, with the keys the reader looks for."""
     key = st.one_of(st.sampled_from(keys), st.text(alphabet="abcdefghij_-.\"' ", max_size=8))
     value = st.one_of(
-        st.sampled_from(['"x"', "1", "-1", "true", "[]", "[1, 2]", '["a"]', "{}", "{ a = 1 }", '"""\nx\n"""', "'''x'''",
-                         "2026-01-01T00:00:00Z", "2026-01-01", "00:00:00", "1e400", "nan", "inf", '"\\u0000"', "0x10",
-                         '"', "[", "{", ""]),
+        st.sampled_from(
+            [
+                '"x"',
+                "1",
+                "-1",
+                "true",
+                "[]",
+                "[1, 2]",
+                '["a"]',
+                "{}",
+                "{ a = 1 }",
+                '"""\nx\n"""',
+                "'''x'''",
+                "2026-01-01T00:00:00Z",
+                "2026-01-01",
+                "00:00:00",
+                "1e400",
+                "nan",
+                "inf",
+                '"\\u0000"',
+                "0x10",
+                '"',
+                "[",
+                "{",
+                "",
+            ]
+        ),
         st.text(max_size=15),
     )
     line = st.one_of(
@@ -160,8 +304,29 @@ def mutate(data: bytes, seed: int, edits: int) -> bytes:
     """*data* with a few random byte-level edits: cut, delete, insert, replace, duplicate, swap lines."""
     rng = random.Random(seed)
     out = bytearray(data)
-    noise = [b"", b"\x00", b"\xff", b'"', b"'", b"[", b"]", b"=", b"\n", b"#", b"\\", b"{", b"}", b",", b"1", b"true",
-             b"[[items]]\n", b"\"\"\"", b"\xc3", b"\xe2\x80\xae", b"\r"]
+    noise = [
+        b"",
+        b"\x00",
+        b"\xff",
+        b'"',
+        b"'",
+        b"[",
+        b"]",
+        b"=",
+        b"\n",
+        b"#",
+        b"\\",
+        b"{",
+        b"}",
+        b",",
+        b"1",
+        b"true",
+        b"[[items]]\n",
+        b'"""',
+        b"\xc3",
+        b"\xe2\x80\xae",
+        b"\r",
+    ]
     for _ in range(edits):
         kind = rng.randrange(6)
         at = rng.randrange(len(out) + 1)
@@ -287,7 +452,7 @@ def test_policy_parsing_of_htmlish_text(text):
 def test_decoding_random_bytes(data):
     result = only_auditor_errors(decode_policy_bytes, data, "fuzz.txt")
     if result is not None:
-        text, warnings = result
+        text, _warnings = result
         assert isinstance(text, str) and text.strip()
         for fmt in FORMATS:
             only_auditor_errors(parse_policy, text, fmt)
@@ -320,7 +485,9 @@ def test_checklist_from_random_text_and_bytes(data):
 
 
 @FUZZ
-@given(tomlish_lines(["checklist", "items", "id", "title", "version", "refs", "keywords", "examples", "guidance", "group"]))
+@given(
+    tomlish_lines(["checklist", "items", "id", "title", "version", "refs", "keywords", "examples", "guidance", "group"])
+)
 def test_checklist_from_tomlish_text(text):
     only_auditor_errors(_parse_checklist, text.encode("utf-8", "surrogatepass"))
 
@@ -364,9 +531,34 @@ def test_session_from_random_text(text):
 @FUZZ
 @given(
     tomlish_lines(
-        ["schema_version", "audit", "policy", "checklist", "cursor", "items", "tags", "history", "signoff", "origin",
-         "id", "status", "note", "clause", "text", "at", "who", "action", "created", "updated", "state", "clauses",
-         "sha256", "path", "parts", "similarity"]
+        [
+            "schema_version",
+            "audit",
+            "policy",
+            "checklist",
+            "cursor",
+            "items",
+            "tags",
+            "history",
+            "signoff",
+            "origin",
+            "id",
+            "status",
+            "note",
+            "clause",
+            "text",
+            "at",
+            "who",
+            "action",
+            "created",
+            "updated",
+            "state",
+            "clauses",
+            "sha256",
+            "path",
+            "parts",
+            "similarity",
+        ]
     )
 )
 def test_session_from_tomlish_text(text):

@@ -12,8 +12,8 @@ import pytest
 
 from auditor_tui.cli import main
 from auditor_tui.core.audit import Audit
-from auditor_tui.core.lock import holder, lock_or_fail, try_lock
 from auditor_tui.core.errors import SessionError
+from auditor_tui.core.lock import holder, lock_or_fail, try_lock
 from auditor_tui.ui.app import AuditorApp
 from tests.ui_helpers import make_audit
 

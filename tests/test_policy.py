@@ -186,7 +186,10 @@ def test_2007_provenance_and_first_clauses() -> None:
         "We may monitor and record calls made to us for the purposes of quality assurance, legal, regulatory and"
         " training purposes."
     )
-    assert first_clause(policy, "6. The Internet/Online") == "6.1 We do not use Cookies on our group websites which include:"
+    assert (
+        first_clause(policy, "6. The Internet/Online")
+        == "6.1 We do not use Cookies on our group websites which include:"
+    )
 
 
 def test_2007_bullets_are_clauses_with_their_lead_in() -> None:
@@ -399,7 +402,7 @@ def test_004_title_and_clauses() -> None:
 
 def test_successive_versions_share_clauses() -> None:
     """2007, 2017 and 2018 are versions of one policy: some clauses are word for word the same."""
-    v2007, v2017, v2018 = (set(c.text for c in load_policy(p).clauses) for p in (P2007, P2017, P2018))
+    v2007, v2017, _v2018 = ({c.text for c in load_policy(p).clauses} for p in (P2007, P2017, P2018))
     assert any(t.startswith("We maintain strict security measures") for t in v2007 & v2017)
     assert any(t.startswith("It may be necessary for us, in the normal course") for t in v2007 & v2017)
 
@@ -420,7 +423,10 @@ def test_fingerprint_ignores_layout_only_differences() -> None:
     text = "Your Rights\nYou may ask for a copy of the data we hold about you at any time you like.\nOk"
     spaced = "  Your   Rights \r\n\r\n\tYou may ask for a copy of the data we hold about you at any time you like.\u00a0\nOk\n"
     assert parse_policy(text).sha256 == parse_policy(spaced).sha256
-    assert parse_policy(text).text == "Your Rights\n\nYou may ask for a copy of the data we hold about you at any time you like.\n\nOk"
+    assert (
+        parse_policy(text).text
+        == "Your Rights\n\nYou may ask for a copy of the data we hold about you at any time you like.\n\nOk"
+    )
 
 
 # --------------------------------------------------------------------------- other formats
@@ -539,11 +545,13 @@ def test_plain_text_sentence_is_not_a_heading_without_structure() -> None:
     )
     policy = parse_policy(text)
     assert titles(policy) == ["Privacy Policy"]
-    assert [c.text for c in policy.clauses][0] == "Cookies help us improve our site."
+    assert next(c.text for c in policy.clauses) == "Cookies help us improve our site."
 
 
 def test_last_title_like_line_is_a_clause() -> None:
-    policy = parse_policy("Your Rights\nYou can ask us for a copy of your data at any time by writing to us.\nThank You")
+    policy = parse_policy(
+        "Your Rights\nYou can ask us for a copy of your data at any time by writing to us.\nThank You"
+    )
     assert titles(policy) == ["Your Rights"]
     assert policy.clauses[-1].text == "Thank You"
 
@@ -648,7 +656,9 @@ def test_binary_files_are_refused(tmp_path: Path, data: bytes) -> None:
     assert str(error.value).startswith(str(path))
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\n\t  \r\n", "\u00a0\n\u2003\n".encode()], ids=["empty", "spaces", "nbsp"])
+@pytest.mark.parametrize(
+    "data", [b"", b"   \n\n\t  \r\n", "\u00a0\n\u2003\n".encode()], ids=["empty", "spaces", "nbsp"]
+)
 def test_empty_files_are_refused(tmp_path: Path, data: bytes) -> None:
     with pytest.raises(PolicyError, match="the policy is empty"):
         load_policy(write(tmp_path, "p.txt", data))
@@ -703,7 +713,7 @@ def test_file_growing_past_the_limit_is_refused(tmp_path: Path, monkeypatch: pyt
 
 
 def test_decode_policy_bytes_directly() -> None:
-    text, warnings = decode_policy_bytes("Privacy\n".encode())
+    text, warnings = decode_policy_bytes(b"Privacy\n")
     assert text == "Privacy\n" and warnings == []
     with pytest.raises(PolicyError, match="the policy is empty"):
         decode_policy_bytes(b"")

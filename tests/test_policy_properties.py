@@ -14,17 +14,64 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 # Lines built from the pieces the heuristics look at, so that the interesting paths are taken.
 PIECES = [
-    "Privacy Policy", "Your Rights", "APPENDIX", "NUMBER", "DESCRIPTION OF RIGHT", "Right 1", "Right 2",
-    "How long we keep your information.", "Remote access support is optional.", "Who are we?",
-    "1. Collection of information", "2.1 Use", "• item", "- item", "a) item", "(ii) item",
-    "We collect data:", "Glasgow", "G20 0SP", "SK9 5AF", "United Kingdom", "Data Protection Officer,",
-    "Tel: 0141 931 6400", "Email: x@example.com", "**bold**", "# Heading", "## 1\\. Title", "  1. ## 1\\. Title",
-    "> *quote*", "<p>html</p>", "<br>", "[link](http://x)", "`code`", "```", "    indented code",
-    "\u00a0", " ", "", "\t", "and", "or", "; and", "Ok", "www.example.com", "e.g. this.",
+    "Privacy Policy",
+    "Your Rights",
+    "APPENDIX",
+    "NUMBER",
+    "DESCRIPTION OF RIGHT",
+    "Right 1",
+    "Right 2",
+    "How long we keep your information.",
+    "Remote access support is optional.",
+    "Who are we?",
+    "1. Collection of information",
+    "2.1 Use",
+    "• item",
+    "- item",
+    "a) item",
+    "(ii) item",
+    "We collect data:",
+    "Glasgow",
+    "G20 0SP",
+    "SK9 5AF",
+    "United Kingdom",
+    "Data Protection Officer,",
+    "Tel: 0141 931 6400",
+    "Email: x@example.com",
+    "**bold**",
+    "# Heading",
+    "## 1\\. Title",
+    "  1. ## 1\\. Title",
+    "> *quote*",
+    "<p>html</p>",
+    "<br>",
+    "[link](http://x)",
+    "`code`",
+    "```",
+    "    indented code",
+    "\u00a0",
+    " ",
+    "",
+    "\t",
+    "and",
+    "or",
+    "; and",
+    "Ok",
+    "www.example.com",
+    "e.g. this.",
     "We keep your data for six years after your account is closed, as the law requires.",
     "This is information about you that you give us when you purchase a product or subscribe to a service "
     "from us, including if you download a whitepaper.",
-    "[/]", "[@click=app.quit]x[/]", "\x1b[31m", "\u202e", "\u200b", "\r", "\x0c", "\u2028", "é", "e\u0301",
+    "[/]",
+    "[@click=app.quit]x[/]",
+    "\x1b[31m",
+    "\u202e",
+    "\u200b",
+    "\r",
+    "\x0c",
+    "\u2028",
+    "é",
+    "e\u0301",
 ]
 lines = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=40)), max_size=30)
 documents = st.one_of(
@@ -105,7 +152,7 @@ def test_parsing_the_normalised_text_again_keeps_it(text: str, fmt: str) -> None
 @given(st.binary(max_size=300))
 def test_decoding_raises_only_policy_errors(data: bytes) -> None:
     try:
-        text, warnings = decode_policy_bytes(data, "x.txt")
+        text, _warnings = decode_policy_bytes(data, "x.txt")
     except PolicyError as error:
         assert "\n" not in str(error) and str(error).startswith("x.txt: ")
         return

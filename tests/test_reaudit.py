@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from auditor_tui.core.audit import policy_from_quotes
 from auditor_tui.core.checklist import find_checklist, load_checklist
 from auditor_tui.core.diff import affected_items, normalise
 from auditor_tui.core.errors import SessionError
 from auditor_tui.core.policy import Policy, load_policy
-from auditor_tui.core.audit import policy_from_quotes
 from auditor_tui.core.reaudit import CarriedForward, carry_forward, carry_forward_from_files
 from auditor_tui.core.session import Session, iter_tags, load_session, new_session, save_session
 from tests.conftest import POLICY_2007, POLICY_2017, POLICY_2018
@@ -162,8 +162,10 @@ def test_old_policy_missing_falls_back_to_the_quotes(old_2007, tmp_path):
 def test_old_policy_changed_since_the_audit_uses_the_quotes(old_2007, tmp_path):
     copy = tmp_path / "policy-2007.txt"
     shutil.copy(POLICY_2007, copy)
-    session, session_path = make_session(copy, EVIDENCE_2007, tmp_path, "edited.toml")
-    copy.write_text(copy.read_text(encoding="utf-8").replace("We do not use Cookies", "We use Cookies"), encoding="utf-8")
+    _session, session_path = make_session(copy, EVIDENCE_2007, tmp_path, "edited.toml")
+    copy.write_text(
+        copy.read_text(encoding="utf-8").replace("We do not use Cookies", "We use Cookies"), encoding="utf-8"
+    )
     result = carry_forward_from_files(session_path, POLICY_2017)
     assert result.diff.partial and any("changed since the audit" in w for w in result.warnings)
     assert result.session.item("14-1-d").tags[0].orphan
@@ -186,7 +188,7 @@ def test_2017_to_2018_rewrite_orphans_most_evidence(tmp_path):
     # Tag every clause of 2017 as evidence for some item, and decide every item.
     evidence = [(items[n % len(items)], c.text[:60], "satisfied", "") for n, c in enumerate(policy.clauses)]
     old, path = make_session(POLICY_2017, evidence, tmp_path)
-    session, diff = carry_forward_from_files(path, POLICY_2018)
+    session, _diff = carry_forward_from_files(path, POLICY_2018)
     tags = [t for _, t in iter_tags(session)]
     orphans = [t for t in tags if t.orphan]
     rechecks = [t for t in tags if t.recheck]

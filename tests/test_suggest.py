@@ -197,7 +197,7 @@ def test_exemplar_sections_teach_where_evidence_sits(gdpr):
     assert plain.for_item(ERASURE, 1)[0].clause_id == first.id
     sections = ["Your choices › Your data", "Choices you have"]
     placed = Suggester(
-        gdpr, {ERASURE: [Exemplar(q, section) for q, section in zip(quotes, sections)]}
+        gdpr, {ERASURE: [Exemplar(q, section) for q, section in zip(quotes, sections, strict=False)]}
     ).score(policy)
     assert placed.for_item(ERASURE, 1)[0].clause_id == second.id
     assert placed.score(ERASURE, second.id) > placed.score(ERASURE, first.id)

@@ -57,7 +57,9 @@ async def test_t_and_space_tag_and_untag_the_current_clause(audit):
         assert on_disk(audit).items[item].tags == []
 
 
-@pytest.mark.parametrize(("key", "status"), [("1", "satisfied"), ("2", "partial"), ("3", "missing"), ("4", "not-applicable")])
+@pytest.mark.parametrize(
+    ("key", "status"), [("1", "satisfied"), ("2", "partial"), ("3", "missing"), ("4", "not-applicable")]
+)
 async def test_number_keys_set_the_status(audit, key, status):
     app = AuditorApp(audit)
     async with app.run_test(size=SIZE) as pilot:

@@ -269,7 +269,9 @@ def test_reopen_withdraws_a_submission_and_refuses_when_already_editable(tmp_pat
     [
         pytest.param(lambda s: setattr(s.items["a-1"], "status", "partial"), id="status"),
         pytest.param(lambda s: setattr(s.items["a-1"], "note", s.items["a-1"].note + "."), id="note"),
-        pytest.param(lambda s: setattr(s.items["a-1"].tags[0], "text", s.items["a-1"].tags[0].text[:-1]), id="tag-text"),
+        pytest.param(
+            lambda s: setattr(s.items["a-1"].tags[0], "text", s.items["a-1"].tags[0].text[:-1]), id="tag-text"
+        ),
         pytest.param(lambda s: setattr(s.items["a-1"].tags[0], "section", "Other"), id="tag-section"),
         pytest.param(lambda s: s.items["c-3"].tags.append(copy.copy(s.items["a-1"].tags[0])), id="tag-added"),
         pytest.param(lambda s: setattr(s.policy, "sha256", "0" * 64), id="policy-sha"),

@@ -17,7 +17,9 @@ def make_audit(project: Path, *, policy: Path = POLICY_2018, name: str = "iomart
     """A new audit of a copy of *policy* at ``project/name``, with fixed times (for snapshots)."""
     shutil.copy(policy, project / name)
     kwargs.setdefault("session_path", Path("sessions") / f"{Path(name).stem}.toml")
-    audit = Audit.start(name, kwargs.pop("checklist", "gdpr-transparency"), auditor=kwargs.pop("auditor", "alice"), **kwargs)
+    audit = Audit.start(
+        name, kwargs.pop("checklist", "gdpr-transparency"), auditor=kwargs.pop("auditor", "alice"), **kwargs
+    )
     freeze(audit)
     return audit
 

@@ -116,7 +116,9 @@ def cmd_clauses(args: argparse.Namespace) -> int:
         return 0
     for warning in policy.warnings:
         print(f"warning: {safe(warning)}")
-    print(f"{safe(args.policy)}: {len(policy.sections)} sections, {len(policy.clauses)} clauses, sha256 {policy.sha256}")
+    print(
+        f"{safe(args.policy)}: {len(policy.sections)} sections, {len(policy.clauses)} clauses, sha256 {policy.sha256}"
+    )
     blocks = sorted([*policy.sections, *policy.clauses], key=lambda block: block.start)
     for block in blocks:
         if isinstance(block, Section):
@@ -156,9 +158,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         )
         print(f"Carried forward to {audit.path}: {diff.summary_line()}")
         return _run(audit)
-    audit = Audit.start(
-        args.policy, args.checklist, session_path=args.session, auditor=args.auditor, title=args.title
-    )
+    audit = Audit.start(args.policy, args.checklist, session_path=args.session, auditor=args.auditor, title=args.title)
     return _run(audit)
 
 

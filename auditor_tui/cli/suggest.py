@@ -83,8 +83,7 @@ def _quote(text: str) -> str:
 def print_text(result: dict[str, Any], checklist: Checklist) -> None:
     policy = result["policy"]
     print(
-        f"{safe(policy['path'])}: {policy['clauses']} clauses, checklist {safe(checklist.id)} "
-        f"{safe(checklist.version)}"
+        f"{safe(policy['path'])}: {policy['clauses']} clauses, checklist {safe(checklist.id)} {safe(checklist.version)}"
     )
     gaps = []
     for item in result["items"]:

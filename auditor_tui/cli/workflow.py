@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 
 from auditor_tui.cli._output import safe
-from auditor_tui.core.audit import Audit, resolve_policy_path
 from auditor_tui.core.atomic import atomic_write_text
+from auditor_tui.core.audit import Audit, resolve_policy_path
 from auditor_tui.core.errors import AuditorError, SessionError, WorkflowError
-from auditor_tui.core.lock import lock_or_fail
 from auditor_tui.core.export import FORMATS, export_text, format_for, looks_like_export, verify_export
+from auditor_tui.core.lock import lock_or_fail
 from auditor_tui.core.session import Session, load_session, save_session
 from auditor_tui.core.workflow import Verification, iso, reopen, request_changes, sign_off, submit, verify_session
+
 
 def _locked(command):
     """Run a command that changes a session while holding the session's lock (refused when
@@ -82,9 +83,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("session", metavar="SESSION", type=Path, help="the session file")
     p.add_argument("--reviewer", required=True, metavar="NAME", help="the reviewer's name")
     p.add_argument("--comment", required=True, metavar="TEXT", help="the overall comment")
-    p.add_argument(
-        "--item", action="append", default=[], metavar="ID=TEXT", help="a comment on one item (repeatable)"
-    )
+    p.add_argument("--item", action="append", default=[], metavar="ID=TEXT", help="a comment on one item (repeatable)")
     p.set_defaults(func=cmd_request_changes)
 
     p = subparsers.add_parser(

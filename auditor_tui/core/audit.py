@@ -202,7 +202,9 @@ def _checklist_for(session: Session, path: Path, override: str | Path | None) ->
         return find_checklist(override)
     if session.checklist.path:
         recorded = Path(session.checklist.path)
-        candidates = [recorded] if recorded.is_absolute() else [Path.cwd() / recorded, path.resolve().parent.parent / recorded]
+        candidates = (
+            [recorded] if recorded.is_absolute() else [Path.cwd() / recorded, path.resolve().parent.parent / recorded]
+        )
         for candidate in candidates:
             if candidate.is_file():
                 checklist = load_checklist(candidate)

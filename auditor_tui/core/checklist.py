@@ -90,7 +90,9 @@ def _string(table: dict, key: str, where: str, path: Path, *, required: bool = T
     value = table.get(key)
     if value is None:
         if required:
-            raise ChecklistError(f"{where}: missing field '{key}'", path=path, hint="add it; see docs/checklist-format.md")
+            raise ChecklistError(
+                f"{where}: missing field '{key}'", path=path, hint="add it; see docs/checklist-format.md"
+            )
         return ""
     if not isinstance(value, str):
         raise ChecklistError(f"{where}: field '{key}' must be a string, not {type(value).__name__}", path=path)
@@ -166,9 +168,7 @@ def parse_checklist(data: bytes, path: Path) -> Checklist:
 def load_checklist(path: str | Path) -> Checklist:
     """Read and check the checklist file at *path*."""
     path = Path(path)
-    data = read_input_bytes(
-        path, ChecklistError, "checklist", missing_hint="run 'auditor-tui checklists' to list them"
-    )
+    data = read_input_bytes(path, ChecklistError, "checklist", missing_hint="run 'auditor-tui checklists' to list them")
     return parse_checklist(data, path)
 
 

@@ -53,10 +53,10 @@ from auditor_tui.core.workflow import (
     build_content,
     canonical_json,
     check_signed,
+    content_digest,
     iso,
     last_review_request,
     session_content,
-    content_digest,
     sha256_hex,
 )
 
@@ -222,7 +222,11 @@ def _one_line(text: str) -> str:
 def _paragraphs(text: str) -> list[list[str]]:
     """Untrusted multi-line text as paragraphs of visible lines."""
     text = printable(str(text).replace("\r\n", "\n"), keep_newlines=True).strip()
-    return [[line.strip() for line in para.split("\n") if line.strip()] for para in re.split(r"\n\s*\n", text) if para.strip()]
+    return [
+        [line.strip() for line in para.split("\n") if line.strip()]
+        for para in re.split(r"\n\s*\n", text)
+        if para.strip()
+    ]
 
 
 def _record_block(record: Mapping[str, Any], width: int) -> list[str]:
@@ -343,7 +347,9 @@ def _md_body(record: Mapping[str, Any]) -> str:
         for tag in item["evidence"]:
             add("")
             flags = "".join(
-                f" ({flag})" for flag, on in (("clause changed, recheck", tag["recheck"]), ("removed from policy", tag["orphan"])) if on
+                f" ({flag})"
+                for flag, on in (("clause changed, recheck", tag["recheck"]), ("removed from policy", tag["orphan"]))
+                if on
             )
             where = md_inline(_one_line(tag["section"])) if tag["section"] else "(no section)"
             add(f"> **{md_inline(_one_line(tag['clause']))}**, *{where}*{flags}")
@@ -482,7 +488,9 @@ def _html_body(record: Mapping[str, Any]) -> str:
         add(f"<dt>Reviewer</dt><dd>{_h(signoff['reviewer'])}</dd>")
         add(f"<dt>Signed off at</dt><dd>{_h(signoff['at'])} (UTC)</dd>")
         add(f'<dt>Digest (SHA-256)</dt><dd><span class="hash">{_h(signoff["digest"])}</span></dd>')
-        add(f"<dt>SSH signature</dt><dd>{'yes (check with --allowed-signers)' if signoff['signature'] else 'none'}</dd>")
+        add(
+            f"<dt>SSH signature</dt><dd>{'yes (check with --allowed-signers)' if signoff['signature'] else 'none'}</dd>"
+        )
         add(f'<dt>Statement</dt><dd><div class="text">{_h(signoff["statement"])}</div></dd>')
         add("</dl>")
     else:
@@ -510,10 +518,14 @@ def _html_body(record: Mapping[str, Any]) -> str:
             add(f'<p class="label">Reviewer\'s comment</p><div class="text comment">{_h(item["review_comment"])}</div>')
         for tag in evidence:
             flags = "".join(
-                f" ({flag})" for flag, on in (("clause changed, recheck", tag["recheck"]), ("removed from policy", tag["orphan"])) if on
+                f" ({flag})"
+                for flag, on in (("clause changed, recheck", tag["recheck"]), ("removed from policy", tag["orphan"]))
+                if on
             )
             add("<blockquote>")
-            add(f'<p class="where"><b>{_h(tag["clause"])}</b> &middot; <i>{_h(tag["section"] or "(no section)")}</i>{_h(flags)}</p>')
+            add(
+                f'<p class="where"><b>{_h(tag["clause"])}</b> &middot; <i>{_h(tag["section"] or "(no section)")}</i>{_h(flags)}</p>'
+            )
             add(f'<div class="text">{_h(tag["text"])}</div>')
             add("</blockquote>")
         add("</article>")
@@ -649,9 +661,8 @@ def looks_like_export(text: str) -> bool:
 
 def _guess_format(text: str, path: Path) -> str | None:
     lines = text.rstrip("\r\n").rsplit("\n", 1)
-    if match := _SEAL_RE.search(lines[-1]):
-        if match.group(1) in RENDERERS:
-            return match.group(1)
+    if (match := _SEAL_RE.search(lines[-1])) and match.group(1) in RENDERERS:
+        return match.group(1)
     if (fmt := format_for(path)) is not None:
         return fmt
     if "<!-- auditor-tui-record v1 html" in text or text.lstrip().lower().startswith("<!doctype html"):
@@ -667,7 +678,7 @@ def _guess_format(text: str, path: Path) -> str | None:
 
 def _first_difference(expected: str, found: str) -> str:
     want, got = expected.split("\n"), found.split("\n")
-    for number, (a, b) in enumerate(zip(want, got), 1):
+    for number, (a, b) in enumerate(zip(want, got, strict=False), 1):
         if a != b:
             return f"line {number} differs from the audit record: {_clip(b)!r} (expected {_clip(a)!r})"
     if len(got) > len(want):

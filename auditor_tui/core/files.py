@@ -31,7 +31,9 @@ def read_input_bytes(
     if stat.S_ISDIR(info.st_mode):
         raise error(f"is a directory, not a {kind} file", path=path, hint=f"give the path of a {kind} .toml file")
     if not stat.S_ISREG(info.st_mode):
-        raise error(f"is not a regular file, not a {kind} file", path=path, hint=f"give the path of a {kind} .toml file")
+        raise error(
+            f"is not a regular file, not a {kind} file", path=path, hint=f"give the path of a {kind} .toml file"
+        )
     if info.st_size > limit:
         raise error(
             f"is {info.st_size / 1_048_576:.0f} MiB: too big for a {kind} file",

@@ -720,13 +720,13 @@ def _find_headings(units: list[_Unit]) -> None:
                 styles[k] = None
         index = end + 1
     strong = 0
-    for index, (unit, style) in enumerate(zip(units, styles)):
+    for index, (unit, style) in enumerate(zip(units, styles, strict=False)):
         if style is not None and style.strong and index + 1 < count:
             unit.role, unit.level = "heading", style.rank
             strong += 1
     if not filler_breaks and strong < 2:
         return  # no section structure to fit sentence-case titles into
-    for index, (unit, style) in enumerate(zip(units, styles)):
+    for index, (unit, style) in enumerate(zip(units, styles, strict=False)):
         if style is None or style.strong or index + 1 >= count:
             continue
         following = units[index + 1]
@@ -952,7 +952,7 @@ def _bold_lead(children: list) -> tuple[str, list] | None:
     """``**Your Rights**`` then a line break then a body paragraph: the bold line is a heading."""
     if len(children) < 5 or children[0].type != "strong_open":
         return None
-    for k, child in enumerate(children):
+    for k, child in enumerate(children):  # noqa: B007 (k is used after the loop)
         if child.type == "strong_close":
             break
     else:

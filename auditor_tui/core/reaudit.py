@@ -150,7 +150,9 @@ def carry_forward(
     diff = diff_policies(base, new_policy, threshold=threshold)
     diff.partial = partial
     if partial and old_policy is not None:
-        diff.warnings.append("some quoted clauses are not in the old policy given: compared with the quoted evidence only")
+        diff.warnings.append(
+            "some quoted clauses are not in the old policy given: compared with the quoted evidence only"
+        )
 
     session = new_session(
         new_policy,
@@ -205,7 +207,9 @@ def carry_forward(
         if changed and state.status == "re-review":
             counts.re_review += 1
             what = ", ".join(
-                part for part in (f"{modified} modified" if modified else "", f"{removed} removed" if removed else "") if part
+                part
+                for part in (f"{modified} modified" if modified else "", f"{removed} removed" if removed else "")
+                if part
             )
             item_events.append((item_id, f"{decision or 'open'} -> re-review: evidence clauses {what}"))
 
@@ -323,11 +327,15 @@ def diff_for_session(session: Session, new_policy: Policy, session_path: str | P
         return None
     session_path = Path(session_path)
     given = Path(origin.session)
-    candidates = [given] if given.is_absolute() else [
-        Path.cwd() / given,
-        session_path.resolve().parent.parent / given,
-        session_path.resolve().parent / given.name,
-    ]
+    candidates = (
+        [given]
+        if given.is_absolute()
+        else [
+            Path.cwd() / given,
+            session_path.resolve().parent.parent / given,
+            session_path.resolve().parent / given.name,
+        ]
+    )
     old_path = next((c for c in candidates if c.is_file()), None)
     if old_path is None:
         raise SessionError(f"the audit this one came from ({origin.session}) is missing", path=session_path)

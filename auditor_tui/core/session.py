@@ -364,9 +364,7 @@ def check_against(session: Session, checklist: Checklist, path: str | Path | Non
 
 def _table(**values: Any) -> dict[str, Any]:
     """A TOML table without the empty values (TOML has no null; keep the file short)."""
-    return {
-        k: v for k, v in values.items() if not (v is None or v is False or (isinstance(v, (str, list)) and not v))
-    }
+    return {k: v for k, v in values.items() if not (v is None or v is False or (isinstance(v, (str, list)) and not v))}
 
 
 def session_to_dict(session: Session) -> dict[str, Any]:
@@ -521,9 +519,14 @@ _TYPE_NAMES = {"str": "a string", "int": "an integer", "dict": "a table", "list"
 
 
 def _type_name(value: Any) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list", dict: "a table"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> Session:

@@ -89,31 +89,106 @@ _STOP = frozenset(
 ) | {"we’re", "you’re", "it’s", "don't", "don’t", "we'll", "we’ll", "we've", "we’ve", "you'll", "you’ll"}
 
 _IRREGULAR = {
-    "used": "use", "using": "use", "uses": "use", "usage": "use", "children": "child", "childrens": "child",
-    "data": "data", "media": "media", "criteria": "criteria", "analytics": "analytic", "news": "news",
-    "does": "do", "this": "this", "has": "has", "was": "was", "its": "its", "process": "process",
-    "processes": "process", "access": "access", "address": "address", "addresses": "address",
-    "business": "business", "businesses": "business", "email": "email", "emails": "email",
-    "e-mail": "email", "e-mails": "email", "cookie": "cooki", "cookies": "cooki",
-    "organisation": "organiz", "organisations": "organiz", "organization": "organiz",
-    "organizations": "organiz", "authorised": "authoriz", "authorized": "authoriz", "lodge": "lodg",
-    "erase": "eras", "erased": "eras", "erasure": "eras", "erasing": "eras",
-    "delete": "delet", "deleted": "delet", "deletion": "delet", "deleting": "delet",
-    "retain": "retain", "retained": "retain", "retention": "retain", "retaining": "retain",
-    "retains": "retain", "storage": "stor", "stored": "stor", "store": "stor", "storing": "stor",
-    "security": "secur", "secure": "secur", "secured": "secur", "securely": "secur",
-    "officer": "officer", "officers": "officer", "dpo": "dpo", "dpos": "dpo",
-    "objection": "object", "objections": "object", "object": "object", "objecting": "object",
-    "portable": "portab", "portability": "portab",
-    "rectification": "rectif", "rectify": "rectif", "rectified": "rectif", "rectifying": "rectif",
-    "complaint": "complain", "complaints": "complain", "complain": "complain",
-    "restriction": "restrict", "restrictions": "restrict", "restrict": "restrict",
-    "automated": "automat", "automatic": "automat", "automatically": "automat", "automation": "automat",
-    "legitimate": "legitim", "legitimately": "legitim", "lawful": "lawful", "lawfully": "lawful",
-    "identity": "ident", "identification": "ident", "identify": "ident", "identifying": "ident",
-    "identifiable": "ident", "identified": "ident", "identifier": "ident", "identifiers": "ident",
-    "transferred": "transfer", "transferring": "transfer", "transfers": "transfer",
-    "withdrawal": "withdraw", "withdrawn": "withdraw", "withdrawing": "withdraw", "withdraws": "withdraw",
+    "used": "use",
+    "using": "use",
+    "uses": "use",
+    "usage": "use",
+    "children": "child",
+    "childrens": "child",
+    "data": "data",
+    "media": "media",
+    "criteria": "criteria",
+    "analytics": "analytic",
+    "news": "news",
+    "does": "do",
+    "this": "this",
+    "has": "has",
+    "was": "was",
+    "its": "its",
+    "process": "process",
+    "processes": "process",
+    "access": "access",
+    "address": "address",
+    "addresses": "address",
+    "business": "business",
+    "businesses": "business",
+    "email": "email",
+    "emails": "email",
+    "e-mail": "email",
+    "e-mails": "email",
+    "cookie": "cooki",
+    "cookies": "cooki",
+    "organisation": "organiz",
+    "organisations": "organiz",
+    "organization": "organiz",
+    "organizations": "organiz",
+    "authorised": "authoriz",
+    "authorized": "authoriz",
+    "lodge": "lodg",
+    "erase": "eras",
+    "erased": "eras",
+    "erasure": "eras",
+    "erasing": "eras",
+    "delete": "delet",
+    "deleted": "delet",
+    "deletion": "delet",
+    "deleting": "delet",
+    "retain": "retain",
+    "retained": "retain",
+    "retention": "retain",
+    "retaining": "retain",
+    "retains": "retain",
+    "storage": "stor",
+    "stored": "stor",
+    "store": "stor",
+    "storing": "stor",
+    "security": "secur",
+    "secure": "secur",
+    "secured": "secur",
+    "securely": "secur",
+    "officer": "officer",
+    "officers": "officer",
+    "dpo": "dpo",
+    "dpos": "dpo",
+    "objection": "object",
+    "objections": "object",
+    "object": "object",
+    "objecting": "object",
+    "portable": "portab",
+    "portability": "portab",
+    "rectification": "rectif",
+    "rectify": "rectif",
+    "rectified": "rectif",
+    "rectifying": "rectif",
+    "complaint": "complain",
+    "complaints": "complain",
+    "complain": "complain",
+    "restriction": "restrict",
+    "restrictions": "restrict",
+    "restrict": "restrict",
+    "automated": "automat",
+    "automatic": "automat",
+    "automatically": "automat",
+    "automation": "automat",
+    "legitimate": "legitim",
+    "legitimately": "legitim",
+    "lawful": "lawful",
+    "lawfully": "lawful",
+    "identity": "ident",
+    "identification": "ident",
+    "identify": "ident",
+    "identifying": "ident",
+    "identifiable": "ident",
+    "identified": "ident",
+    "identifier": "ident",
+    "identifiers": "ident",
+    "transferred": "transfer",
+    "transferring": "transfer",
+    "transfers": "transfer",
+    "withdrawal": "withdraw",
+    "withdrawn": "withdraw",
+    "withdrawing": "withdraw",
+    "withdraws": "withdraw",
 }
 
 _STEM_CACHE: dict[str, str] = {}
@@ -193,12 +268,8 @@ _NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _EMAIL = re.compile(r"[\w.+-]@[\w-]+\.\w|\[at\]")
 _PHONE = re.compile(r"\+?\(?\d[\d ().-]{7,}\d")
-_PERIOD_BEFORE = re.compile(
-    rf"\b(?:\d+|{_NUMBER_WORDS})[ -]?(?:\(\d+\) )?(?:calendar |business |working )?$"
-)
-_DATE = re.compile(
-    rf"\b(?:{_MONTHS}) \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b"
-)
+_PERIOD_BEFORE = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})[ -]?(?:\(\d+\) )?(?:calendar |business |working )?$")
+_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b")
 _UNITS = ("day", "week", "month", "year")
 _MONTH_NAMES = tuple(_MONTHS.split("|"))
 _DIGITS = "0123456789"
@@ -395,7 +466,11 @@ class Scores:
             cid = self.clause_ids[index]
             if cid in exclude or row[index] <= 0.0:
                 continue
-            out.append(Suggestion(cid, round(row[index], 1), self.suggester._matched_words(profile, self.policy.clauses[index])))
+            out.append(
+                Suggestion(
+                    cid, round(row[index], 1), self.suggester._matched_words(profile, self.policy.clauses[index])
+                )
+            )
             if len(out) == top:
                 break
         return out
@@ -409,7 +484,7 @@ class Scores:
         index = self._index.get(clause_id)
         if index is None:
             raise KeyError(f"no clause {clause_id!r} in the policy")
-        column = [(item_id, row[index]) for item_id, row in zip(self.item_ids, self._rows)]
+        column = [(item_id, row[index]) for item_id, row in zip(self.item_ids, self._rows, strict=False)]
         ranked = heapq.nlargest(top, column, key=lambda pair: pair[1])
         return [(item_id, round(score, 1)) for item_id, score in ranked if score > 0.0]
 
@@ -538,7 +613,7 @@ class Suggester:
         beta = w.group_specificity
         if beta and n_groups > 2:
             in_groups: dict[str, set[str]] = {}
-            for group, weights in zip(groups, raw):
+            for group, weights in zip(groups, raw, strict=False):
                 for term in weights:
                     in_groups.setdefault(term, set()).add(group)
             norm = math.log((n_groups + 1) / 1.5)
@@ -546,7 +621,7 @@ class Suggester:
                 by_group = max(0.0, math.log((n_groups + 1) / (len(found) + 0.5)) / norm)
                 spec[term] = max(spec[term], 1e-6) ** (1 - beta) * max(by_group, 1e-6) ** beta
         profiles: list[_Profile] = []
-        for item, weights in zip(self.checklist.items, raw):
+        for item, weights in zip(self.checklist.items, raw, strict=False):
             profile = {t: v * min(1.0, spec[t]) for t, v in weights.items() if v > 0}
             profiles.append(_Profile(item, profile))
         if w.exemplar_add:
@@ -586,7 +661,7 @@ class Suggester:
         probe = Suggester(stripped, held_out, weights=self.weights, _calibrate=False)
         columns, _ = probe._raw_columns(clauses, context=False)
         per_item: dict[int, list[float]] = {}
-        for owner, column in zip(owners, columns):
+        for owner, column in zip(owners, columns, strict=False):
             per_item.setdefault(owner, []).append(column[owner])
         for index, values in per_item.items():
             values.sort()
@@ -742,7 +817,7 @@ class Suggester:
         """Score every clause of *policy* against every item."""
         n_items = len(self.item_ids)
         columns, terms_per_clause = self._raw_columns(policy.clauses)
-        rows = [list(r) for r in zip(*columns)] if columns else [[] for _ in range(n_items)]
+        rows = [list(r) for r in zip(*columns, strict=False)] if columns else [[] for _ in range(n_items)]
         for i, row in enumerate(rows):
             k = self._profiles[i].scale
             rows[i] = [100.0 * v / (v + k) if v > 0 else 0.0 for v in row]
@@ -761,7 +836,7 @@ class Suggester:
         unknown: set[str] = set()
         tb_per_clause = [_with_bigrams(stems) for stems in stems_per_clause]
         repeats: list[bool] = []
-        for clause, tb in zip(clauses, tb_per_clause):
+        for clause, tb in zip(clauses, tb_per_clause, strict=False):
             signs = _signs(clause.text)
             terms = frozenset(tb)
             repeats.append(len(terms) < len(tb))
@@ -798,7 +873,7 @@ class Suggester:
         centroid_eff: dict[str, list[tuple[int, float]]] = {}
         square_of: dict[str, float] = {}
         if centroids:
-            gain = [g * p.magnitude for g, p in zip(self._centroid_gain, self._profiles)]
+            gain = [g * p.magnitude for g, p in zip(self._centroid_gain, self._profiles, strict=False)]
             ex_idf, default = self._ex_idf, self._ex_idf_default
             for term in df:
                 v = ex_idf.get(term, default)
@@ -817,21 +892,19 @@ class Suggester:
         top_factor = [1.0] * n_items
         for _, factors in heads.values():
             if factors is not None:
-                top_factor = [max(t, f) for t, f in zip(top_factor, factors)]
+                top_factor = [max(t, f) for t, f in zip(top_factor, factors, strict=False)]
         no_head = [1.0 / t for t in top_factor] if any(t != 1.0 for t in top_factor) else None
         heads = {
-            label: (add, [f / t for f, t in zip(factors, top_factor)] if factors is not None else no_head)
+            label: (add, [f / t for f, t in zip(factors, top_factor, strict=False)] if factors is not None else no_head)
             for label, (add, factors) in heads.items()
         }
         log = math.log
         for clause, terms, length, tb, repeated in zip(
-            clauses, terms_per_clause, lengths, tb_per_clause, repeats
+            clauses, terms_per_clause, lengths, tb_per_clause, repeats, strict=False
         ):
             acc = [0.0] * n_items
             # The first words say what a clause is about.
-            lead = (
-                {*tb[:lead_n], *tb[length : length + lead_n - 1]} if lead_boost != 1.0 and length > lead_n else None
-            )
+            lead = {*tb[:lead_n], *tb[length : length + lead_n - 1]} if lead_boost != 1.0 and length > lead_n else None
             counts = Counter(tb) if tf_boost and repeated else None
             for term in terms:
                 found = effective.get(term)
@@ -853,7 +926,7 @@ class Suggester:
             norm = (1.0 - w.length_norm) + w.length_norm * max(length, 3) / avg_len
             head, head_factor = heads.get(clause.section_label, (None, no_head))
             if head is not None:
-                acc = [a / norm + h for a, h in zip(acc, head)]
+                acc = [a / norm + h for a, h in zip(acc, head, strict=False)]
             elif norm != 1.0:
                 acc = [a / norm for a in acc]
             if centroid_eff:
@@ -870,9 +943,9 @@ class Suggester:
                                 dot[i] += weight
                     if hit:
                         inverse = 1.0 / math.sqrt(square)
-                        acc = [a + d * inverse for a, d in zip(acc, dot)]
+                        acc = [a + d * inverse for a, d in zip(acc, dot, strict=False)]
             if head_factor is not None:
-                acc = [a * f for a, f in zip(acc, head_factor)]
+                acc = [a * f for a, f in zip(acc, head_factor, strict=False)]
             columns.append(acc)
         if w.competition:
             # A clause that is much more about another item is less likely evidence for this
@@ -887,7 +960,7 @@ class Suggester:
                     continue
                 if sibling and n_groups > 1:
                     best = [0.0] * n_groups
-                    for g, a in zip(group_of, acc):
+                    for g, a in zip(group_of, acc, strict=False):
                         best[g] = max(best[g], a)
                     first = max(range(n_groups), key=best.__getitem__)
                     top_first = best[first]
@@ -896,10 +969,10 @@ class Suggester:
                     # Each item competes with the best item of the other groups.
                     rivals = [top_other if g == first else top_first for g in group_of]
                     if gamma == 1.0:
-                        columns[i] = [a * a / (max(r, a)) if a > 0 else 0.0 for a, r in zip(acc, rivals)]
+                        columns[i] = [a * a / (max(r, a)) if a > 0 else 0.0 for a, r in zip(acc, rivals, strict=False)]
                     else:
                         columns[i] = [
-                            a * (a / (max(r, a))) ** gamma if a > 0 else 0.0 for a, r in zip(acc, rivals)
+                            a * (a / (max(r, a))) ** gamma if a > 0 else 0.0 for a, r in zip(acc, rivals, strict=False)
                         ]
                 else:
                     columns[i] = [a * (a / top) ** gamma for a in acc]
@@ -907,7 +980,7 @@ class Suggester:
             for i in range(len(clauses) - 1, 0, -1):
                 previous = clauses[i - 1].text.rstrip()
                 if previous.endswith(":"):
-                    columns[i] = [a + w.lead_in * p for a, p in zip(columns[i], columns[i - 1])]
+                    columns[i] = [a + w.lead_in * p for a, p in zip(columns[i], columns[i - 1], strict=False)]
         return columns, terms_per_clause
 
     def _raw(self, terms: Iterable[str]) -> list[float]:
@@ -934,11 +1007,13 @@ class Suggester:
             return ()
         floor = 0.15 * max(weights.values())
         seen: dict[str, None] = {}
-        words = [word for word in _WORD.findall(clause.text.casefold())]
+        words = list(_WORD.findall(clause.text.casefold()))
         stems = [stem(word) for word in words]
-        content = [(word, s) for word, s in zip(words, stems) if s]
-        for (word, s), nxt in zip(content, [*content[1:], None]):
-            good = weights.get(s, 0.0) >= floor or (self._fuzzy.get(s) and weights.get(self._fuzzy[s] or "", 0.0) >= floor)
+        content = [(word, s) for word, s in zip(words, stems, strict=False) if s]
+        for (word, s), nxt in zip(content, [*content[1:], None], strict=False):
+            good = weights.get(s, 0.0) >= floor or (
+                self._fuzzy.get(s) and weights.get(self._fuzzy[s] or "", 0.0) >= floor
+            )
             if nxt is not None and weights.get(f"{s} {nxt[1]}", 0.0) >= floor:
                 seen.setdefault(word, None)
                 seen.setdefault(nxt[0], None)
@@ -971,7 +1046,7 @@ def load_exemplars(
     from auditor_tui.core.session import Session, find_sessions
 
     found: dict[str, dict[str, Exemplar]] = {}
-    for path, loaded in find_sessions(sessions_dir):
+    for _path, loaded in find_sessions(sessions_dir):
         if not isinstance(loaded, Session):
             if warnings is not None:
                 warnings.append(str(loaded))

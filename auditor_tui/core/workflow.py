@@ -192,7 +192,9 @@ def session_digest(session: Session) -> str:
 
 def content_parts(content: Mapping[str, Any]) -> dict[str, str]:
     """A short hash of each part of *content*, to name what changed."""
-    parts = {name: sha256_hex(canonical_json(content[name]))[:PART_HASH_LENGTH] for name in ("audit", "policy", "checklist")}
+    parts = {
+        name: sha256_hex(canonical_json(content[name]))[:PART_HASH_LENGTH] for name in ("audit", "policy", "checklist")
+    }
     for item_id, item in content["items"].items():
         parts[f"item:{item_id}"] = sha256_hex(canonical_json(item))[:PART_HASH_LENGTH]
     return parts
@@ -287,8 +289,10 @@ def _require_reviewable(session: Session, action: str) -> None:
         return
     if session.state == "signed-off":
         raise WorkflowError(f"cannot {action}: it is already signed off (reopen it to void the sign-off)")
-    raise WorkflowError(f"cannot {action}: it has not been submitted for review (state: {session.state})",
-                        hint="the preparer submits it first with 'auditor-tui submit'")
+    raise WorkflowError(
+        f"cannot {action}: it has not been submitted for review (state: {session.state})",
+        hint="the preparer submits it first with 'auditor-tui submit'",
+    )
 
 
 def request_changes(
@@ -302,7 +306,9 @@ def request_changes(
     comment = comment.strip()
     item_comments = {k: v.strip() for k, v in (item_comments or {}).items() if v.strip()}
     if not comment and not item_comments:
-        raise WorkflowError("cannot request changes without a comment", hint="give --comment TEXT and/or --item ID=TEXT")
+        raise WorkflowError(
+            "cannot request changes without a comment", hint="give --comment TEXT and/or --item ID=TEXT"
+        )
     for item_id in item_comments:
         session.item(item_id)  # raises SessionError for an unknown id, before anything changes
     who = clean_name(reviewer)

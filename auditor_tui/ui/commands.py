@@ -75,11 +75,17 @@ class ReviewCommands(Provider):
             if clause.section is not None:
                 firsts.setdefault(clause.section.label, clause.id)
         for label, clause_id in firsts.items():
-            commands.append((f"Section: {printable(shorten(label, 80))}", partial(screen.jump_to_clause, clause_id), ""))
+            commands.append(
+                (f"Section: {printable(shorten(label, 80))}", partial(screen.jump_to_clause, clause_id), "")
+            )
         if clauses:
             for clause in screen.audit.policy.clauses:
                 commands.append(
-                    (f"Clause {clause.id}: {printable(shorten(clause.text, 70))}", partial(screen.jump_to_clause, clause.id), "")
+                    (
+                        f"Clause {clause.id}: {printable(shorten(clause.text, 70))}",
+                        partial(screen.jump_to_clause, clause.id),
+                        "",
+                    )
                 )
         return commands
 

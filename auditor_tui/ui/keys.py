@@ -25,7 +25,14 @@ REVIEW_KEYS: tuple[Key, ...] = (
     Key("home / end", "", "First / last", "Move"),
     Key("left_square_bracket", "section(-1)", "Previous section of the policy", "Move", id="section-previous"),
     Key("right_square_bracket", "section(1)", "Next section of the policy", "Move", id="section-next"),
-    Key("d", "toggle_detail", "Show the item's details instead of the checklist (narrow terminals); hide them (wide)", "Move", "", "detail"),
+    Key(
+        "d",
+        "toggle_detail",
+        "Show the item's details instead of the checklist (narrow terminals); hide them (wide)",
+        "Move",
+        "",
+        "detail",
+    ),
     Key("t,space", "toggle_tag", "Tag / untag the current clause to the current item", "Evidence", "Tag", "tag"),
     Key("e", "edit_note", "Edit the current item's note (ctrl+s keeps, escape discards)", "Evidence", "Note", "note"),
     Key("1", "status('satisfied')", "Status: satisfied", "Status", "", "status-satisfied"),
@@ -43,7 +50,14 @@ REVIEW_KEYS: tuple[Key, ...] = (
     Key("S", "submit", "Submit for review", "Sign-off", "", "submit"),
     Key("R", "request_changes", "Request changes (reviewer)", "Sign-off", "", "request-changes"),
     Key("O", "signoff", "Sign off (reviewer)", "Sign-off", "", "signoff"),
-    Key("ctrl+o", "reopen", "Reopen a signed-off audit for changes, after asking (voids the sign-off)", "Sign-off", "", "reopen"),
+    Key(
+        "ctrl+o",
+        "reopen",
+        "Reopen a signed-off audit for changes, after asking (voids the sign-off)",
+        "Sign-off",
+        "",
+        "reopen",
+    ),
     Key("X", "export", "Export the checklist (md, html, csv or json)", "Sign-off", "", "export"),
     Key("ctrl+s", "save", "Save now", "File", "Save", "save"),
     Key("question_mark,f1", "help", "Help: this list", "File", "Help", "help"),
@@ -54,9 +68,7 @@ REVIEW_KEYS: tuple[Key, ...] = (
 def display_keys(keys: str) -> str:
     """Key names as a person writes them: ``[``, ``?``, ``/``."""
     names = {"left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?", "slash": "/"}
-    return " ".join(
-        ",".join(names.get(k, k) for k in part.split(",")) for part in keys.split(" ")
-    ).replace(",", " or ")
+    return " ".join(",".join(names.get(k, k) for k in part.split(",")) for part in keys.split(" ")).replace(",", " or ")
 
 
 def review_bindings() -> list[Binding]:

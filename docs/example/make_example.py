@@ -49,7 +49,7 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
         "(iomart Group Plc, SC204560) and its registered office in Glasgow; contact is through the "
         "DPO (see 13-1-b).\n\n"
         "Partial because the policy is also the central policy for the group's other websites and "
-        "\"we\" means \"the relevant group company\", which is never named: a visitor to a group "
+        '"we" means "the relevant group company", which is never named: a visitor to a group '
         "company's site cannot tell which entity is the controller of their data.",
     ),
     "13-1-a-representative": (
@@ -65,8 +65,7 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
             "Data Protection Officer,\niomart Group Plc,",
             "You may contact our DPO directly (whose details are below)",
         ],
-        "A DPO is appointed and can be reached directly by e-mail (dpo@iomart.com) and by post at the "
-        "Glasgow address.",
+        "A DPO is appointed and can be reached directly by e-mail (dpo@iomart.com) and by post at the Glasgow address.",
     ),
     "14-1-d": (
         "partial",
@@ -80,14 +79,14 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
         "Categories of data given by the person (identity, contact, date of birth, card details, CV "
         "data) and collected automatically (technical and browsing data) are listed.\n\n"
         "Partial: the categories of data obtained from other sources (Art. 14(1)(d)) are not given; "
-        "the policy only says it will \"tell you\" in a privacy notice. \"Any related information\" is "
+        'the policy only says it will "tell you" in a privacy notice. "Any related information" is '
         "open-ended.",
     ),
     "14-2-f": (
         "satisfied",
         ["Other sources can include third party data controllers"],
         "Types of source are given, including publicly available sources: third-party controllers, "
-        "public sources, data brokers and other data subjects. No source is named and \"can include\" "
+        'public sources, data brokers and other data subjects. No source is named and "can include" '
         "leaves the list open, which is acceptable for general information but worth improving.",
     ),
     "13-1-c-purposes": (
@@ -105,7 +104,7 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
         "Purposes are specific and linked to where the data came from (given by you, collected "
         "about you, from other sources): contracts and orders, account e-mails, identity checks, "
         "marketing, recruitment, site administration, advertising measurement, call monitoring.\n"
-        "Some are broad (\"internal operations ... research\"), but each is tied to a kind of data.",
+        'Some are broad ("internal operations ... research"), but each is tied to a kind of data.',
     ),
     "13-1-c-legal-basis": (
         "partial",
@@ -116,15 +115,15 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
         ],
         "Only two bases are named: consent (for marketing) and legitimate interests (for everything "
         "else). Contract is not named although orders and services are clearly processed to perform "
-        "a contract, legal obligation is not named although call recording is done \"for legal or "
-        "regulatory reasons\", and purposes are not matched to bases. No Art. 9 condition is needed "
+        'a contract, legal obligation is not named although call recording is done "for legal or '
+        'regulatory reasons", and purposes are not matched to bases. No Art. 9 condition is needed '
         "as no special category data is listed.",
     ),
     "13-1-d": (
         "partial",
         ["Legitimate interests: We may rely on a condition known as"],
-        "The interest stated is generic (\"the information that we need to provide our services to "
-        "you more effectively\") and is not given per purpose. Interests that are plainly relied on "
+        'The interest stated is generic ("the information that we need to provide our services to '
+        'you more effectively") and is not given per purpose. Interests that are plainly relied on '
         "elsewhere, such as fraud prevention, site security and call monitoring for quality and "
         "training, are not identified as legitimate interests.",
     ),
@@ -160,8 +159,8 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
         "Meaningful categories of recipient are given with the reason for each: group companies, "
         "business partners and sub-contractors, analytics and search providers, marketing partners "
         "(opt-in only), law enforcement and fraud agencies, legal advisers, buyers on a sale.\n"
-        "\"Other selected third parties\" in the analytics line is vague; the sentence is also "
-        "truncated (\"and\" reads \"an\").",
+        '"Other selected third parties" in the analytics line is vague; the sentence is also '
+        'truncated ("and" reads "an").',
     ),
     "13-1-f": (
         "partial",
@@ -183,7 +182,7 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
         ],
         "Two concrete periods are given: up to 7 years after the contract ends for data needed for "
         "legal claims, and up to 12 months for CVs. For everything else (marketing lists, web "
-        "analytics, call recordings) only \"as long as necessary\" and unspecified \"criteria\".",
+        'analytics, call recordings) only "as long as necessary" and unspecified "criteria".',
     ),
     "13-2-b-access": (
         "satisfied",
@@ -216,7 +215,7 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
         "partial",
         [
             "A right to object to our processing of personal data held by us about you",
-            "Click \"unsubscribe\" on any of our marketing emails",
+            'Click "unsubscribe" on any of our marketing emails',
         ],
         "Right 6 states a general right to object, with direct marketing only as a parenthesis. "
         "Art. 21(4) requires the right to object to be brought explicitly to the person's attention, "
@@ -252,7 +251,7 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
             "First Contact Team\nInformation Commissioner’s Office",
         ],
         "The right to complain to the ICO is stated with its website and postal address. The policy "
-        "asks people to contact the DPO first, but not as a condition (\"you always have the right\").",
+        'asks people to contact the DPO first, but not as a condition ("you always have the right").',
     ),
     "32-security": (
         "satisfied",
@@ -289,16 +288,14 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
     "last-updated": (
         "missing",
         ["We've updated our privacy policy in line with data protection requirements"],
-        "No date or version anywhere in the policy; the banner only says it has been \"updated\". "
+        'No date or version anywhere in the policy; the banner only says it has been "updated". '
         "Readers cannot tell which version they read or whether it changed.",
     ),
 }
 
 
 def _clause(audit: Audit, quote: str):
-    found = [c for c in audit.policy.clauses if c.text == quote] or [
-        c for c in audit.policy.clauses if quote in c.text
-    ]
+    found = [c for c in audit.policy.clauses if c.text == quote] or [c for c in audit.policy.clauses if quote in c.text]
     if len(found) != 1:
         raise SystemExit(f"make_example: quote {quote!r} matches {len(found)} clauses, not 1")
     return found[0]

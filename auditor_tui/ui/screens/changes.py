@@ -74,7 +74,9 @@ class ChangesScreen(ModalScreen[str | None]):
                         Content.assemble(
                             Content.styled(f"{label:<13}", KIND_STYLE.get(change.kind, "")),
                             Content.styled(f"{ids} ", "bold"),
-                            Content.styled(printable(shorten(change.section or "(no section)", 60)), "italic $text-muted"),
+                            Content.styled(
+                                printable(shorten(change.section or "(no section)", 60)), "italic $text-muted"
+                            ),
                             "\n",
                             diff_content(change),
                         ),

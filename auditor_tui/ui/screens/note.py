@@ -29,7 +29,10 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog note-dialog"):
-            yield Label(Content.assemble("Note for ", Content.styled(printable(self.item_label), "bold")), classes="dialog-title")
+            yield Label(
+                Content.assemble("Note for ", Content.styled(printable(self.item_label), "bold")),
+                classes="dialog-title",
+            )
             yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Label(Content.styled("ctrl+s keep · escape discard", "$text-muted"))
 

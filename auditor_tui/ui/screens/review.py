@@ -90,7 +90,10 @@ class ReviewScreen(Screen[None]):
         if self.audit.read_only_reason:
             self.notify(printable(self.audit.read_only_reason), title="Read-only", severity="error", timeout=10)
         elif self.session.state == "signed-off":
-            self.notify("This audit is signed off and opens read-only. ctrl+o reopens it for changes (voids the sign-off).", timeout=8)
+            self.notify(
+                "This audit is signed off and opens read-only. ctrl+o reopens it for changes (voids the sign-off).",
+                timeout=8,
+            )
         self.compute_suggestions()
         self.load_changes()
 
@@ -135,7 +138,9 @@ class ReviewScreen(Screen[None]):
             parts += [
                 "\n",
                 Content.styled(
-                    printable(f"SIGN-OFF VOID: {headline}, reopened by {void.who} at {iso(void.at)}; submit (S) for a new review"),
+                    printable(
+                        f"SIGN-OFF VOID: {headline}, reopened by {void.who} at {iso(void.at)}; submit (S) for a new review"
+                    ),
                     "bold $warning",
                 ),
             ]
@@ -212,7 +217,11 @@ class ReviewScreen(Screen[None]):
         try:
             self.audit.save()
         except AuditorError as error:
-            self.app.push_screen(MessageDialog("Could not save", f"{error}\nYour changes are kept in memory; fix the problem and press ctrl+s."))
+            self.app.push_screen(
+                MessageDialog(
+                    "Could not save", f"{error}\nYour changes are kept in memory; fix the problem and press ctrl+s."
+                )
+            )
             return False
         self._dirty = False
         return True
@@ -294,7 +303,9 @@ class ReviewScreen(Screen[None]):
             )
             scores = Suggester(self.audit.checklist, exemplars).score(self.audit.policy)
         except AuditorError as error:
-            self.app.call_from_thread(self.notify, f"Suggestions unavailable: {printable(str(error))}", severity="warning")
+            self.app.call_from_thread(
+                self.notify, f"Suggestions unavailable: {printable(str(error))}", severity="warning"
+            )
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._suggestions_ready, scores)
@@ -421,7 +432,9 @@ class ReviewScreen(Screen[None]):
 
     def action_changes(self) -> None:
         if self.changes is None:
-            self.notify("No changes to show: this audit was not carried forward from an earlier version", severity="warning")
+            self.notify(
+                "No changes to show: this audit was not carried forward from an earlier version", severity="warning"
+            )
             return
         from auditor_tui.ui.screens.changes import ChangesScreen
 
@@ -486,7 +499,11 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(
             AskDialog(
                 "Request changes",
-                [("reviewer", "Reviewer", ""), ("comment", "Overall comment", ""), ("item", f"Comment on {item_id}", "")],
+                [
+                    ("reviewer", "Reviewer", ""),
+                    ("comment", "Overall comment", ""),
+                    ("item", f"Comment on {item_id}", ""),
+                ],
             ),
             done,
         )
@@ -503,10 +520,14 @@ class ReviewScreen(Screen[None]):
             target = Path(answer["path"].strip()).expanduser()
             fmt = format_for(target)
             if fmt is None:
-                self.app.push_screen(MessageDialog("Not exported", f"{target}: use a .md, .html, .csv or .json file name"))
+                self.app.push_screen(
+                    MessageDialog("Not exported", f"{target}: use a .md, .html, .csv or .json file name")
+                )
                 return
             if target.resolve() == self.audit.path.resolve():
-                self.app.push_screen(MessageDialog("Not exported", "that is the session file itself; choose another name"))
+                self.app.push_screen(
+                    MessageDialog("Not exported", "that is the session file itself; choose another name")
+                )
                 return
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)

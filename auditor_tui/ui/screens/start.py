@@ -23,8 +23,8 @@ from auditor_tui.core.session import (
     load_session,
     restore_backup,
 )
-from auditor_tui.ui.screens.dialogs import ConfirmDialog
 from auditor_tui.core.text import printable, shorten
+from auditor_tui.ui.screens.dialogs import ConfirmDialog
 
 
 class PathSuggester(Suggester):
@@ -37,7 +37,9 @@ class PathSuggester(Suggester):
         path = Path(value).expanduser()
         directory, prefix = (path, "") if value.endswith("/") else (path.parent, path.name)
         try:
-            names = sorted(p.name + ("/" if p.is_dir() else "") for p in directory.iterdir() if p.name.startswith(prefix))
+            names = sorted(
+                p.name + ("/" if p.is_dir() else "") for p in directory.iterdir() if p.name.startswith(prefix)
+            )
         except OSError:
             return None
         names = [n for n in names if not n.startswith(".") or prefix.startswith(".")]
@@ -87,7 +89,9 @@ class ReauditScreen(_AuditForm):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog new-dialog"):
-            yield Label(Content.assemble("Re-audit ", Content.styled(printable(self.old_title), "bold")), classes="dialog-title")
+            yield Label(
+                Content.assemble("Re-audit ", Content.styled(printable(self.old_title), "bold")), classes="dialog-title"
+            )
             yield Static(
                 "Tags move to the matching clauses of the new version; items whose evidence changed go to "
                 "re-review. The old audit is not changed."
@@ -188,7 +192,14 @@ class StartScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Title", 28), ("Policy", 22), ("Checklist", 21), ("Decided", 7), ("Updated (UTC)", 16), ("State", 14)):
+        for label, width in (
+            ("Title", 28),
+            ("Policy", 22),
+            ("Checklist", 21),
+            ("Decided", 7),
+            ("Updated (UTC)", 16),
+            ("State", 14),
+        ):
             table.add_column(label, width=width)
         self.action_reload()
         table.focus()
@@ -221,7 +232,10 @@ class StartScreen(Screen[None]):
                 table.add_row(
                     Content.styled(printable(path.name), "$error"),
                     Content.styled("unreadable", "$error"),
-                    "", "", "", "",
+                    "",
+                    "",
+                    "",
+                    "",
                     key=key,
                 )
         hint = (
@@ -299,7 +313,12 @@ class StartScreen(Screen[None]):
 
     def action_sample(self) -> None:
         try:
-            audit = Audit.start(sample_policy_path(), DEFAULT_CHECKLIST, title="Sample: iomart privacy policy (2018)", sessions_dir=self.sessions_dir)
+            audit = Audit.start(
+                sample_policy_path(),
+                DEFAULT_CHECKLIST,
+                title="Sample: iomart privacy policy (2018)",
+                sessions_dir=self.sessions_dir,
+            )
         except AuditorError as error:
             self.app.show_error("Cannot start the sample audit", str(error))
             return

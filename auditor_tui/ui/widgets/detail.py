@@ -51,7 +51,9 @@ def clause_option(
         Content.assemble(
             *head,
             Content.styled(f"{clause.id} ", "bold"),
-            Content.styled(printable(shorten(clause.section_label or "(no section)", section_width)), "italic $text-muted"),
+            Content.styled(
+                printable(shorten(clause.section_label or "(no section)", section_width)), "italic $text-muted"
+            ),
             "\n",
             highlighted(text, visible),
         ),
@@ -90,7 +92,9 @@ class DetailPane(VerticalScroll):
             )
         )
         self.query_one("#detail-guidance", Static).update(
-            Content.assemble(Content.styled("What to look for\n", "bold"), Content(printable(item.guidance, keep_newlines=True)))
+            Content.assemble(
+                Content.styled("What to look for\n", "bold"), Content(printable(item.guidance, keep_newlines=True))
+            )
         )
         self.query_one("#detail-evidence", Static).update(self._evidence(state))
         note = state.note.strip()
@@ -106,7 +110,9 @@ class DetailPane(VerticalScroll):
         tags = state.tags
         head = Content.styled(f"Evidence ({len(tags)})", "bold")
         if not tags:
-            return Content.assemble(head, "\n", Content.styled("No clause tagged yet (t tags the current clause)", "$text-muted"))
+            return Content.assemble(
+                head, "\n", Content.styled("No clause tagged yet (t tags the current clause)", "$text-muted")
+            )
         parts: list[Content | str] = [head]
         for tag in tags:
             flag = ""
@@ -139,7 +145,9 @@ class DetailPane(VerticalScroll):
             clause = policy.clause(clause_id)
             if clause is None:
                 continue
-            options.append(clause_option(clause, spans, head=[score_bar(score), Content.styled(f" {score:3.0f} ", "bold")]))
+            options.append(
+                clause_option(clause, spans, head=[score_bar(score), Content.styled(f" {score:3.0f} ", "bold")])
+            )
         label = "Suggestions (a accept, x reject, enter jump)"
         if likely_missing:
             label = "Suggestions: LIKELY MISSING, no clause scores high (a accept, x reject, enter jump)"
@@ -160,5 +168,12 @@ class DetailPane(VerticalScroll):
             return
         parts: list[Content | str] = [Content.styled("This clause probably evidences", "bold")]
         for item_id, title, score in entries:
-            parts += ["\n", score_bar(score), f" {score:3.0f} ", Content.styled(printable(item_id), "bold"), " ", Content(printable(title))]
+            parts += [
+                "\n",
+                score_bar(score),
+                f" {score:3.0f} ",
+                Content.styled(printable(item_id), "bold"),
+                " ",
+                Content(printable(title)),
+            ]
         self.query_one("#detail-clause-items", Static).update(Content.assemble(*parts))

@@ -206,7 +206,7 @@ class PolicyView(ScrollView, can_focus=True):
         if index >= len(self._lines):
             return Strip.blank(width, base)
         line = self._lines[index]
-        kind, text, clause = self._blocks[line.block]
+        _kind, text, clause = self._blocks[line.block]
         if line.kind == "blank":
             return Strip.blank(width, base)
         style = self._style
