@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rapidfuzz import fuzz, process, utils
 
 from auditor_tui.core.checklist import Checklist, find_checklist
-from auditor_tui.core.policy import Block, Policy, _assemble, _blocks_from_text, parse_policy
+from auditor_tui.core.policy import Block, Policy, assemble, blocks_from_text, parse_policy
 from auditor_tui.core.suggest import Exemplar, Suggester, Weights
 
 KS = (1, 3, 5)
@@ -141,17 +141,17 @@ def build_doc(row: dict, mapper, *, headings: bool = True) -> Doc:
             blocks.extend(Block("heading", title, level) for level, title in enumerate(path[depth:], depth + 1))
             shown = path
             sections.append(" › ".join(path))
-            for block in _blocks_from_text(segment):
+            for block in blocks_from_text(segment):
                 if block.kind == "clause":
                     blocks.append(block)
                     clause_seg.append(index)
-        policy = _assemble(blocks, fmt="text", path=None, warnings=())
+        policy = assemble(blocks, fmt="text", path=None, warnings=())
     else:
         policy = parse_policy("\n\n".join(segments), "text")
         sections = [""] * len(segments)
         clause_seg = []
         for index, segment in enumerate(segments):
-            clause_seg.extend(index for block in _blocks_from_text(segment) if block.kind == "clause")
+            clause_seg.extend(index for block in blocks_from_text(segment) if block.kind == "clause")
         if len(clause_seg) != len(policy.clauses):  # pragma: no cover - a segment joined another
             clause_seg = _locate(policy, segments)
     seg_items = [mapper(list(ls)) for ls in labels]

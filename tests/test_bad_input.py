@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-import auditor_tui.core.policy as policy_module
+import auditor_tui.core.policy.decode as policy_module
 from auditor_tui.cli import main
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.errors import PolicyError

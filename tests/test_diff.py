@@ -22,12 +22,12 @@ from auditor_tui.core.diff import (
     normalise,
     word_diff,
 )
-from auditor_tui.core.policy import Block, Policy, _assemble, load_policy
+from auditor_tui.core.policy import Block, Policy, assemble, load_policy
 from tests.conftest import POLICIES, POLICY_2007, POLICY_2017, POLICY_2018
 
 
 def policy_of(texts: list[str]) -> Policy:
-    return _assemble([Block("clause", t) for t in texts], fmt="text", path=None, warnings=())
+    return assemble([Block("clause", t) for t in texts], fmt="text", path=None, warnings=())
 
 
 def clause_with(policy: Policy, needle: str):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from auditor_tui.core import policy as policy_module
 from auditor_tui.core.errors import PolicyError
 from auditor_tui.core.policy import (
     Policy,
@@ -19,6 +18,7 @@ from auditor_tui.core.policy import (
     parse_policy,
     read_policy_file,
 )
+from auditor_tui.core.policy import decode as policy_module
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POLICIES = FIXTURES / "policies"

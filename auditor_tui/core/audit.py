@@ -17,7 +17,7 @@ from pathlib import Path
 from auditor_tui.core.checklist import Checklist, find_checklist, load_checklist
 from auditor_tui.core.errors import AuditorError, SessionError
 from auditor_tui.core.lock import SessionLock, holder, try_lock
-from auditor_tui.core.policy import Block, Clause, Policy, _assemble, load_policy
+from auditor_tui.core.policy import Block, Clause, Policy, assemble, load_policy
 from auditor_tui.core.session import (
     Session,
     Tag,
@@ -73,7 +73,7 @@ def policy_from_quotes(session: Session) -> Policy:
     if not blocks:
         blocks.append(Block("clause", "(no evidence was quoted in this audit yet)"))
         ids = ["c1"]
-    policy = _assemble(blocks, fmt="text", path=None, warnings=())
+    policy = assemble(blocks, fmt="text", path=None, warnings=())
     clauses = tuple(Clause(ids[n], n, c.text, c.start, c.end, c.section) for n, c in enumerate(policy.clauses))
     return Policy(policy.text, policy.sections, clauses, "text", None, ())
 

@@ -1,0 +1,125 @@
+"""HTML: block tags delimit units; headings and bold-only blocks are titles.
+
+Scripts, styles, navigation and other non-text elements are skipped. Heading heuristics run
+only when the page has (almost) no heading tags.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+from auditor_tui.core.policy.headings import title_style
+from auditor_tui.core.policy.model import Block, Policy
+from auditor_tui.core.policy.readers.base import Reader, read_text
+from auditor_tui.core.policy.segment import segment
+from auditor_tui.core.policy.units import Gap, Unit, add_heading, add_text, explicit_headings, normalise_line
+
+
+def read(data: bytes, path: Path) -> Policy:
+    return read_text(data, path, "html", blocks_from_html)
+
+
+_HTML_BLOCKS = frozenset(
+    "p div li td th dd dt blockquote tr section article ul ol dl table tbody thead tfoot header main aside "
+    "figure figcaption address hr form caption body html details summary center".split()
+)
+_HTML_HEADINGS = {"h1": 10, "h2": 20, "h3": 30, "h4": 40, "h5": 50, "h6": 60}
+_HTML_SKIPPED = frozenset("script style head noscript template svg nav iframe object canvas select".split())
+
+
+def blocks_from_html(text: str) -> list[Block]:
+    units = units_from_html(text)
+    return segment(units, heuristics=explicit_headings(units) < 2)
+
+
+class _Parser(HTMLParser):
+    """Units from HTML, as the tags are met: block tags end a unit, headings and bold mark titles."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.units: list[Unit] = []
+        self.gap = Gap()
+        self.buffer: list[str] = []
+        self.heading: int | None = None
+        self.skipping = 0
+        self.pre = 0
+        self.bold = 0
+        self.listed = 0
+        self.all_bold = True
+
+    def flush(self) -> None:
+        text = "".join(self.buffer)
+        self.buffer.clear()
+        all_bold, self.all_bold = self.all_bold, True
+        if self.heading is not None:
+            add_heading(self.units, self.gap, text.replace("\n", " "), self.heading)
+        elif all_bold and not self.listed and "\n" not in text.strip() and text.strip():
+            title = normalise_line(text)
+            if title_style(title) is not None:
+                add_heading(self.units, self.gap, title, 65)
+            else:
+                add_text(self.units, self.gap, text)
+        else:
+            add_text(self.units, self.gap, text, listed=self.listed > 0)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _HTML_SKIPPED:
+            self.skipping += 1
+        elif self.skipping:
+            return
+        elif tag == "br":
+            self.buffer.append("\n")
+        elif tag in _HTML_HEADINGS:
+            self.flush()
+            self.heading = _HTML_HEADINGS[tag]
+        elif tag in _HTML_BLOCKS or tag == "pre":
+            self.flush()
+            if tag == "li":
+                self.listed += 1
+            elif tag == "pre":
+                self.pre += 1
+        elif tag in ("b", "strong"):
+            self.bold += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HTML_SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif self.skipping:
+            return
+        elif tag in _HTML_HEADINGS:
+            self.flush()
+            self.heading = None
+        elif tag in _HTML_BLOCKS or tag == "pre":
+            self.flush()
+            if tag == "li":
+                self.listed = max(0, self.listed - 1)
+            elif tag == "pre":
+                self.pre = max(0, self.pre - 1)
+        elif tag in ("b", "strong"):
+            self.bold = max(0, self.bold - 1)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag == "br" and not self.skipping:
+            self.buffer.append("\n")
+        elif tag in _HTML_BLOCKS and not self.skipping:
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        if data.strip() and not self.bold:
+            self.all_bold = False
+        self.buffer.append(data if self.pre else data.replace("\r", " ").replace("\n", " "))
+
+
+def units_from_html(text: str) -> list[Unit]:
+    reader = _Parser()
+    reader.feed(text)
+    reader.close()
+    reader.heading = None
+    reader.flush()
+    return reader.units
+
+
+READER = Reader("html", (".html", ".htm"), read, ("text/html", "application/xhtml+xml"), blocks_from_html)
