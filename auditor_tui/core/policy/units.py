@@ -29,6 +29,8 @@ def clean_text(text: str) -> str:
 
 @dataclass(slots=True)
 class Unit:
+    """One or more normalised lines that will become one heading or one clause."""
+
     lines: list[str]
     gap: str = "none"
     """What separates the unit from the one before: start, none, blank (an empty line or a
@@ -107,10 +109,12 @@ _LIST_ITEM_END = re.compile(r"[;,]\s*(?:and|or|and/or)$")
 
 
 def undecided_line(unit: Unit) -> str | None:
+    """The unit's one line if it is a single line no rule has decided yet, else None."""
     return unit.lines[0] if unit.role == "" and len(unit.lines) == 1 else None
 
 
 def explicit_headings(units: list[Unit]) -> int:
+    """How many headings the markup stated (readers guess more only when there are under 2)."""
     return sum(1 for unit in units if unit.role == "heading")
 
 
@@ -130,12 +134,14 @@ class Gap:
 
 
 def add_heading(units: list[Unit], gap: Gap, title: str, level: int) -> None:
+    """Append a heading the markup states (*level*: 10 for h1, 20 for h2, ...; see ``levels``)."""
     title = normalise_line(title)
     if title:
         units.append(Unit([title], gap.take(), "heading", level, explicit=True))
 
 
 def add_text(units: list[Unit], gap: Gap, text: str, *, listed: bool = False) -> None:
+    """Append the units of a block of text (a list item's are clauses); blank text only marks a gap."""
     lines = [line for line in (normalise_line(line) for line in text.split("\n")) if line]
     if not lines:
         if text.strip(" \t\n"):
@@ -149,6 +155,7 @@ def add_text(units: list[Unit], gap: Gap, text: str, *, listed: bool = False) ->
 
 
 def add_verbatim(units: list[Unit], gap: Gap, text: str) -> None:
+    """Append preformatted text (a code block) as one clause, its lines kept."""
     lines = [line for line in (normalise_line(line) for line in text.splitlines()) if line]
     if lines:
         units.append(Unit(lines, gap.take(), "clause", explicit=True))

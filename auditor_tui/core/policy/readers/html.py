@@ -17,6 +17,7 @@ from auditor_tui.core.policy.units import Gap, Unit, add_heading, add_text, expl
 
 
 def read(data: bytes, path: Path) -> Policy:
+    """The reader contract (see ``readers/__init__.py``) for an HTML file's bytes."""
     return read_text(data, path, "html", blocks_from_html)
 
 
@@ -29,6 +30,7 @@ _HTML_SKIPPED = frozenset("script style head noscript template svg nav iframe ob
 
 
 def blocks_from_html(text: str) -> list[Block]:
+    """Decoded HTML to blocks."""
     units = units_from_html(text)
     return segment(units, heuristics=explicit_headings(units) < 2)
 
@@ -114,6 +116,7 @@ class _Parser(HTMLParser):
 
 
 def units_from_html(text: str) -> list[Unit]:
+    """Decoded HTML to units (the markdown reader uses it for raw HTML blocks too)."""
     reader = _Parser()
     reader.feed(text)
     reader.close()

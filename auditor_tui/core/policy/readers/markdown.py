@@ -27,16 +27,19 @@ from auditor_tui.core.policy.units import (
 
 
 def read(data: bytes, path: Path) -> Policy:
+    """The reader contract (see ``readers/__init__.py``) for a markdown file's bytes."""
     return read_text(data, path, "markdown", blocks_from_markdown)
 
 
 def blocks_from_markdown(text: str) -> list[Block]:
+    """Decoded markdown to blocks."""
     units = units_from_markdown(text)
     # The markup's own headings are the structure; guess more only when it has (almost) none.
     return segment(units, heuristics=explicit_headings(units) < 2)
 
 
 def units_from_markdown(text: str) -> list[Unit]:
+    """Decoded markdown to units, from markdown-it's token stream."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").parse(text)

@@ -18,6 +18,7 @@ from auditor_tui.core.policy.units import Unit, group_units, normalise_line
 
 
 def read(data: bytes, path: Path) -> Policy:
+    """The reader contract (see ``readers/__init__.py``) for a plain-text file's bytes."""
     text, warnings = decode_policy_bytes(data, path)
     if looks_like_markdown(text):
         return policy_from_text(text, "markdown", blocks_from_markdown, path=path, warnings=warnings)
@@ -28,10 +29,12 @@ _MARKDOWN_HINTS = re.compile(r"^\s{0,3}(?:\d+\.\s+)?#{1,6}\s+\S|^\s*\*\*[^*\n]+\
 
 
 def looks_like_markdown(text: str) -> bool:
+    """Two or more markdown signs (``# Title``, a bold-only line, ``1\\.``) near the start."""
     return len(_MARKDOWN_HINTS.findall(text[:200_000])) >= 2
 
 
 def units_from_text(text: str) -> list[Unit]:
+    """Units from lines: blank lines separate groups; a line of NBSP-like spaces is a filler break."""
     units: list[Unit] = []
     group: list[str] = []
     gap = "start"
@@ -52,6 +55,7 @@ def units_from_text(text: str) -> list[Unit]:
 
 
 def blocks_from_text(text: str) -> list[Block]:
+    """Decoded plain text to blocks, with every heading heuristic."""
     return segment(units_from_text(text), heuristics=True)
 
 
