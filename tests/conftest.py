@@ -59,4 +59,15 @@ def tiny_checklist(tmp_path: Path) -> Path:
 def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the user's own checklists out of the tests."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("AUDITOR_TUI_AUDITOR", "alice")  # the person at the keyboard: see as_user
     os.environ.pop("AUDITOR_TUI_DEBUG", None)
+
+
+@pytest.fixture
+def as_user(monkeypatch: pytest.MonkeyPatch):
+    """``as_user("bob")``: from now on the person at the keyboard is bob."""
+
+    def switch(name: str) -> None:
+        monkeypatch.setenv("AUDITOR_TUI_AUDITOR", name)
+
+    return switch

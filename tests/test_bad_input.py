@@ -540,7 +540,7 @@ BAD_SESSIONS: list[tuple[str, Callable[[str], str | bytes], str]] = [
     ("malformed-toml", _edit('status = "satisfied"', "status = satisfied"), "not valid TOML"),
     ("truncated", lambda t: t[: len(t) // 2].rsplit("\n", 1)[0] + '\nnote = "unfinished', "not valid TOML"),
     ("cut-mid-table", lambda t: t[: t.index("[[items]]") + 5], "not valid TOML"),
-    ("newer-schema", _edit("schema_version = 1", "schema_version = 2"), "schema_version 2 is newer"),
+    ("newer-schema", _edit("schema_version = 2", "schema_version = 3"), "schema_version 3 is newer"),
     ("missing-field", _edit('auditor = "alice"\n', ""), "missing field 'auditor'"),
     ("missing-table", lambda t: re.sub(r"\[policy\]\n(.+\n)+", "", t, count=1), "missing field 'policy'"),
     ("wrong-type", _edit("clauses = ", 'clauses = "many" #'), "field 'clauses' must be an integer, not a string"),
@@ -554,7 +554,7 @@ BAD_SESSIONS: list[tuple[str, Callable[[str], str | bytes], str]] = [
     (
         "items-not-a-list",
         lambda t: (t[: t.index("\n[[items]]")] + t[t.index("\n[[history]]") :]).replace(
-            "schema_version = 1\n", 'schema_version = 1\nitems = "none"\n'
+            "schema_version = 2\n", 'schema_version = 2\nitems = "none"\n'
         ),
         "field 'items' must be a list",
     ),
@@ -757,7 +757,7 @@ async def test_the_start_screen_lists_unreadable_sessions_and_opening_one_shows_
     bad = {
         "malformed.toml": good.replace('status = "satisfied"', "status = satisfied"),
         "truncated.toml": good[: len(good) // 3],
-        "newer.toml": good.replace("schema_version = 1", "schema_version = 9"),
+        "newer.toml": good.replace("schema_version = 2", "schema_version = 9"),
         "missing-field.toml": good.replace('auditor = "alice"\n', ""),
         "wrong-type.toml": good.replace("clauses = ", 'clauses = "x" #'),
     }

@@ -60,7 +60,12 @@ def session(tmp_path, monkeypatch) -> Path:
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
+    """Run a command; a reviewer's command (with --reviewer NAME) is run by that reviewer."""
+    args = [str(a) for a in argv]
+    user = args[args.index("--reviewer") + 1].split("<")[-1].split("@")[0] if "--reviewer" in args else "alice"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUDITOR_TUI_AUDITOR", user)
+        code = main(args)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -98,14 +103,14 @@ def test_full_flow(capsys, session):
     assert code == 0 and "changes requested" in out
     s = load_session(session)
     assert s.state == "changes-requested" and s.items["b-2"].review_comment == "Quote the legal basis."
-    assert run(capsys, "submit", session, "--by", "alice")[0] == 0
+    assert run(capsys, "submit", session)[0] == 0
     code, out, _ = run(capsys, "signoff", session, "--reviewer", "bob")
     assert code == 0 and out.startswith("signed off by bob at ") and "digest" in out
     s = load_session(session)
     assert s.state == "signed-off" and s.signoff.reviewer == "bob"
     code, out, _ = run(capsys, "verify", session)
     assert code == 0 and out.splitlines()[0] == f"valid, signed off by bob at {s.signoff.at:%Y-%m-%dT%H:%M:%SZ}"
-    code, out, _ = run(capsys, "reopen", session, "--by", "alice", "--reason", "new policy")
+    code, out, _ = run(capsys, "reopen", session, "--reason", "new policy")
     assert code == 0 and "voided" in out
     s = load_session(session)
     assert s.state == "in-progress" and s.signoff is None
@@ -163,8 +168,19 @@ def test_refusals_leave_the_file_untouched(capsys, session):
         "zz=?",
         match="no item 'zz'",
     )
+    refused(capsys, session, "signoff", session, "--sign-key", "missing_key", match="needs --allowed-signers FILE")
     refused(
-        capsys, session, "signoff", session, "--reviewer", "bob", "--sign-key", "missing_key", match="no such key file"
+        capsys,
+        session,
+        "signoff",
+        session,
+        "--reviewer",
+        "bob",
+        "--sign-key",
+        "missing_key",
+        "--allowed-signers",
+        "mini.toml",
+        match="no such key file",
     )
     refused(capsys, session, "submit", session.with_name("nope.toml"), match="no such session file")
 
@@ -228,7 +244,17 @@ def test_sign_key_and_allowed_signers(capsys, session, tmp_path):
     allowed = tmp_path / "allowed_signers"
     allowed.write_text(f"bob@example.org {key.with_suffix('.pub').read_text()}", encoding="utf-8")
     run(capsys, "submit", session)
-    code, out, _ = run(capsys, "signoff", session, "--reviewer", "Bob <bob@example.org>", "--sign-key", key)
+    code, out, _ = run(
+        capsys,
+        "signoff",
+        session,
+        "--reviewer",
+        "Bob <bob@example.org>",
+        "--sign-key",
+        key,
+        "--allowed-signers",
+        allowed,
+    )
     assert code == 0 and "SSH-signed" in out
     code, out, _ = run(capsys, "verify", session, "--allowed-signers", allowed)
     assert code == 0 and "good SSH signature by bob@example.org" in out

@@ -101,7 +101,7 @@ def draft(tmp_path) -> Audit:
 def signed(tmp_path) -> Audit:
     audit = make_audit(tmp_path)
     submit(audit.session)
-    sign_off(audit.session, reviewer="bob", statement="Reviewed in full.")
+    sign_off(audit.session, reviewer="bob", actor="bob", statement="Reviewed in full.")
     audit.save()
     return audit
 
@@ -291,7 +291,9 @@ def test_json_is_the_full_record(signed):
 def test_changes_requested_draft_shows_the_comments(tmp_path):
     audit = make_audit(tmp_path)
     submit(audit.session)
-    request_changes(audit.session, reviewer="bob", comment="Cite the ICO.", item_comments={"c-3": "Add contact."})
+    request_changes(
+        audit.session, reviewer="bob", actor="bob", comment="Cite the ICO.", item_comments={"c-3": "Add contact."}
+    )
     for fmt in ("md", "html", "csv"):
         text = export(audit, fmt)
         assert DRAFT_MARK in text and "Cite the ICO." in text

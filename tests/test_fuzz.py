@@ -401,7 +401,7 @@ def _real_session_data() -> tuple[str, dict]:
     session.origin = Origin(session="old.toml", audit_id="x", policy_path="old.txt", policy_sha256="0" * 64)
     session.items["controller"].tags[0].similarity = 87.5
     submit(session, by="alice")
-    sign_off(session, reviewer="bob", statement="ok")
+    sign_off(session, reviewer="bob", actor="bob", statement="ok")
     session.history.append(Event(session.updated, "bob", "note", "controller", "extra"))
     text = dumps_session(session)
     return text, tomllib.loads(text)

@@ -123,7 +123,7 @@ def test_new_session_records_its_origin_and_history(old_2007, tmp_path):
     assert (origin.session, origin.audit_id) == (str(path), old.audit_id)
     assert (origin.policy_path, origin.policy_sha256) == (old.policy.path, old.policy.sha256)
     first = session.history[0]
-    assert first.action == "carry-forward" and first.who == "bob"
+    assert first.action == "carry-forward" and first.who == "alice"  # who ran it, not the auditor named
     s = diff.summary()
     assert f"{s['unchanged']} unchanged" in first.detail and f"{s['removed']} removed" in first.detail
     assert "1 orphaned" in first.detail and "to re-review" in first.detail

@@ -35,7 +35,7 @@ async def answer(pilot, *fields: str) -> None:
     await pilot.pause()
 
 
-async def test_submit_then_reviewer_signs_off_then_reopen(workdir):
+async def test_submit_then_reviewer_signs_off_then_reopen(workdir, as_user):
     audit = decided_audit(workdir)
     app = AuditorApp(audit)
     async with app.run_test(size=SIZE) as pilot:
@@ -43,6 +43,7 @@ async def test_submit_then_reviewer_signs_off_then_reopen(workdir):
         await pilot.pause()
         assert load_session(audit.path).state == "ready-for-review"
         await pilot.press("t")  # read-only now: nothing changes
+        as_user("bob")  # the reviewer takes the keyboard
         await pilot.press("O")
         await answer(pilot, "bob", "Checked.")
         on_disk = load_session(audit.path)
@@ -91,12 +92,15 @@ async def test_submit_with_open_items_says_which(workdir):
     assert load_session(audit.path).state == "in-progress"
 
 
-async def test_request_changes_sends_it_back_with_a_comment(workdir):
+async def test_request_changes_sends_it_back_with_a_comment(workdir, as_user):
     audit = decided_audit(workdir)
     app = AuditorApp(audit)
     async with app.run_test(size=SIZE) as pilot:
         item = app.screen.item_id
-        await pilot.press("S", "R")
+        await pilot.press("S")
+        await pilot.pause()
+        as_user("bob")
+        await pilot.press("R")
         await answer(pilot, "bob", "Please look again.", "Name the DPO.")
     on_disk = load_session(audit.path)
     assert on_disk.state == "changes-requested"

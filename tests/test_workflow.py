@@ -88,7 +88,7 @@ def make_audit(tmp_path: Path, *, decide: bool = True) -> Audit:
 def signed(tmp_path: Path):
     audit = make_audit(tmp_path)
     submit(audit.session)
-    sign_off(audit.session, reviewer="bob", statement="Checked.")
+    sign_off(audit.session, reviewer="bob", actor="bob", statement="Checked.")
     audit.save()
     return audit
 
@@ -131,7 +131,7 @@ def test_self_sign_off_is_refused_and_says_why(tmp_path):
     submit(audit.session)
     for name in ("alice", " Alice ", "ALICE"):
         with pytest.raises(WorkflowError) as error:
-            sign_off(audit.session, reviewer=name)
+            sign_off(audit.session, reviewer=name, actor=name)
         assert "self sign-off refused" in str(error.value)
         assert "prepared this audit" in str(error.value) and "different person" in str(error.value)
     assert audit.session.state == "ready-for-review" and audit.session.signoff is None
@@ -144,9 +144,9 @@ def test_sign_off_refused_for_whoever_submitted_or_changed_it(tmp_path):
         s.set_status(item, "not-applicable", who="carol")
     submit(s, by="dave")
     with pytest.raises(WorkflowError, match="'dave' submitted it"):
-        sign_off(s, reviewer="dave")
+        sign_off(s, reviewer="dave", actor="dave")
     with pytest.raises(WorkflowError, match=r"'carol' changed it \(status of a-1"):
-        sign_off(s, reviewer="carol")
+        sign_off(s, reviewer="carol", actor="carol")
     assert reviewer_conflict(s, "") == "the reviewer's name is empty"
     assert reviewer_conflict(s, "erin") == ""
 
@@ -154,7 +154,7 @@ def test_sign_off_refused_for_whoever_submitted_or_changed_it(tmp_path):
 def test_sign_off_refused_before_submission(tmp_path):
     audit = make_audit(tmp_path)
     with pytest.raises(WorkflowError, match="not been submitted"):
-        sign_off(audit.session, reviewer="bob")
+        sign_off(audit.session, reviewer="bob", actor="bob")
 
 
 def test_sign_off_records_the_digest_and_makes_it_read_only(tmp_path):
@@ -164,14 +164,14 @@ def test_sign_off_records_the_digest_and_makes_it_read_only(tmp_path):
     so = s.signoff
     assert so.reviewer == "bob" and so.statement == "Checked." and so.signature == ""
     assert so.at.tzinfo is not None and so.digest == session_digest(s)
-    assert set(so.parts) == {"audit", "policy", "checklist", "item:a-1", "item:b-2", "item:c-3"}
+    assert set(so.parts) == {"audit", "policy", "checklist", "origin", "history", "item:a-1", "item:b-2", "item:c-3"}
     event = s.history[-1]
     assert (event.action, event.who, event.at) == ("signoff", "bob", so.at)
     assert so.digest in event.detail
     with pytest.raises(WorkflowError, match="signed off; reopen"):
         s.set_note("a-1", "sneaky")
     with pytest.raises(WorkflowError, match="already signed off"):
-        sign_off(s, reviewer="erin")
+        sign_off(s, reviewer="erin", actor="erin")
     # The record survives a save and a load, parts included.
     again = load_session(audit.path)
     assert again.signoff == so and again.state == "signed-off"
@@ -181,14 +181,16 @@ def test_sign_off_records_the_digest_and_makes_it_read_only(tmp_path):
 def test_default_statement(tmp_path):
     audit = make_audit(tmp_path)
     submit(audit.session)
-    assert sign_off(audit.session, reviewer="bob").statement == DEFAULT_STATEMENT
+    assert sign_off(audit.session, reviewer="bob", actor="bob").statement == DEFAULT_STATEMENT
 
 
 def test_request_changes_sends_it_back_with_comments(tmp_path):
     audit = make_audit(tmp_path)
     s = audit.session
     submit(s)
-    request_changes(s, reviewer="bob", comment="Please look again.", item_comments={"b-2": "Quote the legal basis."})
+    request_changes(
+        s, reviewer="bob", actor="bob", comment="Please look again.", item_comments={"b-2": "Quote the legal basis."}
+    )
     assert s.state == "changes-requested" and s.editable
     assert s.items["b-2"].review_comment == "Quote the legal basis."
     assert s.items["a-1"].review_comment == ""
@@ -202,7 +204,7 @@ def test_request_changes_sends_it_back_with_comments(tmp_path):
     submit(s)
     assert s.items["b-2"].review_comment
     # ... and are resolved by the sign-off (they stay in the history).
-    sign_off(s, reviewer="bob")
+    sign_off(s, reviewer="bob", actor="bob")
     assert all(not item.review_comment for item in s.items.values())
     assert verify_session(s).valid
 
@@ -211,15 +213,15 @@ def test_request_changes_refusals_change_nothing(tmp_path):
     audit = make_audit(tmp_path)
     s = audit.session
     with pytest.raises(WorkflowError, match="not been submitted"):
-        request_changes(s, reviewer="bob", comment="x")
+        request_changes(s, reviewer="bob", actor="bob", comment="x")
     submit(s)
     before = dumps_session(s)
     with pytest.raises(WorkflowError, match="without a comment"):
-        request_changes(s, reviewer="bob", comment="  ")
+        request_changes(s, reviewer="bob", actor="bob", comment="  ")
     with pytest.raises(SessionError, match="no item 'zz-9'"):
-        request_changes(s, reviewer="bob", comment="x", item_comments={"zz-9": "?"})
+        request_changes(s, reviewer="bob", actor="bob", comment="x", item_comments={"zz-9": "?"})
     with pytest.raises(WorkflowError, match="prepared this audit"):
-        request_changes(s, reviewer="alice", comment="x")
+        request_changes(s, reviewer="alice", actor="alice", comment="x")
     assert dumps_session(s) == before
 
 
@@ -231,7 +233,7 @@ def test_reopen_voids_the_sign_off_and_keeps_it_in_the_history(tmp_path):
     assert s.state == "in-progress" and s.editable and s.signoff is None
     void, back = s.history[-2], s.history[-1]
     assert void.action == "void-signoff" and void.who == "alice"
-    assert "bob" in void.detail and old.digest in void.detail
+    assert "bob" in void.detail and void.data["digest"] == old.digest and void.data["reviewer"] == "bob"
     assert old.at.strftime("%Y-%m-%dT%H:%M:%SZ") in void.detail and "policy update" in void.detail
     assert back.action == "reopen"
     assert not verify_session(s).valid
@@ -247,7 +249,7 @@ def test_a_voided_sign_off_is_reported_until_the_audit_is_signed_off_again(tmp_p
     assert void is not None and void.action == "void-signoff" and "bob" in void.detail
     submit(s)
     assert voided_signoff(s) is void  # still unsigned: the void still stands
-    sign_off(s, reviewer="carol")
+    sign_off(s, reviewer="carol", actor="carol")
     assert voided_signoff(s) is None
 
 
@@ -280,6 +282,10 @@ def test_reopen_withdraws_a_submission_and_refuses_when_already_editable(tmp_pat
         pytest.param(lambda s: setattr(s, "auditor", "mallory"), id="preparer"),
         pytest.param(lambda s: setattr(s, "title", s.title + "!"), id="title"),
         pytest.param(lambda s: setattr(s.items["b-2"], "review_comment", "hm"), id="review-comment"),
+        pytest.param(lambda s: setattr(s.policy, "path", "elsewhere/policy.md"), id="policy-path"),
+        pytest.param(lambda s: s.record("open", who="someone"), id="history-event"),
+        pytest.param(lambda s: s.history.pop(2), id="history-removed"),
+        pytest.param(lambda s: setattr(s, "created", s.created.replace(year=2020)), id="created"),
     ],
 )
 def test_digest_changes_when_anything_that_matters_changes(tmp_path, change):
@@ -289,15 +295,13 @@ def test_digest_changes_when_anything_that_matters_changes(tmp_path, change):
     assert session_digest(s) != before
 
 
-def test_digest_ignores_formatting_cursor_order_and_history(tmp_path):
+def test_digest_ignores_formatting_cursor_and_order(tmp_path):
     s = make_audit(tmp_path).session
     digest = session_digest(s)
     # Re-serialising.
     assert session_digest(loads_session(dumps_session(s))) == digest
-    # The cursor, the policy's path, reads recorded in the history.
+    # The cursor.
     s.move_cursor("c-3", "c3")
-    s.policy.path = "elsewhere/policy.md"
-    s.record("open", who="someone")
     assert session_digest(s) == digest
     # Key order and table order in the file.
     s.items = dict(reversed(list(s.items.items())))
@@ -363,7 +367,7 @@ def test_verify_catches_edits_to_fingerprints_and_the_sign_off_record(tmp_path):
     s = audit.session
     sha = s.policy.sha256
     result = verify_session(load_session(_edited(audit.path, sha, sha[:-1] + ("0" if sha[-1] != "0" else "1"))))
-    assert any("policy fingerprint changed" in p for p in result.problems)
+    assert any("the policy (its path, fingerprint or clause count) changed" in p for p in result.problems)
     result = verify_session(load_session(_edited(audit.path, 'reviewer = "bob"', 'reviewer = "bot"')))
     assert not result.valid and any("does not match the history" in p for p in result.problems)
     digest = s.signoff.digest
@@ -394,7 +398,9 @@ def test_ssh_signature_round_trip(tmp_path):
     key, allowed = make_key(tmp_path, "bob@example.org")
     audit = make_audit(tmp_path)
     submit(audit.session)
-    so = sign_off(audit.session, reviewer="Bob Reviewer <bob@example.org>", sign_key=key)
+    so = sign_off(
+        audit.session, reviewer="Bob Reviewer <bob@example.org>", actor="bob", sign_key=key, allowed_signers=allowed
+    )
     assert so.signature.startswith("-----BEGIN SSH SIGNATURE-----")
     audit.save()
     again = load_session(audit.path)
@@ -414,12 +420,17 @@ def test_ssh_signature_by_someone_else_or_missing(tmp_path):
     key, allowed = make_key(tmp_path, "carol@example.org")
     audit = make_audit(tmp_path)
     submit(audit.session)
-    sign_off(audit.session, reviewer="bob", sign_key=key)
-    result = verify_session(audit.session, allowed_signers=allowed)
-    assert not result.valid and any("belongs to carol@example.org" in p for p in result.problems)
+    before = dumps_session(audit.session)
+    with pytest.raises(WorkflowError, match=r"belongs to 'carol@example\.org'"):
+        sign_off(audit.session, reviewer="bob", actor="bob", sign_key=key, allowed_signers=allowed)
+    assert dumps_session(audit.session) == before
+    # Signed with carol's key and named after her principal, the verifier names her.
+    so = sign_off(audit.session, actor="bob", sign_key=key, allowed_signers=allowed)
+    assert so.reviewer == "carol@example.org"
+    assert verify_session(audit.session, allowed_signers=allowed).valid
     other = make_audit(tmp_path / "unsigned")
     submit(other.session)
-    sign_off(other.session, reviewer="bob")
+    sign_off(other.session, reviewer="bob", actor="bob")
     result = verify_session(other.session, allowed_signers=allowed)
     assert not result.valid and any("no SSH signature" in p for p in result.problems)
 
@@ -431,9 +442,10 @@ def test_signing_with_a_bad_key_changes_nothing(tmp_path):
     audit.session.items["a-1"].review_comment = "pending"
     before = dumps_session(audit.session)
     (tmp_path / "not_a_key").write_text("nope", encoding="utf-8")
+    _, allowed = make_key(tmp_path, "bob")
     for key in (tmp_path / "missing_key", tmp_path / "not_a_key"):
         with pytest.raises(WorkflowError):
-            sign_off(audit.session, reviewer="bob", sign_key=key)
+            sign_off(audit.session, reviewer="bob", actor="bob", sign_key=key, allowed_signers=allowed)
         assert dumps_session(audit.session) == before
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from auditor_tui.core.audit import Audit
-from auditor_tui.core.session import Event
+from auditor_tui.core.history import Event, rechain
 from tests.conftest import POLICY_2018
 
 FIXED = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
@@ -27,5 +27,6 @@ def make_audit(project: Path, *, policy: Path = POLICY_2018, name: str = "iomart
 def freeze(audit: Audit) -> None:
     session = audit.session
     session.created = session.updated = FIXED
-    session.history = [Event(FIXED, e.who, e.action, e.item, e.detail) for e in session.history]
+    session.history = [Event(FIXED, e.who, e.action, e.item, e.detail, e.data) for e in session.history]
+    rechain(session.history, session.audit_id)
     audit.save()

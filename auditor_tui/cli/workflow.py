@@ -55,7 +55,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Mark the audit ready for review. Refused while any item is open or re-review.",
     )
     p.add_argument("session", metavar="SESSION", type=Path, help="the session file")
-    p.add_argument("--by", default="", metavar="NAME", help="who submits (default: the audit's auditor)")
     p.set_defaults(func=cmd_submit)
 
     p = subparsers.add_parser(
@@ -65,13 +64,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Records the digest of the audit's content; the audit becomes read-only.",
     )
     p.add_argument("session", metavar="SESSION", type=Path, help="the session file")
-    p.add_argument("--reviewer", required=True, metavar="NAME", help="the reviewer's name")
+    p.add_argument(
+        "--reviewer",
+        default="",
+        metavar="NAME",
+        help="the name on the sign-off (default: you, as $AUDITOR_TUI_AUDITOR or your login; "
+        "with --sign-key, the key's principal)",
+    )
     p.add_argument("--statement", default="", metavar="TEXT", help="the sign-off statement")
     p.add_argument(
         "--sign-key",
         type=Path,
         metavar="PATH",
-        help="also sign with this SSH key (ssh-keygen -Y sign -n auditor-tui, as git does)",
+        help="also sign with this SSH key (ssh-keygen -Y sign -n auditor-tui, as git does); needs --allowed-signers",
+    )
+    p.add_argument(
+        "--allowed-signers",
+        type=Path,
+        metavar="FILE",
+        help="with --sign-key: the allowed_signers file whose principal for the key names the reviewer",
     )
     p.set_defaults(func=cmd_signoff)
 
@@ -81,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Send the audit back to its preparer with an overall comment and comments per item.",
     )
     p.add_argument("session", metavar="SESSION", type=Path, help="the session file")
-    p.add_argument("--reviewer", required=True, metavar="NAME", help="the reviewer's name")
+    p.add_argument("--reviewer", default="", metavar="NAME", help="the name recorded (default: you)")
     p.add_argument("--comment", required=True, metavar="TEXT", help="the overall comment")
     p.add_argument("--item", action="append", default=[], metavar="ID=TEXT", help="a comment on one item (repeatable)")
     p.set_defaults(func=cmd_request_changes)
@@ -92,7 +103,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Make the audit editable again. A sign-off is voided (kept in the history).",
     )
     p.add_argument("session", metavar="SESSION", type=Path, help="the session file")
-    p.add_argument("--by", default="", metavar="NAME", help="who reopens (default: the audit's auditor)")
     p.add_argument("--reason", default="", metavar="TEXT", help="why (recorded in the history)")
     p.set_defaults(func=cmd_reopen)
 
@@ -145,7 +155,7 @@ def _open_for_review(path: Path) -> Audit:
 @_locked
 def cmd_submit(args: argparse.Namespace) -> int:
     audit = _open_for_review(args.session)
-    submit(audit.session, by=args.by)
+    submit(audit.session)
     save_session(audit.session, args.session)
     print(f"submitted for review: {safe(str(args.session))} ({audit.session.progress} items decided)")
     return 0
@@ -154,7 +164,13 @@ def cmd_submit(args: argparse.Namespace) -> int:
 @_locked
 def cmd_signoff(args: argparse.Namespace) -> int:
     audit = _open_for_review(args.session)
-    signoff = sign_off(audit.session, reviewer=args.reviewer, statement=args.statement, sign_key=args.sign_key)
+    signoff = sign_off(
+        audit.session,
+        reviewer=args.reviewer,
+        statement=args.statement,
+        sign_key=args.sign_key,
+        allowed_signers=args.allowed_signers,
+    )
     save_session(audit.session, args.session)
     signed = ", SSH-signed" if signoff.signature else ""
     print(f"signed off by {safe(signoff.reviewer)} at {iso(signoff.at)}{signed}: digest {signoff.digest}")
@@ -187,7 +203,7 @@ def cmd_request_changes(args: argparse.Namespace) -> int:
 def cmd_reopen(args: argparse.Namespace) -> int:
     session = load_session(args.session)
     voided = session.signoff if session.state == "signed-off" else None
-    reopen(session, by=args.by, reason=args.reason)
+    reopen(session, reason=args.reason)
     save_session(session, args.session)
     if voided:
         print(f"reopened: sign-off by {safe(voided.reviewer)} at {iso(voided.at)} voided (kept in the history)")

@@ -21,9 +21,9 @@ from auditor_tui.core.policy import Block, Clause, Policy, assemble, load_policy
 from auditor_tui.core.session import (
     Session,
     Tag,
-    _clause_order,
     backup_if_readable,
     check_against,
+    clause_order,
     default_session_path,
     load_session,
     new_session,
@@ -61,7 +61,7 @@ def policy_from_quotes(session: Session) -> Policy:
         for tag in state.tags:
             if not tag.orphan:
                 quotes.setdefault(tag.clause, tag)
-    ids = sorted(quotes, key=_clause_order)
+    ids = sorted(quotes, key=clause_order)
     blocks: list[Block] = []
     section: str | None = None
     for clause_id in ids:

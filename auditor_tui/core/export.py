@@ -46,9 +46,11 @@ from typing import Any
 from auditor_tui import __version__
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import AuditorError
+from auditor_tui.core.history import Event, event_from_dict, event_to_dict
 from auditor_tui.core.session import STATUSES, Session, SignOff
 from auditor_tui.core.text import printable
 from auditor_tui.core.workflow import (
+    DIGEST_SCHEMA,
     Verification,
     build_content,
     canonical_json,
@@ -58,6 +60,8 @@ from auditor_tui.core.workflow import (
     last_review_request,
     session_content,
     sha256_hex,
+    signed_history,
+    verify_session,
 )
 
 EXPORT_FORMAT = "auditor-tui-export"
@@ -93,8 +97,19 @@ def _seal(record: Mapping[str, Any]) -> str:
 
 
 def build_record(session: Session, checklist: Checklist, *, exported: datetime | None = None) -> dict[str, Any]:
-    """The full record of an audit, from which every export is rendered."""
+    """The full record of an audit, from which every export is rendered.
+
+    A signed-off audit is exported as signed off only when it verifies (the same checks as
+    ``auditor-tui verify``): e.g. a checklist edited after sign-off is refused here, rather
+    than giving an export that says "signed off" and then fails verification."""
     exported = exported or datetime.now(UTC).replace(microsecond=0)
+    if session.state == "signed-off":
+        check = verify_session(session)
+        if not check.valid:
+            raise ExportError(
+                f"cannot export as signed off: {'; '.join(check.problems[:3])}",
+                hint="run 'auditor-tui verify' on the session; reopen it to export a draft",
+            )
     signoff = session.signoff if session.state == "signed-off" else None
     content = session_content(session)
     request = last_review_request(session.history) if session.state != "signed-off" else None
@@ -139,6 +154,14 @@ def build_record(session: Session, checklist: Checklist, *, exported: datetime |
             "updated": iso(session.updated),
         },
         "policy": {"path": session.policy.path, "sha256": session.policy.sha256, "clauses": session.policy.clauses},
+        "origin": None
+        if session.origin is None
+        else {
+            "session": session.origin.session,
+            "audit_id": session.origin.audit_id,
+            "policy_path": session.origin.policy_path,
+            "policy_sha256": session.origin.policy_sha256,
+        },
         "checklist": {
             "id": session.checklist.id,
             "title": checklist.title,
@@ -146,6 +169,7 @@ def build_record(session: Session, checklist: Checklist, *, exported: datetime |
             "sha256": session.checklist.sha256,
             "source": checklist.source,
         },
+        "digest_schema": DIGEST_SCHEMA,
         "digest": content_digest(content),
         "signoff": None
         if signoff is None
@@ -153,6 +177,7 @@ def build_record(session: Session, checklist: Checklist, *, exported: datetime |
             "reviewer": signoff.reviewer,
             "at": iso(signoff.at),
             "statement": signoff.statement,
+            "schema": signoff.schema,
             "digest": signoff.digest,
             "signature": signoff.signature,
             "parts": dict(signoff.parts),
@@ -162,10 +187,7 @@ def build_record(session: Session, checklist: Checklist, *, exported: datetime |
         else {"by": request.who, "at": iso(request.at), "comment": request.detail},
         "summary": {**{status: counts[status] for status in STATUSES}, "total": len(session.items)},
         "items": items,
-        "history": [
-            {"at": iso(e.at), "who": e.who, "action": e.action, "item": e.item, "detail": e.detail}
-            for e in session.history
-        ],
+        "history": [event_to_dict(e) for e in session.history],
     }
     record[SEAL_KEY] = _seal(record)
     return record
@@ -175,16 +197,21 @@ def _parse_time(value: Any) -> datetime:
     return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def record_content(record: Mapping[str, Any]) -> dict[str, Any]:
+def record_history(record: Mapping[str, Any]) -> list[Event]:
+    """The history events of a record (KeyError/ValueError/TypeError if malformed)."""
+    return [event_from_dict(raw) for raw in record["history"]]
+
+
+def record_content(record: Mapping[str, Any], *, schema: int = DIGEST_SCHEMA) -> dict[str, Any]:
     """The signed content, recomputed from a record."""
+    audit = record["audit"]
     return build_content(
-        audit_id=record["audit"]["id"],
-        title=record["audit"]["title"],
-        auditor=record["audit"]["auditor"],
-        policy_sha256=record["policy"]["sha256"],
-        checklist_id=record["checklist"]["id"],
-        checklist_version=record["checklist"]["version"],
-        checklist_sha256=record["checklist"]["sha256"],
+        schema=schema,
+        audit={"id": audit["id"], "title": audit["title"], "auditor": audit["auditor"], "created": audit["created"]},
+        policy=record["policy"],
+        checklist=record["checklist"],
+        origin=record.get("origin"),
+        history=signed_history(record_history(record)),
         items=(
             {
                 "id": item["id"],
@@ -208,6 +235,7 @@ def record_signoff(record: Mapping[str, Any]) -> SignOff | None:
         statement=str(raw["statement"]),
         digest=str(raw["digest"]),
         signature=str(raw.get("signature", "")),
+        schema=int(raw.get("schema", 1)),
         parts={str(k): str(v) for k, v in dict(raw.get("parts", {})).items()},
     )
 
@@ -767,18 +795,25 @@ def verify_text(text: str, path: str | Path = "export", *, allowed_signers: str 
             )
         if record.get(SEAL_KEY) != _seal(record):
             result.problems.append("the audit record was changed after export (its seal does not match)")
-        content = record_content(record)
-        if content_digest(content) != record["digest"]:
+        if content_digest(record_content(record, schema=int(record.get("digest_schema", 1)))) != record["digest"]:
             result.problems.append("the record's digest does not match its content")
         signoff = record_signoff(record)
-        history = [(_parse_time(e["at"]), e["who"], e["action"], e.get("detail", "")) for e in record["history"]]
+        history = record_history(record)
         state = record["audit"]["state"]
+        updated = _parse_time(record["audit"]["updated"])
+        check_signed(
+            result,
+            state=state,
+            signoff=signoff,
+            content_for=lambda schema: record_content(record, schema=schema),
+            history=history,
+            audit_id=str(record["audit"]["id"]),
+            updated=updated,
+            allowed_signers=allowed_signers,
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         result.problems.append(f"the audit record is malformed ({error!r})")
         return result
-    check_signed(
-        result, state=state, signoff=signoff, content=content, history=history, allowed_signers=allowed_signers
-    )
     if result.signoff is None and len(result.problems) == 1:
         result.notes.append(f"the file is intact; it is a draft ({DRAFT_MARK})")
     return result

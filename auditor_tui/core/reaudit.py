@@ -31,11 +31,10 @@ from auditor_tui.core.errors import AuditorError, SessionError
 from auditor_tui.core.policy import Policy, load_policy
 from auditor_tui.core.session import (
     UNDECIDED,
-    Event,
     Origin,
     Session,
     Tag,
-    _clause_order,
+    clause_order,
     default_session_path,
     load_session,
     new_session,
@@ -116,7 +115,7 @@ def _merge_tags(tags: list[Tag]) -> list[Tag]:
             seen.recheck = True
             if tag.similarity is not None:
                 seen.similarity = min(tag.similarity, seen.similarity or 100.0)
-    ordered = sorted(live.values(), key=lambda t: _clause_order(t.clause))
+    ordered = sorted(live.values(), key=lambda t: clause_order(t.clause))
     return ordered + orphans
 
 
@@ -232,9 +231,15 @@ def carry_forward(
     if dropped_items:
         detail += f"; items not in checklist {checklist.version} dropped: {', '.join(dropped_items)}"
     created = session.created
-    who = session.auditor
-    session.history = [Event(created, who, "carry-forward", detail=detail)]
-    session.history.extend(Event(created, who, "re-review", item=item_id, detail=text) for item_id, text in item_events)
+    session.history = []
+    session.record(
+        "carry-forward",
+        at=created,
+        detail=detail,
+        data={"session": str(old_session_path), "audit": old_session.audit_id},
+    )
+    for item_id, text in item_events:
+        session.record("re-review", at=created, item=item_id, detail=text)
     return session, diff
 
 
@@ -245,7 +250,7 @@ def _carry_rejected(rejected: list[str], diff: ClauseDiff) -> list[str]:
         for change in diff.by_old_clause(clause_id):
             if change.kind == "unchanged" and change.new is not None and change.new.id not in out:
                 out.append(change.new.id)
-    return sorted(out, key=_clause_order)
+    return sorted(out, key=clause_order)
 
 
 def carry_forward_from_files(

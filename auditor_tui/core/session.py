@@ -8,11 +8,12 @@ The file is the audit's record, meant to be read, diffed and committed::
     [policy]          path (as given), sha256 (fingerprint), clauses (count)
     [checklist]       id, version, sha256 (of the checklist file), path
     [cursor]          item, clause: where the auditor was
-    [signoff]         reviewer, at, statement, digest[, signature]   (only once signed off)
+    [signoff]         reviewer, at, statement, schema, digest[, signature]   (once signed off)
     [origin]          session, audit_id, policy_path, policy_sha256  (only for a re-audit)
     [[items]]         id, status, note, rejected, review_comment, previous_status
     [[items.tags]]    clause, section, sha256, text: the clause quoted, so the audit stands alone
-    [[history]]       at, who, action, item, detail: append-only
+    [[history]]       at, who, action, item, detail, data, hash: append-only and hash-chained
+                      (see :mod:`auditor_tui.core.history`)
 
 It is written with ``tomli_w`` in a fixed order (items in checklist order, tags in policy
 order) so a ``git diff`` of two saves shows only what changed, and read back with ``tomllib``
@@ -42,10 +43,13 @@ from auditor_tui.core.atomic import atomic_write_bytes, atomic_write_text, backu
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import SessionError, WorkflowError
 from auditor_tui.core.files import read_input_bytes
+from auditor_tui.core.history import Event, append, chain_break, rechain
 from auditor_tui.core.policy import Clause, Policy
 from auditor_tui.core.text import sha256_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: history events are hash-chained and the sign-off names its digest schema. Files of
+version 1 are read (their history is chained when read) and written back as version 2."""
 
 STATUSES = ("open", "satisfied", "partial", "missing", "not-applicable", "re-review")
 """Item statuses. ``re-review`` is set by a re-audit when an item's evidence changed."""
@@ -66,6 +70,16 @@ def login_name() -> str:
         return getpass.getuser()
     except Exception:  # getpass raises OSError or KeyError when no name is set
         return "auditor"
+
+
+IDENTITY_VARIABLE = "AUDITOR_TUI_AUDITOR"
+
+
+def identity() -> str:
+    """Who is at the keyboard: what every change records as its author (never the audit's
+    named auditor, which anyone can type). ``$AUDITOR_TUI_AUDITOR`` when set (scripts, CI),
+    else the login name."""
+    return " ".join(os.environ.get(IDENTITY_VARIABLE, "").split()) or login_name()
 
 
 @dataclass
@@ -112,17 +126,6 @@ class ItemState:
 
 
 @dataclass
-class Event:
-    """One line of the append-only history."""
-
-    at: datetime
-    who: str
-    action: str
-    item: str = ""
-    detail: str = ""
-
-
-@dataclass
 class PolicyRef:
     path: str
     sha256: str
@@ -150,6 +153,9 @@ class SignOff:
     statement: str
     digest: str
     signature: str = ""
+    schema: int = 1
+    """Which digest schema :attr:`digest` was computed with (see :mod:`auditor_tui.core.workflow`);
+    1 for sign-offs written before the history was covered."""
     parts: dict[str, str] = field(default_factory=dict)
     """Short SHA-256 of each part of the signed content (``audit``, ``policy``, ``checklist``,
     ``item:ID``), so ``verify`` can name what changed; see :mod:`auditor_tui.core.workflow`."""
@@ -230,10 +236,25 @@ class Session:
             }.get(self.state, f"its state is {self.state}")
             raise WorkflowError(f"this audit cannot be changed: {what}")
 
-    def record(self, action: str, *, who: str | None = None, item: str = "", detail: str = "") -> None:
-        """Append to the history and touch ``updated``."""
-        self.updated = now_utc()
-        self.history.append(Event(self.updated, who or self.auditor, action, item, detail))
+    def record(
+        self,
+        action: str,
+        *,
+        who: str | None = None,
+        item: str = "",
+        detail: str = "",
+        data: dict[str, str] | None = None,
+        at: datetime | None = None,
+    ) -> Event:
+        """Append to the (hash-chained) history and touch ``updated``. The author is *who*,
+        else the person at the keyboard (:func:`identity`)."""
+        self.updated = at or now_utc()
+        event = Event(self.updated, who or identity(), action, item, detail, dict(data or {}))
+        return append(self.history, event, self.audit_id)
+
+    def history_break(self) -> int | None:
+        """The index of the first history event that breaks the hash chain, or None."""
+        return chain_break(self.history, self.audit_id)
 
     def toggle_tag(self, item_id: str, clause: Clause, *, who: str | None = None) -> bool:
         """Tag *clause* to the item, or untag it if it was tagged. True when now tagged."""
@@ -276,7 +297,7 @@ class Session:
         if clause_id in state.rejected:
             return
         state.rejected.append(clause_id)
-        state.rejected.sort(key=_clause_order)
+        state.rejected.sort(key=clause_order)
         self.record("reject-suggestion", who=who, item=item_id, detail=clause_id)
 
     def move_cursor(self, item_id: str | None = None, clause_id: str | None = None) -> None:
@@ -287,13 +308,13 @@ class Session:
             self.cursor.clause = clause_id
 
 
-def _clause_order(clause_id: str) -> tuple[int, str]:
+def clause_order(clause_id: str) -> tuple[int, str]:
     match = re.fullmatch(r"c(\d+)", clause_id)
     return (int(match.group(1)), "") if match else (1 << 62, clause_id)
 
 
 def _tag_order(tag: Tag) -> tuple[int, str]:
-    return _clause_order(tag.clause)
+    return clause_order(tag.clause)
 
 
 # --------------------------------------------------------------------------- creating
@@ -326,7 +347,7 @@ def new_session(
         items={item.id: ItemState(item.id) for item in checklist.items},
         cursor=Cursor(item=checklist.items[0].id if checklist.items else "", clause=policy.clauses[0].id),
     )
-    session.history.append(Event(created, auditor, "create", detail=f"policy {policy.sha256[:12]}"))
+    session.record("create", at=created, detail=f"policy {policy.sha256[:12]}", data={"policy": policy.sha256})
     return session
 
 
@@ -370,7 +391,7 @@ def _table(**values: Any) -> dict[str, Any]:
 def session_to_dict(session: Session) -> dict[str, Any]:
     """The session as plain data in the file's fixed order."""
     data: dict[str, Any] = {
-        "schema_version": session.schema_version,
+        "schema_version": SCHEMA_VERSION,
         "audit": {
             "id": session.audit_id,
             "title": session.title,
@@ -391,7 +412,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     if session.signoff:
         s = session.signoff
         data["signoff"] = _table(
-            reviewer=s.reviewer, at=s.at, statement=s.statement, digest=s.digest, signature=s.signature
+            reviewer=s.reviewer, at=s.at, statement=s.statement, schema=s.schema, digest=s.digest, signature=s.signature
         )
         if s.parts:
             data["signoff"]["parts"] = dict(s.parts)
@@ -422,7 +443,14 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         for state in session.items.values()
     ]
     data["history"] = [
-        {"at": event.at, "who": event.who, "action": event.action, **_table(item=event.item, detail=event.detail)}
+        {
+            "at": event.at,
+            "who": event.who,
+            "action": event.action,
+            **_table(item=event.item, detail=event.detail),
+            "hash": event.hash,
+            **({"data": dict(sorted(event.data.items()))} if event.data else {}),
+        }
         for event in session.history
     ]
     return data
@@ -462,7 +490,11 @@ def dumps_session(session: Session) -> str:
         tags = item.pop("tags", [])
         chunks.append("\n[[items]]\n" + _dumps_table(item))
         chunks.extend("\n[[items.tags]]\n" + _dumps_table(tag) for tag in tags)
-    chunks.extend("\n[[history]]\n" + _dumps_table(event) for event in history)
+    for event in history:
+        data = event.pop("data", None)
+        chunks.append("\n[[history]]\n" + _dumps_table(event))
+        if data:  # a sub-table of the event just above (an inline table would not stay one line)
+            chunks.append("[history.data]\n" + _dumps_table(data))
     return "".join(chunks)
 
 
@@ -597,6 +629,9 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
         where = f"history[{number}]"
         if not isinstance(raw, dict):
             raise r.fail(where, "must be a table")
+        event_data = r.get(raw, "data", dict, where, {})
+        if not all(isinstance(v, str) for v in event_data.values()):
+            raise r.fail(where, "field 'data' must map names to strings")
         history.append(
             Event(
                 at=r.moment(raw, "at", where),
@@ -604,6 +639,8 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
                 action=r.get(raw, "action", str, where),
                 item=r.get(raw, "item", str, where, ""),
                 detail=r.get(raw, "detail", str, where, ""),
+                data=dict(event_data),
+                hash=r.get(raw, "hash", str, where, ""),
             )
         )
     signoff = None
@@ -614,6 +651,7 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
             statement=r.get(raw, "statement", str, "[signoff]", ""),
             digest=r.get(raw, "digest", str, "[signoff]"),
             signature=r.get(raw, "signature", str, "[signoff]", ""),
+            schema=r.get(raw, "schema", int, "[signoff]", 1),
             parts=r.get(raw, "parts", dict, "[signoff]", {}),
         )
         if not all(isinstance(v, str) for v in signoff.parts.values()):
@@ -629,8 +667,11 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
     clauses = r.get(pol, "clauses", int, "[policy]")
     if clauses < 0:
         raise r.fail("[policy]", "field 'clauses' must not be negative")
+    audit_id = r.get(audit, "id", str, "[audit]")
+    if version == 1:  # written before events were chained: chain them as read
+        rechain(history, audit_id)
     return Session(
-        audit_id=r.get(audit, "id", str, "[audit]"),
+        audit_id=audit_id,
         title=r.get(audit, "title", str, "[audit]", ""),
         auditor=r.get(audit, "auditor", str, "[audit]"),
         created=r.moment(audit, "created", "[audit]"),

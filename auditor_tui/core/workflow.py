@@ -10,7 +10,8 @@ States (``Session.state``)::
 * :func:`submit` (the preparer): refused while any item is ``open`` or ``re-review``.
 * :func:`request_changes` (the reviewer): an overall comment and/or one per item
   (``ItemState.review_comment``); the audit goes back to the preparer.
-* :func:`sign_off` (the reviewer): refused when the reviewer is the preparer (``Session.auditor``),
+* :func:`sign_off` (the reviewer): refused when the reviewer, or the person at the keyboard
+  (:func:`~auditor_tui.core.session.identity`), is the preparer (``Session.auditor``),
   submitted the audit, or changed its content (four-eyes rule). Records a :class:`SignOff` with
   the **digest** of the audit's content and, with a key, an SSH signature. A signed-off audit is
   read-only (``Session.editable`` is False).
@@ -21,19 +22,26 @@ Every transition goes into the history through :meth:`Session.record`.
 
 The digest
 ----------
-SHA-256 of a canonical JSON serialisation (keys sorted, no whitespace, UTF-8) of::
+SHA-256 of a canonical JSON serialisation (keys sorted, no whitespace, UTF-8) of, for digest
+schema 2 (``SignOff.schema``)::
 
-    {"schema": "auditor-tui/audit-content/1",
-     "audit":     {"id", "title", "auditor"},
-     "policy":    {"sha256"},                       # the policy's fingerprint
+    {"schema": "auditor-tui/audit-content/2",
+     "audit":     {"id", "title", "auditor", "created"},
+     "policy":    {"path", "sha256", "clauses"},    # sha256: the policy's fingerprint
      "checklist": {"id", "version", "sha256"},      # SHA-256 of the checklist file
+     "origin":    {...} or {},                      # a re-audit's origin
+     "history":   {"events", "head"},               # the chain up to the sign-off event
      "items": {ID: {"status", "note", "review_comment",
                     "tags": [{"clause", "section", "text", "sha256", "orphan", "recheck"}]}}}
 
 Items are keyed by id and tags sorted by clause, so neither the file's formatting nor the order
-of keys or tables matters; the cursor, the history, the policy's path and the sign-off record
-itself are not part of it. ``SignOff.parts`` keeps a short hash of each part (``audit``,
-``policy``, ``checklist``, ``item:ID``) so :func:`verify_session` can name what changed.
+of keys or tables matters; the cursor and the sign-off record itself are not part of it. The
+history is covered through its chain head (see :mod:`auditor_tui.core.history`), and verify
+also requires the sign-off to be the history's last event, so a voided sign-off pasted back is
+refused. Schema 1 (sign-offs of session files of version 1) covered only the audit's id, title
+and auditor, the policy's fingerprint, the checklist and the items; such sign-offs still
+verify, with a note. ``SignOff.parts`` keeps a short hash of each part so
+:func:`verify_session` can name what changed.
 
 Signatures
 ----------
@@ -51,16 +59,20 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from auditor_tui.core.errors import WorkflowError
-from auditor_tui.core.session import Event, Session, SignOff, _clause_order, now_utc
+from auditor_tui.core.history import Event, chain_break, describe_break, iso, last_standing
+from auditor_tui.core.history import head as history_head
+from auditor_tui.core.session import Session, SignOff, clause_order, identity, now_utc
 
-DIGEST_SCHEMA = "auditor-tui/audit-content/1"
+DIGEST_SCHEMA = 2
+"""The digest schema new sign-offs use (recorded in ``SignOff.schema``)."""
+DIGEST_SCHEMAS = {1: "auditor-tui/audit-content/1", 2: "auditor-tui/audit-content/2"}
 SIGN_NAMESPACE = "auditor-tui"
 DEFAULT_STATEMENT = (
     "I have reviewed every item of this audit, its status, note and evidence, and I sign it off "
@@ -83,11 +95,6 @@ def _same_person(a: str, b: str) -> bool:
     return clean_name(a).casefold() == clean_name(b).casefold()
 
 
-def iso(moment: datetime) -> str:
-    """``2026-11-22T03:20:00Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 # --------------------------------------------------------------------------- the digest
 
 
@@ -100,26 +107,11 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _tag_key(tag: Mapping[str, Any]) -> tuple:
-    return (_clause_order(str(tag.get("clause", ""))), str(tag.get("text", "")))
+def _tag_key(tag: Mapping[str, Any]) -> tuple[tuple[int, str], str]:
+    return (clause_order(str(tag.get("clause", ""))), str(tag.get("text", "")))
 
 
-def build_content(
-    *,
-    audit_id: str,
-    title: str,
-    auditor: str,
-    policy_sha256: str,
-    checklist_id: str,
-    checklist_version: str,
-    checklist_sha256: str,
-    items: Iterable[Mapping[str, Any]],
-) -> dict[str, Any]:
-    """The signed content from plain values (a session's, or an export record's).
-
-    Each item is a mapping with ``id``, ``status``, ``note``, ``review_comment`` and ``tags``
-    (mappings with ``clause``, ``section``, ``text``, ``sha256`` and optional ``orphan``/``recheck``).
-    """
+def _content_items(items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     content_items: dict[str, Any] = {}
     for item in items:
         tags = [
@@ -139,25 +131,83 @@ def build_content(
             "review_comment": str(item.get("review_comment", "")),
             "tags": sorted(tags, key=_tag_key),
         }
-    return {
-        "schema": DIGEST_SCHEMA,
-        "audit": {"id": audit_id, "title": title, "auditor": auditor},
-        "policy": {"sha256": policy_sha256},
-        "checklist": {"id": checklist_id, "version": checklist_version, "sha256": checklist_sha256},
-        "items": content_items,
+    return content_items
+
+
+def build_content(
+    *,
+    schema: int = DIGEST_SCHEMA,
+    audit: Mapping[str, str],
+    policy: Mapping[str, Any],
+    checklist: Mapping[str, str],
+    origin: Mapping[str, str] | None,
+    history: Sequence[Event],
+    items: Iterable[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The signed content from plain values (a session's, or an export record's).
+
+    *audit* has ``id``, ``title``, ``auditor``, ``created`` (ISO text); *policy* ``path``,
+    ``sha256``, ``clauses``; *checklist* ``id``, ``version``, ``sha256``; *history* is the
+    history before the sign-off event. Each item is a mapping with ``id``, ``status``,
+    ``note``, ``review_comment`` and ``tags`` (mappings with ``clause``, ``section``, ``text``,
+    ``sha256`` and optional ``orphan``/``recheck``). Schema 1 (sign-offs made before the
+    history and record fields were covered) takes only the audit's id, title and auditor,
+    the policy's fingerprint, the checklist and the items.
+    """
+    content: dict[str, Any] = {
+        "audit": {"id": str(audit["id"]), "title": str(audit["title"]), "auditor": str(audit["auditor"])},
+        "policy": {"sha256": str(policy["sha256"])},
+        "checklist": {
+            "id": str(checklist["id"]),
+            "version": str(checklist["version"]),
+            "sha256": str(checklist["sha256"]),
+        },
+        "items": _content_items(items),
     }
+    if schema == 1:
+        return {"schema": DIGEST_SCHEMAS[1], **content}
+    content["audit"]["created"] = str(audit["created"])
+    content["policy"] = {
+        "path": str(policy["path"]),
+        "sha256": str(policy["sha256"]),
+        "clauses": int(policy["clauses"]),
+    }
+    content["origin"] = {k: str(v) for k, v in sorted((origin or {}).items())}
+    content["history"] = {"events": len(history), "head": history_head(history)}
+    return {"schema": DIGEST_SCHEMAS[schema], **content}
 
 
-def session_content(session: Session) -> dict[str, Any]:
+def signed_history(history: Sequence[Event]) -> Sequence[Event]:
+    """The part of *history* a sign-off covers: everything before its final sign-off event."""
+    return history[:-1] if history and history[-1].action == "signoff" else history
+
+
+def session_content(session: Session, *, schema: int = DIGEST_SCHEMA) -> dict[str, Any]:
     """The part of *session* a sign-off covers (see the module docstring)."""
+    origin = session.origin
     return build_content(
-        audit_id=session.audit_id,
-        title=session.title,
-        auditor=session.auditor,
-        policy_sha256=session.policy.sha256,
-        checklist_id=session.checklist.id,
-        checklist_version=session.checklist.version,
-        checklist_sha256=session.checklist.sha256,
+        schema=schema,
+        audit={
+            "id": session.audit_id,
+            "title": session.title,
+            "auditor": session.auditor,
+            "created": iso(session.created),
+        },
+        policy={"path": session.policy.path, "sha256": session.policy.sha256, "clauses": session.policy.clauses},
+        checklist={
+            "id": session.checklist.id,
+            "version": session.checklist.version,
+            "sha256": session.checklist.sha256,
+        },
+        origin=None
+        if origin is None
+        else {
+            "session": origin.session,
+            "audit_id": origin.audit_id,
+            "policy_path": origin.policy_path,
+            "policy_sha256": origin.policy_sha256,
+        },
+        history=signed_history(session.history),
         items=(
             {
                 "id": state.id,
@@ -190,30 +240,41 @@ def session_digest(session: Session) -> str:
     return content_digest(session_content(session))
 
 
+_PARTS = ("audit", "policy", "checklist", "origin", "history")
+
+
 def content_parts(content: Mapping[str, Any]) -> dict[str, str]:
     """A short hash of each part of *content*, to name what changed."""
-    parts = {
-        name: sha256_hex(canonical_json(content[name]))[:PART_HASH_LENGTH] for name in ("audit", "policy", "checklist")
-    }
+    parts = {name: sha256_hex(canonical_json(content[name]))[:PART_HASH_LENGTH] for name in _PARTS if name in content}
     for item_id, item in content["items"].items():
         parts[f"item:{item_id}"] = sha256_hex(canonical_json(item))[:PART_HASH_LENGTH]
     return parts
 
 
-def describe_changes(signed_parts: Mapping[str, str], content: Mapping[str, Any]) -> list[str]:
-    """What differs between the parts recorded at sign-off and *content* now."""
-    now = content_parts(content)
-    problems: list[str] = []
+def _part_labels(content: Mapping[str, Any]) -> dict[str, str]:
     labels = {
-        "audit": "the audit's id, title or preparer (auditor) changed after sign-off",
-        "policy": f"the policy fingerprint changed after sign-off (now {content['policy']['sha256'][:16]}…)",
+        "audit": "the audit's id, title, preparer (auditor) or creation time changed after sign-off",
+        "policy": "the policy (its path, fingerprint or clause count) changed after sign-off "
+        f"(fingerprint now {content['policy']['sha256'][:16]}…)",
         "checklist": "the checklist id, version or SHA-256 changed after sign-off "
         f"(now {content['checklist']['id']} {content['checklist']['version']}, "
         f"{content['checklist']['sha256'][:16]}…)",
+        "origin": "the re-audit's origin (the audit it was carried forward from) changed after sign-off",
     }
-    for name, text in labels.items():
-        if signed_parts.get(name) != now[name]:
-            problems.append(text)
+    if "history" in content:
+        labels["history"] = (
+            "the history before the sign-off changed (events added, removed or rewritten; "
+            f"it now has {content['history']['events']} events)"
+        )
+    return labels
+
+
+def describe_changes(signed_parts: Mapping[str, str], content: Mapping[str, Any]) -> list[str]:
+    """What differs between the parts recorded at sign-off and *content* now."""
+    now = content_parts(content)
+    problems = [
+        text for name, text in _part_labels(content).items() if name in now and signed_parts.get(name) != now[name]
+    ]
     for name, value in now.items():
         if not name.startswith("item:"):
             continue
@@ -246,8 +307,8 @@ def _list(ids: list[str], statuses: Mapping[str, str] | None = None, limit: int 
 
 
 def submit(session: Session, *, by: str | None = None) -> None:
-    """The preparer hands the audit to a reviewer."""
-    who = clean_name(by) or session.auditor
+    """The preparer hands the audit to a reviewer (*by*: who, default the person at the keyboard)."""
+    who = clean_name(by) or identity()
     if session.state == "ready-for-review":
         raise WorkflowError("cannot submit: it is already waiting for review")
     if session.state == "signed-off":
@@ -264,11 +325,7 @@ def submit(session: Session, *, by: str | None = None) -> None:
     session.record("submit", who=who, detail=f"{session.progress} items decided")
 
 
-def reviewer_conflict(session: Session, reviewer: str) -> str:
-    """Why *reviewer* may not review this audit ("" when they may)."""
-    name = clean_name(reviewer)
-    if not name:
-        return "the reviewer's name is empty"
+def _preparer_conflict(session: Session, name: str) -> str:
     if _same_person(name, session.auditor):
         return (
             f"{name!r} prepared this audit (it is the audit's auditor); "
@@ -284,6 +341,21 @@ def reviewer_conflict(session: Session, reviewer: str) -> str:
     return ""
 
 
+def reviewer_conflict(session: Session, reviewer: str, *, actor: str | None = None) -> str:
+    """Why *reviewer* (acting as *actor*, the person at the keyboard) may not review this
+    audit ("" when they may): either one is its auditor or made a preparer's change."""
+    name = clean_name(reviewer)
+    if not name:
+        return "the reviewer's name is empty"
+    conflict = _preparer_conflict(session, name)
+    acting = clean_name(actor)
+    if not conflict and acting and not _same_person(acting, name):
+        conflict = _preparer_conflict(session, acting)
+        if conflict:
+            conflict = f"you are signed in as {acting!r}: {conflict}"
+    return conflict
+
+
 def _require_reviewable(session: Session, action: str) -> None:
     if session.state == "ready-for-review":
         return
@@ -296,11 +368,20 @@ def _require_reviewable(session: Session, action: str) -> None:
 
 
 def request_changes(
-    session: Session, *, reviewer: str, comment: str = "", item_comments: Mapping[str, str] | None = None
+    session: Session,
+    *,
+    reviewer: str | None = None,
+    comment: str = "",
+    item_comments: Mapping[str, str] | None = None,
+    actor: str | None = None,
 ) -> None:
-    """The reviewer sends the audit back with an overall comment and/or comments per item."""
+    """The reviewer sends the audit back with an overall comment and/or comments per item.
+    *actor* is the person at the keyboard (default :func:`identity`), *reviewer* the name
+    recorded (default the actor)."""
     _require_reviewable(session, "request changes")
-    conflict = reviewer_conflict(session, reviewer)
+    acting = clean_name(actor) or identity()
+    who = clean_name(reviewer) or acting
+    conflict = reviewer_conflict(session, who, actor=acting)
     if conflict:
         raise WorkflowError(f"cannot request changes: {conflict}")
     comment = comment.strip()
@@ -311,7 +392,6 @@ def request_changes(
         )
     for item_id in item_comments:
         session.item(item_id)  # raises SessionError for an unknown id, before anything changes
-    who = clean_name(reviewer)
     for state in session.items.values():
         state.review_comment = ""
     for item_id, text in item_comments.items():
@@ -323,44 +403,72 @@ def request_changes(
 
 
 def signed_message(signoff: SignOff) -> bytes:
-    """The bytes an SSH signature covers: the digest, reviewer, time and statement."""
-    return canonical_json(
-        {
-            "auditor-tui": "sign-off",
-            "digest": signoff.digest,
-            "reviewer": signoff.reviewer,
-            "at": iso(signoff.at),
-            "statement": signoff.statement,
-        }
-    )
+    """The bytes an SSH signature covers: the digest (and its schema), reviewer, time and statement."""
+    message: dict[str, Any] = {
+        "auditor-tui": "sign-off",
+        "digest": signoff.digest,
+        "reviewer": signoff.reviewer,
+        "at": iso(signoff.at),
+        "statement": signoff.statement,
+    }
+    if signoff.schema != 1:
+        message["schema"] = signoff.schema
+    return canonical_json(message)
 
 
 def sign_off(
     session: Session,
     *,
-    reviewer: str,
+    reviewer: str | None = None,
     statement: str = "",
     sign_key: str | Path | None = None,
+    allowed_signers: str | Path | None = None,
+    actor: str | None = None,
 ) -> SignOff:
-    """The reviewer signs the audit off; it becomes read-only."""
+    """The reviewer signs the audit off; it becomes read-only.
+
+    *actor* is the person at the keyboard (default :func:`identity`); *reviewer* the name on
+    the sign-off (default the actor). With *sign_key*, the reviewer's name is the key's
+    principal in *allowed_signers* (required then), never a typed name: a typed *reviewer*
+    must match it. Refused when either the reviewer or the actor prepared or changed the audit.
+    """
     _require_reviewable(session, "sign off")
-    conflict = reviewer_conflict(session, reviewer)
+    acting = clean_name(actor) or identity()
+    if sign_key is not None:
+        if allowed_signers is None:
+            raise WorkflowError(
+                "signing with --sign-key needs --allowed-signers FILE",
+                hint="the reviewer's name is taken from the key's principal in that file",
+            )
+        principal = key_principal(sign_key, allowed_signers)
+        if reviewer and not _principal_matches(principal, reviewer):
+            raise WorkflowError(
+                f"the key {sign_key} belongs to {principal!r} in {allowed_signers}, not {clean_name(reviewer)!r}",
+                hint="leave out --reviewer (the principal is used), or sign with your own key",
+            )
+        reviewer = clean_name(reviewer) or principal
+    who = clean_name(reviewer) or acting
+    conflict = reviewer_conflict(session, who, actor=acting)
     if conflict:
         raise WorkflowError(f"self sign-off refused: {conflict}")
+    if (broken := session.history_break()) is not None:
+        raise WorkflowError(f"cannot sign off: {describe_break(session.history, broken)}")
     undecided = undecided_items(session)
     if undecided:
         raise WorkflowError(f"cannot sign off: items not decided: {_list(undecided)}", hint="request changes instead")
-    who = clean_name(reviewer)
     comments = {state.id: state.review_comment for state in session.items.values() if state.review_comment}
     for item_id in comments:  # resolved; they stay in the history
         session.items[item_id].review_comment = ""
     try:
+        at = now_utc()
+        session.updated = at  # the content covers the record as it will be saved
         content = session_content(session)
         signoff = SignOff(
             reviewer=who,
-            at=now_utc(),
+            at=at,
             statement=" ".join(statement.split()) or DEFAULT_STATEMENT,
             digest=content_digest(content),
+            schema=DIGEST_SCHEMA,
             parts=content_parts(content),
         )
         if sign_key is not None:
@@ -371,29 +479,24 @@ def sign_off(
         raise
     session.signoff = signoff
     session.state = "signed-off"
-    detail = f"digest {signoff.digest}" + (" (SSH-signed)" if signoff.signature else "")
-    session.record("signoff", who=who, detail=detail)
-    session.history[-1].at = session.updated = signoff.at  # the event and the record agree
+    detail = f"signed off as {who}, digest {signoff.digest}" + (" (SSH-signed)" if signoff.signature else "")
+    data = {"reviewer": who, "at": iso(at), "digest": signoff.digest, "signed": "ssh" if signoff.signature else ""}
+    session.record("signoff", who=acting, detail=detail, data=data, at=at)
     return signoff
-
-
-_VOID_DIGEST = ", digest "
-"""Separates the headline of a ``void-signoff`` event's detail from the voided digest."""
 
 
 def reopen(session: Session, *, by: str | None = None, reason: str = "") -> None:
     """Make the audit editable again: void its sign-off, or withdraw it from review."""
-    who = clean_name(by) or session.auditor
+    who = clean_name(by) or identity()
     reason = " ".join(reason.split())
     if session.state == "signed-off":
         s = session.signoff
         if s is not None:
-            detail = f"voided sign-off by {s.reviewer} at {iso(s.at)}{_VOID_DIGEST}{s.digest}"
-            if s.signature:
-                detail += " (was SSH-signed)"
+            detail = f"voided sign-off by {s.reviewer} at {iso(s.at)}" + (" (was SSH-signed)" if s.signature else "")
             if reason:
                 detail += f"; reason: {reason}"
-            session.record("void-signoff", who=who, detail=detail)
+            data = {"reviewer": s.reviewer, "at": iso(s.at), "digest": s.digest, "reason": reason}
+            session.record("void-signoff", who=who, detail=detail, data=data)
         session.signoff = None
         session.state = "in-progress"
         session.record("reopen", who=who, detail=reason or "reopened for changes")
@@ -407,21 +510,9 @@ def reopen(session: Session, *, by: str | None = None, reason: str = "") -> None
         )
 
 
-def _standing_event(history: Iterable[Any], action: str, cleared_by: tuple[str, ...]) -> Any | None:
-    """The latest *action* event of *history* (Events or dicts) not followed by one of *cleared_by*."""
-    found = None
-    for event in history:
-        name = event.get("action") if isinstance(event, Mapping) else event.action
-        if name == action:
-            found = event
-        elif name in cleared_by:
-            found = None
-    return found
-
-
-def last_review_request(session_history: Iterable[Any]) -> Any | None:
-    """The latest ``request-changes`` event (an Event or a dict), or None."""
-    return _standing_event(session_history, "request-changes", ("signoff", "void-signoff"))
+def last_review_request(history: Sequence[Event]) -> Event | None:
+    """The latest ``request-changes`` event, or None."""
+    return last_standing(history, "request-changes", ("signoff", "void-signoff"))
 
 
 def voided_signoff(session: Session) -> Event | None:
@@ -429,12 +520,15 @@ def voided_signoff(session: Session) -> Event | None:
     signed off again since (the review screen says so plainly), else None."""
     if session.state == "signed-off":
         return None
-    return _standing_event(session.history, "void-signoff", ("signoff",))
+    return last_standing(session.history, "void-signoff", ("signoff",))
 
 
 def void_headline(event: Event) -> str:
-    """What a ``void-signoff`` event voided, without digest or reason: "voided sign-off by X at T"."""
-    return event.detail.partition(_VOID_DIGEST)[0]
+    """What a ``void-signoff`` event voided: "voided sign-off by X at T"."""
+    reviewer, at = event.data.get("reviewer"), event.data.get("at")
+    if reviewer and at:
+        return f"voided sign-off by {reviewer} at {at}"
+    return event.detail.partition(", digest ")[0]  # written before events carried data
 
 
 # --------------------------------------------------------------------------- SSH signatures
@@ -482,6 +576,54 @@ def _principal_matches(principal: str, reviewer: str) -> bool:
     if reviewer.endswith(">") and "<" in reviewer:
         return _same_person(reviewer[reviewer.rindex("<") + 1 : -1], principal)
     return False
+
+
+def _public_key(key: Path) -> str:
+    """The public key ("TYPE BASE64") of a private key file or of its ``.pub``."""
+    candidates = [key] if key.suffix == ".pub" else [key.with_name(key.name + ".pub")]
+    for candidate in candidates:
+        if candidate.is_file():
+            try:
+                fields = candidate.read_text(encoding="utf-8", errors="replace").split()
+            except OSError:
+                continue
+            if len(fields) >= 2:
+                return f"{fields[0]} {fields[1]}"
+    result = subprocess.run(
+        [_ssh_keygen(), "-y", "-f", str(key)], capture_output=True, check=False, timeout=60, stdin=subprocess.DEVNULL
+    )
+    fields = result.stdout.decode("ascii", "replace").split()
+    if result.returncode != 0 or len(fields) < 2:
+        raise WorkflowError(
+            f"cannot read the public key of {key}: {_last_line(result.stderr.decode('utf-8', 'replace'))}",
+            hint="put its .pub beside it",
+        )
+    return f"{fields[0]} {fields[1]}"
+
+
+def key_principal(key: str | Path, allowed_signers: str | Path) -> str:
+    """The principal that *allowed_signers* (ssh-keygen's format) lists for *key*."""
+    allowed = Path(allowed_signers)
+    if not allowed.is_file():
+        raise WorkflowError("no such allowed-signers file", path=allowed)
+    if not Path(key).is_file():
+        raise WorkflowError("no such key file", path=key, hint="give the private key (or its .pub with ssh-agent)")
+    wanted = _public_key(Path(key))
+    text = allowed.read_text(encoding="utf-8", errors="replace")
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields or fields[0].startswith("#"):
+            continue
+        # principals [options] keytype base64 [comment]: find the key among the fields
+        for n in range(1, len(fields) - 1):
+            if f"{fields[n]} {fields[n + 1]}" == wanted:
+                principals = [p for p in fields[0].split(",") if p and "*" not in p and "?" not in p]
+                if principals:
+                    return principals[0]
+    raise WorkflowError(
+        f"the key {key} is not listed in {allowed}",
+        hint="add 'NAME KEYTYPE KEY' for it to the allowed-signers file, or sign with a listed key",
+    )
 
 
 def verify_signature(signoff: SignOff, allowed_signers: str | Path) -> tuple[bool, str]:
@@ -554,17 +696,33 @@ def check_signed(
     *,
     state: str,
     signoff: SignOff | None,
-    content: Mapping[str, Any],
-    history: Iterable[tuple[datetime | None, str, str, str]],
+    content_for: Callable[[int], Mapping[str, Any]],
+    history: Sequence[Event],
+    audit_id: str,
+    updated: datetime | None,
     allowed_signers: str | Path | None = None,
 ) -> Verification:
-    """The checks shared by sessions and exports. *history* is (at, who, action, detail) tuples."""
+    """The checks shared by sessions and exports. *content_for(schema)* gives the signed
+    content computed the way digest schema *schema* defines it."""
     result.signoff = signoff
     if signoff is None:
         result.problems.append(f"not signed off (state: {state})")
         return result
     if state != "signed-off":
         result.problems.append(f"has a sign-off record but its state is {state}, not signed-off")
+    if signoff.schema not in DIGEST_SCHEMAS:
+        result.problems.append(f"the sign-off's digest schema {signoff.schema} is unknown")
+        return result
+    broken = chain_break(history, audit_id)
+    if broken is not None and signoff.schema != 1:
+        result.problems.append(describe_break(history, broken))
+    _check_last_event(result, signoff, history)
+    if signoff.schema != 1 and updated is not None and iso(updated) != iso(signoff.at):
+        result.problems.append(
+            f"the audit's 'updated' time ({iso(updated)}) is not the sign-off's ({iso(signoff.at)}): "
+            "it was edited after sign-off"
+        )
+    content = content_for(signoff.schema)
     digest = content_digest(content)
     if digest != signoff.digest:
         result.problems.append(
@@ -574,27 +732,51 @@ def check_signed(
             result.problems.extend(describe_changes(signoff.parts, content))
     elif signoff.parts and signoff.parts != content_parts(content):
         result.problems.append("the sign-off's part hashes were changed")
-    events = [e for e in history if e[2] == "signoff"]
-    if not events:
-        result.problems.append("the history has no sign-off event")
-    else:
-        at, who, _, detail = events[-1]
-        if not _same_person(who, signoff.reviewer) or (at is not None and iso(at) != iso(signoff.at)):
-            result.problems.append(
-                f"the sign-off record (reviewer {signoff.reviewer}, {iso(signoff.at)}) does not match the "
-                f"history's sign-off event ({who}, {iso(at) if at else '?'})"
-            )
-        if signoff.digest not in detail:
-            result.problems.append("the sign-off record's digest does not match the history's sign-off event")
     if allowed_signers is not None:
         ok, message = verify_signature(signoff, allowed_signers)
         (result.notes if ok else result.problems).append(message)
     elif signoff.signature:
         result.notes.append("SSH signature present but not checked (give --allowed-signers FILE)")
     else:
-        result.notes.append("no SSH signature (integrity digest only)")
+        result.notes.append("no SSH signature (integrity digest only: it does not prove who signed)")
+    if signoff.schema == 1:
+        result.notes.append(
+            "signed off by an older auditor-tui: the digest covers the items, the policy's fingerprint and "
+            "the checklist, not the history or the record's times and paths"
+        )
     result.notes.insert(0, f"digest sha256 {signoff.digest}")
     return result
+
+
+def _check_last_event(result: Verification, signoff: SignOff, history: Sequence[Event]) -> None:
+    """The sign-off must be the history's last event and agree with the record: a sign-off
+    pasted back after it was voided, or one the history does not show, is refused."""
+    events = [n for n, e in enumerate(history) if e.action == "signoff"]
+    if not events:
+        result.problems.append("the history has no sign-off event")
+        return
+    last = history[events[-1]]
+    later = history[events[-1] + 1 :]
+    if later:
+        void = next((e for e in later if e.action == "void-signoff"), None)
+        if void is not None:
+            result.problems.append(
+                f"this sign-off was voided by {void.who} at {iso(void.at)} (the history goes on after it: "
+                f"{', '.join(e.action for e in later)}); it must be signed off again"
+            )
+        else:
+            result.problems.append(
+                f"the history goes on after the sign-off ({', '.join(e.action for e in later)}): "
+                "it was changed after sign-off"
+            )
+    recorded = last.data.get("reviewer", last.who)
+    if not _same_person(recorded, signoff.reviewer) or iso(last.at) != iso(signoff.at):
+        result.problems.append(
+            f"the sign-off record (reviewer {signoff.reviewer}, {iso(signoff.at)}) does not match the "
+            f"history's sign-off event ({recorded}, {iso(last.at)})"
+        )
+    if last.data.get("digest", "") != signoff.digest and signoff.digest not in last.detail:
+        result.problems.append("the sign-off record's digest does not match the history's sign-off event")
 
 
 def verify_session(session: Session, *, allowed_signers: str | Path | None = None) -> Verification:
@@ -603,7 +785,9 @@ def verify_session(session: Session, *, allowed_signers: str | Path | None = Non
         Verification("session"),
         state=session.state,
         signoff=session.signoff,
-        content=session_content(session),
-        history=((e.at, e.who, e.action, e.detail) for e in session.history),
+        content_for=lambda schema: session_content(session, schema=schema),
+        history=session.history,
+        audit_id=session.audit_id,
+        updated=session.updated,
         allowed_signers=allowed_signers,
     )

@@ -307,6 +307,7 @@ def main() -> int:
     shutil.copyfile(sample_policy_path(), POLICY)
     for stale in [SESSION, SESSION.with_name(SESSION.name + ".bak")]:
         stale.unlink(missing_ok=True)
+    os.environ["AUDITOR_TUI_AUDITOR"] = PREPARER  # the preparer at the keyboard (the reviewer acts as actor=)
 
     audit = Audit.start(
         str(POLICY),
@@ -339,6 +340,7 @@ def main() -> int:
     request_changes(
         session,
         reviewer=REVIEWER,
+        actor=REVIEWER,
         comment="Good work. One point before I can sign off: the transfer safeguards.",
         item_comments={
             "13-1-f": "Privacy Shield is no longer a valid safeguard (Schrems II, July 2020), and the "
@@ -354,6 +356,7 @@ def main() -> int:
     sign_off(
         session,
         reviewer=REVIEWER,
+        actor=REVIEWER,
         statement="I have checked every item's status, note and evidence against the policy text. "
         f"The findings stand as written: {counts['satisfied']} satisfied, {counts['partial']} partial, "
         f"{counts['missing']} missing, {counts['not-applicable']} not applicable.",

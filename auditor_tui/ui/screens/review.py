@@ -460,7 +460,7 @@ class ReviewScreen(Screen[None]):
         return True
 
     def action_submit(self) -> None:
-        if self._workflow("submit", by=self.session.auditor):
+        if self._workflow("submit"):
             self.notify("Submitted for review: the audit is read-only until a reviewer acts")
 
     def action_signoff(self) -> None:
