@@ -725,8 +725,8 @@ async def test_the_review_screen_says_read_only_and_never_writes(audit, workdir,
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
-        header = str(screen.query_one("#audit-header").content)
-        assert "READ-ONLY" in header and says in header
+        banner = str(screen.query_one("#audit-banner").content)  # a line of its own, under the header
+        assert "READ-ONLY" in banner and says in banner
         await pilot.press("t", "1", "down", "t", "3", "ctrl+s")
         await pilot.pause(AUTOSAVE_DELAY + 0.3)
         assert app.is_running and app.screen is screen

@@ -39,7 +39,10 @@ async def test_submit_then_reviewer_signs_off_then_reopen(workdir, as_user):
     audit = decided_audit(workdir)
     app = AuditorApp(audit)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("S")
+        await pilot.press("S")  # asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
         await pilot.pause()
         assert load_session(audit.path).state == "ready-for-review"
         await pilot.press("t")  # read-only now: nothing changes
@@ -61,8 +64,8 @@ async def test_submit_then_reviewer_signs_off_then_reopen(workdir, as_user):
         on_disk = load_session(audit.path)
         assert on_disk.state == "in-progress" and on_disk.signoff is None
         assert any(event.action == "void-signoff" for event in on_disk.history)
-        header = str(app.screen.query_one("#audit-header").content)
-        assert "SIGN-OFF VOID: voided sign-off by bob" in header
+        banner = str(app.screen.query_one("#audit-banner").content)
+        assert "SIGN-OFF VOID: voided sign-off by bob" in banner
         await pilot.press("ctrl+o")  # nothing left to reopen
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
@@ -72,7 +75,7 @@ async def test_self_sign_off_is_refused_in_a_dialog(workdir):
     audit = decided_audit(workdir)
     app = AuditorApp(audit)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("S", "O")
+        await pilot.press("S", "y", "O")
         await answer(pilot, "alice", "")
         assert isinstance(app.screen, MessageDialog)
         assert "self sign-off refused" in app.screen.message
@@ -97,7 +100,7 @@ async def test_request_changes_sends_it_back_with_a_comment(workdir, as_user):
     app = AuditorApp(audit)
     async with app.run_test(size=SIZE) as pilot:
         item = app.screen.item_id
-        await pilot.press("S")
+        await pilot.press("S", "y")
         await pilot.pause()
         as_user("bob")
         await pilot.press("R")
@@ -138,10 +141,9 @@ async def test_suggestions_accept_reject_and_jump(workdir):
         assert second in load_session(audit.path).items[item].rejected
         third = suggestions.get_option_at_index(0).id
         assert third not in (first, second)
-        suggestions.focus()
-        await pilot.press("enter")
+        await pilot.press("n")  # the next suggestion: the policy pane shows it
         await pilot.pause()
-        assert screen.policy_view.clause.id == third
+        assert screen.policy_view.clause.id == suggestions.get_option_at_index(1).id
 
 
 async def test_likely_gaps_view_lists_items_and_jumps(workdir):

@@ -48,7 +48,8 @@ from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.history import Event, event_from_dict, event_to_dict
 from auditor_tui.core.session import STATUSES, Session, SignOff
-from auditor_tui.core.text import printable
+from auditor_tui.core.status import status_label
+from auditor_tui.core.text import around, printable
 from auditor_tui.core.workflow import (
     DIGEST_SCHEMA,
     Verification,
@@ -71,22 +72,9 @@ FORMATS = ("md", "html", "csv", "json")
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
 DRAFT_MARK = "DRAFT - not signed off"
 
-STATUS_GLYPH = {
-    "satisfied": "✔",
-    "partial": "◐",
-    "missing": "✘",
-    "not-applicable": "⊘",
-    "open": "○",
-    "re-review": "↻",
-}
-
 
 class ExportError(AuditorError):
     """A file is not an export the tool can read."""
-
-
-def status_label(status: str) -> str:
-    return f"{STATUS_GLYPH.get(status, '?')} {status}"
 
 
 # --------------------------------------------------------------------------- the record
@@ -705,18 +693,23 @@ def _guess_format(text: str, path: Path) -> str | None:
 
 
 def _first_difference(expected: str, found: str) -> str:
+    """Where *found* first departs from *expected*: the line, the column, and both texts cut
+    around that column (so two long lines that differ near their end are told apart)."""
     want, got = expected.split("\n"), found.split("\n")
     for number, (a, b) in enumerate(zip(want, got, strict=False), 1):
         if a != b:
-            return f"line {number} differs from the audit record: {_clip(b)!r} (expected {_clip(a)!r})"
+            column = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+            return (
+                f"line {number} differs from the audit record at column {column + 1}: "
+                f"{_clip(b, column)!r} (expected {_clip(a, column)!r})"
+            )
     if len(got) > len(want):
         return f"line {len(want) + 1} and after were added: {_clip(got[len(want)])!r}"
     return f"the file was cut short after line {len(got)}"
 
 
-def _clip(text: str, width: int = 70) -> str:
-    text = printable(text.rstrip("\r"))
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _clip(text: str, column: int = 0, width: int = 60) -> str:
+    return printable(around(text, column, width))
 
 
 def _extract_record(text: str, fmt: str) -> dict[str, Any]:

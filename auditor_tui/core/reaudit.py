@@ -157,7 +157,8 @@ def carry_forward(
         new_policy,
         checklist,
         policy_path=new_policy_path,
-        title=title or f"{old_session.title} (re-audit: {Path(new_policy_path).stem})",
+        # Named after the new version: the old title names the old one ("... 2007 policy").
+        title=title or f"{Path(new_policy_path).stem} against {checklist.id} (re-audit)",
         auditor=auditor,
     )
     session.origin = Origin(

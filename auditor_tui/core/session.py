@@ -307,6 +307,16 @@ class Session:
         if clause_id is not None:
             self.cursor.clause = clause_id
 
+    def drop_orphan(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
+        """Drop the item's evidence *clause_id* that a re-audit found removed from the policy."""
+        self._require_editable()
+        state = self.item(item_id)
+        tag = next((t for t in state.tags if t.orphan and t.clause == clause_id), None)
+        if tag is None:
+            raise SessionError(f"item {item_id} has no removed evidence {clause_id!r}")
+        state.tags.remove(tag)
+        self.record("drop-orphan", who=who, item=item_id, detail=clause_id)
+
 
 def clause_order(clause_id: str) -> tuple[int, str]:
     match = re.fullmatch(r"c(\d+)", clause_id)

@@ -80,7 +80,7 @@ DEFAULT_STATEMENT = (
 )
 PART_HASH_LENGTH = 16
 
-PREPARER_ACTIONS = frozenset({"create", "tag", "untag", "status", "note", "reject-suggestion", "submit"})
+PREPARER_ACTIONS = frozenset({"create", "tag", "untag", "status", "note", "reject-suggestion", "drop-orphan", "submit"})
 """History actions that make someone a preparer of the audit (and so not its reviewer)."""
 
 

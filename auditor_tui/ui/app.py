@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 
 from auditor_tui.core.audit import SESSIONS_DIR, Audit
 from auditor_tui.ui.commands import ReviewCommands
@@ -26,6 +26,7 @@ class AuditorApp(App[None]):
         super().__init__()
         self.audit = audit
         self.sessions_dir = Path(sessions_dir)
+        self._grouped: dict[str, Notification] = {}
 
     def on_mount(self) -> None:
         if self.audit is not None:
@@ -45,14 +46,28 @@ class AuditorApp(App[None]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
+        group: str = "",
     ) -> None:
         """Show a toast, always as plain text.
 
         Notifications quote paths, clause and item ids and error messages, all of which are data
         that may contain ``[`` ... ``]``; no notification of ours uses markup, so it is never
         parsed (the ``markup`` argument that ``Widget.notify`` always passes is ignored).
+
+        A toast with a *group* replaces the previous toast of that group still showing (call
+        from the UI thread).
         """
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        if not group:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+            return
+        previous = self._grouped.get(group)
+        if previous is not None:
+            self._unnotify(previous, refresh=False)  # Textual's own Toast.dismiss does the same
+        notification = Notification(
+            message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=False
+        )
+        self._grouped[group] = notification
+        self.post_message(Notify(notification))
 
     def show_error(self, title: str, message: str) -> None:
         """Show a problem in a dialog; the app keeps running."""

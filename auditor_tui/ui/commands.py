@@ -5,6 +5,7 @@ Jump to an item, a section or a clause; set a status; every other action of the 
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,8 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from auditor_tui.core.text import printable, shorten
+from auditor_tui.core.status import STATUS_TABLE
+from auditor_tui.core.text import printable, shorten, shorten_path
 
 if TYPE_CHECKING:
     from auditor_tui.ui.screens.review import ReviewScreen
@@ -25,6 +27,11 @@ ACTIONS = (
     ("Changes since the previous version", "changes", "Added, modified and removed clauses (re-audit)"),
     ("Edit note", "edit_note", "The current item's note"),
     ("Tag / untag the current clause", "toggle_tag", "To the current item"),
+    (
+        "Drop removed evidence",
+        "drop_removed",
+        "The current item's evidence whose clause a re-audit found removed from the policy",
+    ),
     ("Submit for review", "submit", "Preparer: hand the audit to a reviewer"),
     ("Request changes", "request_changes", "Reviewer: send the audit back with comments"),
     ("Sign off", "signoff", "Reviewer: sign off the audit"),
@@ -32,7 +39,8 @@ ACTIONS = (
     ("Export the checklist", "export", "Markdown, HTML, CSV or JSON; marked DRAFT until signed off"),
     ("Help: keys", "help", "Every key of the review screen"),
 )
-STATUSES = ("satisfied", "partial", "missing", "not-applicable", "open")
+STATUSES = tuple(s.name for s in sorted((s for s in STATUS_TABLE if s.key), key=lambda s: s.key == "0"))
+CLAUSE_ID = re.compile(r"[cC]\d+")
 
 
 def _highlight(matcher: Matcher, title: str) -> Content:
@@ -59,7 +67,7 @@ class ReviewCommands(Provider):
     def _commands(self, screen: ReviewScreen, *, clauses: bool) -> list[tuple[str, object, str]]:
         commands: list[tuple[str, object, str]] = []
         for title, action, help_text in ACTIONS:
-            commands.append((title, partial(screen.run_action, action), help_text))
+            commands.append((title, partial(screen.run_command, action), help_text))
         for status in STATUSES:
             commands.append((f"Set status: {status}", partial(screen.action_status, status), "For the current item"))
         for item in screen.audit.checklist.items:
@@ -76,7 +84,7 @@ class ReviewCommands(Provider):
                 firsts.setdefault(clause.section.label, clause.id)
         for label, clause_id in firsts.items():
             commands.append(
-                (f"Section: {printable(shorten(label, 80))}", partial(screen.jump_to_clause, clause_id), "")
+                (f"Section: {printable(shorten_path(label, 80))}", partial(screen.jump_to_clause, clause_id), "")
             )
         if clauses:
             for clause in screen.audit.policy.clauses:
@@ -99,6 +107,18 @@ class ReviewCommands(Provider):
     async def search(self, query: str) -> Hits:
         screen = self._screen()
         if screen is None:
+            return
+        if CLAUSE_ID.fullmatch(query.strip()):
+            # "c12" means clause c12: alone, not c12 among fuzzy matches such as c1, c2, c19...
+            clause_id = query.strip().lower()
+            clause = screen.audit.policy.clause(clause_id)
+            if clause is not None:
+                title = f"Clause {clause.id}: {printable(shorten(clause.text, 70))}"
+                yield Hit(1.0, Content(title), partial(screen.jump_to_clause, clause.id), text=title)
+            else:
+                count = len(screen.audit.policy.clauses)
+                title = f"No clause {clause_id}: this policy has c1 to c{count}"
+                yield Hit(1.0, Content(title), partial(screen.say, title, severity="warning"), text=title)
             return
         matcher = self.matcher(query)
         # Clauses only when asked for ("clause", "c12"), so 10,000 clauses don't flood the list.

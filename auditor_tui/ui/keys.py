@@ -6,6 +6,21 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from auditor_tui.core.status import STATUS_TABLE
+
+_STATUS_IDS = {
+    "satisfied": "status-satisfied",
+    "partial": "status-partial",
+    "missing": "status-missing",
+    "not-applicable": "status-na",
+    "open": "status-open",
+}
+
+EDITING_ACTIONS = frozenset(
+    {"toggle_tag", "edit_note", "status", "accept_suggestion", "reject_suggestion", "drop_removed", "submit", "save"}
+)
+"""Actions that change the audit: hidden (and refused) while it is read-only."""
+
 
 @dataclass(frozen=True)
 class Key:
@@ -35,16 +50,38 @@ REVIEW_KEYS: tuple[Key, ...] = (
     ),
     Key("t,space", "toggle_tag", "Tag / untag the current clause to the current item", "Evidence", "Tag", "tag"),
     Key("e", "edit_note", "Edit the current item's note (ctrl+s keeps, escape discards)", "Evidence", "Note", "note"),
-    Key("1", "status('satisfied')", "Status: satisfied", "Status", "", "status-satisfied"),
-    Key("2", "status('partial')", "Status: partial", "Status", "", "status-partial"),
-    Key("3", "status('missing')", "Status: missing", "Status", "", "status-missing"),
-    Key("4", "status('not-applicable')", "Status: not applicable", "Status", "", "status-na"),
-    Key("0", "status('open')", "Status: open", "Status", "", "status-open"),
-    Key("a", "accept_suggestion", "Accept the highlighted suggestion (tags it)", "Suggestions", "", "accept"),
-    Key("x", "reject_suggestion", "Reject the highlighted suggestion for this item", "Suggestions", "", "reject"),
-    Key("enter", "", "In suggestions: jump to the clause in the policy", "Suggestions"),
-    Key("g", "gaps", "Likely gaps: items with no plausible evidence", "Suggestions", "", "gaps"),
+    *(
+        Key(status.key, f"status('{status.name}')", f"Status: {status.label}", "Status", "", _STATUS_IDS[status.name])
+        for status in sorted((s for s in STATUS_TABLE if s.key), key=lambda s: s.key == "0")
+    ),
+    Key(
+        "n",
+        "suggestion(1)",
+        "Next suggestion (marked ▶): the policy pane shows its clause",
+        "Suggestions",
+        "Suggestion",
+        "suggestion-next",
+    ),
+    Key("N", "suggestion(-1)", "Previous suggestion", "Suggestions", "", "suggestion-previous"),
+    Key(
+        "a",
+        "accept_suggestion",
+        "Accept the chosen suggestion (tags it); with the details folded away, the first a shows it",
+        "Suggestions",
+        "",
+        "accept",
+    ),
+    Key(
+        "x",
+        "reject_suggestion",
+        "Reject the chosen suggestion for this item (the same way)",
+        "Suggestions",
+        "",
+        "reject",
+    ),
+    Key("g", "gaps", "Likely gaps: open, untagged items with no plausible evidence", "Suggestions", "", "gaps"),
     Key("slash", "search", "Search the policy as you type (enter jumps, escape returns)", "Find", "Search", "search"),
+    Key("enter", "", "In search results, gaps and changes: jump there", "Find"),
     Key("c", "changes", "Changes since the previous version (re-audit)", "Find", "", "changes"),
     Key("ctrl+p", "app.command_palette", "Command palette: jump to an item, section or clause; all actions", "Find"),
     Key("S", "submit", "Submit for review", "Sign-off", "", "submit"),
@@ -69,6 +106,15 @@ def display_keys(keys: str) -> str:
     """Key names as a person writes them: ``[``, ``?``, ``/``."""
     names = {"left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?", "slash": "/"}
     return " ".join(",".join(names.get(k, k) for k in part.split(",")) for part in keys.split(" ")).replace(",", " or ")
+
+
+def editing_keys() -> frozenset[str]:
+    """The keys bound to :data:`EDITING_ACTIONS`, as Textual names them."""
+    keys = set()
+    for key in REVIEW_KEYS:
+        if key.action.split("(")[0] in EDITING_ACTIONS:
+            keys.update(key.keys.split(","))
+    return frozenset(keys)
 
 
 def review_bindings() -> list[Binding]:

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from auditor_tui.core.diff import Change, ClauseDiff, affected_items
 from auditor_tui.core.session import Session
-from auditor_tui.core.text import printable, shorten
+from auditor_tui.core.text import printable, shorten_path
 
 KIND_STYLE = {"added": "bold $success", "modified": "bold $warning", "removed": "bold $error"}
 
@@ -75,7 +75,7 @@ class ChangesScreen(ModalScreen[str | None]):
                             Content.styled(f"{label:<13}", KIND_STYLE.get(change.kind, "")),
                             Content.styled(f"{ids} ", "bold"),
                             Content.styled(
-                                printable(shorten(change.section or "(no section)", 60)), "italic $text-muted"
+                                printable(shorten_path(change.section or "(no section)", 60)), "italic $text-muted"
                             ),
                             "\n",
                             diff_content(change),

@@ -1,6 +1,8 @@
-"""Small modal dialogs: a message (errors included), a question with a text answer."""
+"""Small modal dialogs: a message (errors included), a question with a text answer, yes / no."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,16 +40,27 @@ class MessageDialog(ModalScreen[None]):
 
 
 class AskDialog(ModalScreen[dict[str, str] | None]):
-    """Ask for one or more lines of text; enter on the last field (or OK) answers."""
+    """Ask for one or more lines of text. ``enter`` in any field answers once the *required*
+    fields are filled (else it goes to the first empty one and says so); ``escape`` cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, fields: list[tuple[str, str, str]], *, explain: str = "") -> None:
-        """*fields*: (key, label, initial value)."""
+    def __init__(
+        self,
+        title: str,
+        fields: list[tuple[str, str, str]],
+        *,
+        explain: str = "",
+        required: Sequence[str] = (),
+        ok: str = "OK",
+    ) -> None:
+        """*fields*: (key, label, initial value); *ok*: what the answer button says it does."""
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.fields = fields
         self.explain = explain
+        self.required = tuple(required)
+        self.ok_label = ok
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -55,26 +68,39 @@ class AskDialog(ModalScreen[dict[str, str] | None]):
             if self.explain:
                 yield Static(Content(printable(self.explain, keep_newlines=True)), classes="dialog-body")
             for key, label, value in self.fields:
-                yield Label(Content(printable(label)))
+                yield Label(Content(printable(label + (" (required)" if key in self.required else ""))))
                 yield Input(value=value, id=f"ask-{key}")
+            yield Static(id="ask-problem")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(f"{self.ok_label} (enter)", variant="primary", id="ok")
+                yield Button("Cancel (escape)", id="cancel")
 
     def _answer(self) -> dict[str, str]:
         return {key: self.query_one(f"#ask-{key}", Input).value for key, _, _ in self.fields}
 
+    def _submit(self) -> None:
+        answer = self._answer()
+        missing = next(
+            (field for field in self.fields if field[0] in self.required and not answer[field[0]].strip()), None
+        )
+        if missing is None:
+            self.dismiss(answer)
+            return
+        self.query_one("#ask-problem", Static).update(
+            Content.styled(printable(f"{missing[1]}: this is needed."), "bold $error")
+        )
+        self.query_one(f"#ask-{missing[0]}", Input).focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
-            self.dismiss(self._answer())
-        else:
-            inputs[inputs.index(event.input) + 1].focus()
+        self._submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(self._answer() if event.button.id == "ok" else None)
+        if event.button.id == "ok":
+            self._submit()
+        else:
+            self.dismiss(None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

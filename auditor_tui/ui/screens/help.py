@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from auditor_tui.core.status import glyph_legend
 from auditor_tui.ui.keys import REVIEW_KEYS, display_keys
 
 
@@ -23,7 +24,7 @@ def help_content() -> Content:
     parts += [
         "\n",
         Content.styled("Glyphs", "bold $accent"),
-        "\n  ○ open  ✔ satisfied  ◐ partial  ✘ missing  – not applicable  ↻ re-review\n",
+        f"\n  {glyph_legend()}\n",
         "  In the policy gutter: the ids of the items a clause is tagged to; ▌ marks the current item's evidence.\n",
         "\nThe mouse works too: click a clause or an item.",
     ]

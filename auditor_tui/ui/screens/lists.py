@@ -35,7 +35,7 @@ class ItemPicker(ModalScreen[str | None]):
             if self.items:
                 yield OptionList(*(Option(item_prompt(i, self.states[i.id]), id=i.id) for i in self.items))
             else:
-                yield Label("None: every item has at least one plausible clause.")
+                yield Label("None: every open, untagged item has at least one plausible clause.")
             yield Label(Content.styled("enter jumps to the item · escape returns", "$text-muted"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -10,32 +10,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
-from textual.worker import get_current_worker
 
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.errors import AuditorError
-from auditor_tui.core.text import printable
-from auditor_tui.core.workflow import iso, void_headline, voided_signoff
-from auditor_tui.ui.keys import review_bindings
+from auditor_tui.core.session import identity
+from auditor_tui.core.status import STATUS_TABLE
+from auditor_tui.core.text import clip, printable
+from auditor_tui.core.workflow import iso, undecided_items, void_headline, voided_signoff
+from auditor_tui.ui.keys import EDITING_ACTIONS, editing_keys, review_bindings
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.help import HelpScreen
 from auditor_tui.ui.screens.note import NoteEditor
+from auditor_tui.ui.screens.review_suggestions import SuggestionActions
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
-from auditor_tui.ui.widgets.detail import DetailPane, SuggestionList
+from auditor_tui.ui.widgets.detail import DetailPane
 from auditor_tui.ui.widgets.policy_view import PolicyView
 
 AUTOSAVE_DELAY = 0.5  # seconds: every change is on disk within a second
-SUGGESTIONS_SHOWN = 5
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(SuggestionActions, Screen[None]):
     """Audit one policy against one checklist."""
 
     BINDINGS = review_bindings()
@@ -52,17 +54,32 @@ class ReviewScreen(Screen[None]):
         self.changes = None  # the clause diff, for a re-audit
         self.leaving = False
         """Set once the audit is saved for quitting: keys already typed after ``q`` do nothing."""
+        self._suggestion_entries = []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A burst such as "q e" must not open the note editor on a screen that is closing.
-        return not self.leaving
+        if self.leaving:
+            return False
+        # A read-only audit hides its editing keys from the footer (on_key says why they do nothing).
+        return not (action in EDITING_ACTIONS and self.audit.read_only)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.audit.read_only and not self.leaving and event.key in editing_keys():
+            event.stop()
+            self.editable()
+
+    def say(self, message: str, *, severity: SeverityLevel = "information", group: str = "result") -> None:
+        """A short toast that replaces the previous one of its *group*, so a run of ``a`` presses
+        leaves one message, not a stack of them over the evidence."""
+        self.app.notify(message, severity=severity, timeout=3, group=group)
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         yield Static(id="audit-header")
+        yield Static(id="audit-banner")
         with Horizontal(id="panes"):
-            yield PolicyView(self.audit.policy, id="policy")
+            yield PolicyView(self.audit.policy, item_ids=[item.id for item in self.audit.checklist.items], id="policy")
             with Vertical(id="side"):
                 yield ChecklistList(self.audit.checklist, self.session.items, id="checklist")
                 yield DetailPane(id="detail")
@@ -111,14 +128,12 @@ class ReviewScreen(Screen[None]):
         session, audit = self.session, self.audit
         counts = session.status_counts()
         state = session.state
+        tally = " ".join(f"{status.glyph}{counts[status.name]}" for status in STATUS_TABLE[1:5])
         parts: list[Content | str] = [
             Content.styled(printable(session.title), "bold"),
             Content.styled("  decided ", "$text-muted"),
             Content.styled(session.progress, "bold"),
-            Content.styled(
-                f" (✔{counts['satisfied']} ◐{counts['partial']} ✘{counts['missing']} –{counts['not-applicable']})",
-                "$text-muted",
-            ),
+            Content.styled(f" ({tally})", "$text-muted"),
             Content.styled(f"  {state}", "bold $success" if state == "signed-off" else "bold $secondary"),
             "\n",
             Content.styled("policy ", "$text-muted"),
@@ -128,23 +143,30 @@ class ReviewScreen(Screen[None]):
             Content.styled("  session ", "$text-muted"),
             Content(printable(str(audit.path))),
         ]
-        if audit.read_only_reason:
-            parts += ["\n", Content.styled("READ-ONLY: " + printable(audit.read_only_reason), "bold $error")]
-        elif not session.editable:
-            why = "signed off by " + session.signoff.reviewer if session.signoff else state
-            parts += ["\n", Content.styled(f"READ-ONLY: {why} (ctrl+o reopens for changes)", "bold $warning")]
-        elif (void := voided_signoff(session)) is not None:
-            headline = void_headline(void)  # "voided sign-off by X at T"
-            parts += [
-                "\n",
-                Content.styled(
-                    printable(
-                        f"SIGN-OFF VOID: {headline}, reopened by {void.who} at {iso(void.at)}; submit (S) for a new review"
-                    ),
-                    "bold $warning",
-                ),
-            ]
         self.query_one("#audit-header", Static).update(Content.assemble(*parts))
+        banner = self.query_one("#audit-banner", Static)
+        banner.update(self._banner())
+        banner.display = bool(banner.visual)
+        self.refresh_bindings()
+
+    def _banner(self) -> Content | str:
+        """The line that says the audit cannot be changed, or that its sign-off is void. It has
+        a row of its own so that a short terminal, which shows one header line, shows it too."""
+        session = self.session
+        if self.audit.read_only_reason:
+            return Content.styled("READ-ONLY: " + printable(self.audit.read_only_reason), "bold $error")
+        if not session.editable:
+            why = "signed off by " + session.signoff.reviewer if session.signoff else session.state
+            return Content.styled(printable(f"READ-ONLY: {why} (ctrl+o reopens for changes)"), "bold $warning")
+        if (void := voided_signoff(session)) is not None:
+            headline = void_headline(void)  # "voided sign-off by X at T"
+            return Content.styled(
+                printable(
+                    f"SIGN-OFF VOID: {headline}, reopened by {void.who} at {iso(void.at)}; submit (S) for a new review"
+                ),
+                "bold $warning",
+            )
+        return ""
 
     def refresh_marks(self) -> None:
         state = self.session.items[self.item_id]
@@ -172,13 +194,14 @@ class ReviewScreen(Screen[None]):
     @on(PolicyView.CursorMoved)
     def clause_moved(self, event: PolicyView.CursorMoved) -> None:
         self.session.move_cursor(clause_id=event.clause.id)
+        if event.clause.id != self._shown_suggestion:
+            self.forget_shown_suggestion()
         self.show_clause_items()
         self.schedule_save(cursor_only=True)
 
     @on(OptionList.OptionSelected, "#suggestions")
     def suggestion_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.policy_view.move_to_id(event.option.id, top=True)
+        self.choose_suggestion(event.option_index)
 
     # ------------------------------------------------------------------ changes
 
@@ -190,7 +213,7 @@ class ReviewScreen(Screen[None]):
                 if self.session.state == "signed-off"
                 else f"it is {self.session.state}"
             )
-            self.notify(f"Read-only: {printable(reason)}", severity="warning")
+            self.say(f"Read-only: {printable(reason)}", severity="warning", group="read-only")
             return False
         return True
 
@@ -233,7 +256,7 @@ class ReviewScreen(Screen[None]):
         try:
             change()
         except AuditorError as error:
-            self.notify(printable(str(error)), severity="error")
+            self.say(printable(str(error)), severity="error")
             return False
         self.changed(item_id)
         return True
@@ -246,7 +269,7 @@ class ReviewScreen(Screen[None]):
         result: list[bool] = []
         if self.run_change(lambda: result.append(self.session.toggle_tag(item_id, clause)), item_id):
             verb = "Tagged" if result[0] else "Untagged"
-            self.notify(f"{verb} {clause.id} {'to' if result[0] else 'from'} {printable(item_id)}", timeout=2)
+            self.say(f"{verb} {clause.id} {'to' if result[0] else 'from'} {printable(item_id)}")
 
     def action_status(self, status: str) -> None:
         item_id = self.item_id
@@ -267,6 +290,43 @@ class ReviewScreen(Screen[None]):
 
     def action_toggle_detail(self) -> None:
         self.toggle_class("-show-detail")
+        self.call_after_refresh(self.show_suggestions)  # their quotes are cut to the area's width
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.show_suggestions)
+
+    def action_drop_removed(self) -> None:
+        """Drop the current item's evidence whose clause a re-audit found removed, after asking."""
+        item_id = self.item_id
+        removed = [tag for tag in self.session.items[item_id].tags if tag.orphan]
+        if not removed:
+            self.say(f"{printable(item_id)} has no removed evidence to drop", severity="warning")
+            return
+        quotes = "\n".join(f"{tag.clause}: “{clip(tag.text, 160)}”" for tag in removed)
+
+        def drop() -> None:
+            for tag in removed:
+                self.session.drop_orphan(item_id, tag.clause)
+
+        def answer(yes: bool | None) -> None:
+            if yes and self.run_change(drop, item_id):
+                self.say(f"Dropped {len(removed)} removed clause(s) from {printable(item_id)}")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Drop the removed evidence of {item_id}?",
+                f"These clauses are not in this version of the policy:\n{quotes}\n\nThe history keeps a record.",
+                yes="Drop them",
+                no="Keep them",
+            ),
+            answer,
+        )
+
+    def run_command(self, action: str) -> None:
+        """Run an action from the command palette; an editing one on a read-only audit says why."""
+        if action.split("(")[0] in EDITING_ACTIONS and not self.editable():
+            return
+        self.call_later(self.run_action, action)
 
     def action_section(self, direction: int) -> None:
         self.policy_view.next_section(direction)
@@ -274,7 +334,7 @@ class ReviewScreen(Screen[None]):
     def action_save(self) -> None:
         self._dirty = True
         if self.save_now() and not self.audit.read_only:
-            self.notify(f"Saved {self.audit.path}", timeout=2)
+            self.say(f"Saved {self.audit.path}", group="save")
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
@@ -286,99 +346,6 @@ class ReviewScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.save_now()
         self.audit.release_lock()
-
-    # ------------------------------------------------------------------ suggestions
-
-    @work(thread=True, exclusive=True, group="suggest")
-    def compute_suggestions(self) -> None:
-        """Score every clause against every item, off the UI thread."""
-        try:
-            from auditor_tui.core.suggest import Suggester, load_exemplars
-        except ImportError:  # suggestions not built yet
-            return
-        worker = get_current_worker()
-        try:
-            exemplars = load_exemplars(
-                self.app.sessions_dir, self.audit.checklist.id, exclude_audit_id=self.session.audit_id
-            )
-            scores = Suggester(self.audit.checklist, exemplars).score(self.audit.policy)
-        except AuditorError as error:
-            self.app.call_from_thread(
-                self.notify, f"Suggestions unavailable: {printable(str(error))}", severity="warning"
-            )
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._suggestions_ready, scores)
-
-    def _suggestions_ready(self, scores) -> None:
-        self.scores = scores
-        self.show_suggestions()
-        self.show_clause_items()
-
-    def show_suggestions(self) -> None:
-        detail = self.query_one(DetailPane)
-        if self.scores is None:
-            detail.show_suggestions([], self.audit.policy, likely_missing=False, note="Suggestions: computing…")
-            return
-        item_id = self.item_id
-        state = self.session.items[item_id]
-        exclude = frozenset(state.rejected) | {tag.clause for tag in state.tags}
-        suggestions = self.scores.for_item(item_id, top=SUGGESTIONS_SHOWN, exclude=exclude)
-        policy = self.audit.policy
-        entries = []
-        from auditor_tui.core.suggest import matched_spans
-
-        for suggestion in suggestions:
-            clause = policy.clause(suggestion.clause_id)
-            if clause is not None:
-                entries.append((clause.id, suggestion.score, matched_spans(clause.text, suggestion.matched)))
-        detail.show_suggestions(entries, policy, likely_missing=self.scores.likely_missing(item_id))
-
-    def show_clause_items(self) -> None:
-        if self.scores is None:
-            return
-        entries = []
-        for item_id, score in self.scores.for_clause(self.policy_view.clause.id, top=3):
-            item = self.audit.checklist.item(item_id)
-            if item is not None:
-                entries.append((item_id, item.title, score))
-        self.query_one(DetailPane).show_clause_items(entries)
-
-    def _highlighted_suggestion(self) -> str | None:
-        suggestions = self.query_one(SuggestionList)
-        option = suggestions.highlighted_option
-        return option.id if option is not None else None
-
-    def action_accept_suggestion(self) -> None:
-        clause_id = self._highlighted_suggestion()
-        if clause_id is None:
-            self.notify("No suggestion to accept", severity="warning")
-            return
-        clause = self.audit.policy.clause(clause_id)
-        item_id = self.item_id
-        if clause is not None and self.run_change(lambda: self.session.toggle_tag(item_id, clause), item_id):
-            self.notify(f"Tagged {clause_id} to {printable(item_id)}", timeout=2)
-
-    def action_reject_suggestion(self) -> None:
-        clause_id = self._highlighted_suggestion()
-        if clause_id is None:
-            self.notify("No suggestion to reject", severity="warning")
-            return
-        item_id = self.item_id
-        if self.run_change(lambda: self.session.reject_suggestion(item_id, clause_id), item_id):
-            self.notify(f"Rejected {clause_id} for {printable(item_id)}", timeout=2)
-
-    def action_gaps(self) -> None:
-        if self.scores is None:
-            self.notify("Suggestions are still being computed", severity="warning")
-            return
-        from auditor_tui.ui.screens.lists import ItemPicker
-
-        gaps = [item for item in self.audit.checklist.items if self.scores.likely_missing(item.id)]
-        self.app.push_screen(
-            ItemPicker("Likely gaps: no clause scores high for these items", gaps, self.session.items),
-            self.jump_to_item,
-        )
 
     def jump_to_item(self, item_id: str | None) -> None:
         if item_id:
@@ -460,8 +427,25 @@ class ReviewScreen(Screen[None]):
         return True
 
     def action_submit(self) -> None:
-        if self._workflow("submit"):
-            self.notify("Submitted for review: the audit is read-only until a reviewer acts")
+        """Ask, then hand the audit to a reviewer (a refusal, such as open items, comes at once)."""
+
+        def submit(yes: bool | None = True) -> None:
+            if yes and self._workflow("submit"):
+                self.say("Submitted for review: the audit is read-only until a reviewer acts", group="workflow")
+
+        if undecided_items(self.session) or not self.session.editable:
+            submit()  # the core refuses, naming why
+            return
+        self.app.push_screen(
+            ConfirmDialog(
+                "Submit for review?",
+                f"All {len(self.session.items)} items are decided. The audit goes to a reviewer and is read-only "
+                "until they sign it off or request changes (ctrl+o withdraws it).",
+                yes="Submit for review",
+                no="Not yet",
+            ),
+            submit,
+        )
 
     def action_signoff(self) -> None:
         def done(answer: dict[str, str] | None) -> None:
@@ -470,13 +454,18 @@ class ReviewScreen(Screen[None]):
                 reviewer=answer["reviewer"].strip(),
                 statement=answer["statement"].strip(),
             ):
-                self.notify("Signed off")
+                self.say("Signed off", group="workflow")
 
         self.app.push_screen(
             AskDialog(
                 "Sign off this audit",
-                [("reviewer", "Reviewer (not the preparer)", ""), ("statement", "Statement", "Reviewed and approved.")],
+                [
+                    ("reviewer", "Reviewer (not the preparer)", identity()),
+                    ("statement", "Statement", "Reviewed and approved."),
+                ],
                 explain=f"Preparer: {self.session.auditor}. The sign-off records a digest of the audit.",
+                required=("reviewer",),
+                ok="Sign off",
             ),
             done,
         )
@@ -494,16 +483,18 @@ class ReviewScreen(Screen[None]):
                 comment=answer["comment"].strip(),
                 item_comments=comments,
             ):
-                self.notify("Changes requested: back to the preparer")
+                self.say("Changes requested: back to the preparer", group="workflow")
 
         self.app.push_screen(
             AskDialog(
                 "Request changes",
                 [
-                    ("reviewer", "Reviewer", ""),
+                    ("reviewer", "Reviewer", identity()),
                     ("comment", "Overall comment", ""),
                     ("item", f"Comment on {item_id}", ""),
                 ],
+                required=("reviewer", "comment"),
+                ok="Request changes",
             ),
             done,
         )
@@ -554,7 +545,7 @@ class ReviewScreen(Screen[None]):
         def answer(yes: bool | None) -> None:
             if yes and self._workflow("reopen", by=self.session.auditor, reason="reopened in the review screen"):
                 done = "the sign-off is void and kept in the history" if signoff else "withdrawn from review"
-                self.notify(f"Reopened: {done}", severity="warning")
+                self.say(f"Reopened: {done}", severity="warning", group="workflow")
 
         if signoff is not None:
             question = (

@@ -23,7 +23,7 @@ from auditor_tui.core.session import (
     load_session,
     restore_backup,
 )
-from auditor_tui.core.text import printable, shorten
+from auditor_tui.core.text import printable, shorten, shorten_middle
 from auditor_tui.ui.screens.dialogs import ConfirmDialog
 
 
@@ -160,6 +160,10 @@ class NewAuditScreen(_AuditForm):
         self.dismiss(audit)
 
 
+COLUMNS = ("Title", "Policy", "Checklist", "Decided", "Updated (UTC)", "State")
+NARROW_START = 110
+
+
 class StartScreen(Screen[None]):
     """Pick up a saved audit or start a new one."""
 
@@ -191,53 +195,66 @@ class StartScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in (
-            ("Title", 28),
-            ("Policy", 22),
-            ("Checklist", 21),
-            ("Decided", 7),
-            ("Updated (UTC)", 16),
-            ("State", 14),
-        ):
-            table.add_column(label, width=width)
         self.action_reload()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.action_reload()
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
+    def _columns(self, rows: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+        """The columns to show, as (index into COLUMNS, width): the short ones as wide as their
+        longest cell, Title and Policy sharing what is left (Title the larger). Below
+        NARROW_START columns the checklist is left out and the update time is a date."""
+        narrow = (self.size.width or self.app.size.width) < NARROW_START
+        shown = [0, 1, 3, 4, 5] if narrow else list(range(len(COLUMNS)))
+        natural = [max([len(COLUMNS[i])] + [len(row[i]) for row in rows]) for i in range(len(COLUMNS))]
+        widths = {2: min(natural[2], 24), 3: natural[3], 4: 10 if narrow else 16, 5: min(natural[5], 40)}
+        table = self.query_one(DataTable)
+        # The table spans the screen; 2 for its scrollbar.
+        available = (self.size.width or self.app.size.width) - 2 * table.cell_padding * len(shown) - 2
+        room = max(24, available - sum(widths[i] for i in shown if i in widths))
+        widths[1] = min(natural[1], max(12, room * 2 // 5))
+        widths[0] = max(12, room - widths[1])
+        return [(i, widths[i]) for i in shown]
+
     def action_reload(self) -> None:
         table = self.query_one(DataTable)
-        table.clear()
+        selected = self._selected()
+        table.clear(columns=True)
         self.paths.clear()
         found = find_sessions(self.sessions_dir)
+        rows: list[tuple[str, ...]] = []
         for path, loaded in found:
-            key = str(path)
-            self.paths[key] = path
+            self.paths[str(path)] = path
             if isinstance(loaded, Session):
                 state = loaded.state
                 if state == "signed-off" and loaded.signoff:
                     state = f"signed off by {loaded.signoff.reviewer}"
-                table.add_row(
-                    Content(printable(shorten(loaded.title, 28))),
-                    Content(printable(shorten(Path(loaded.policy.path).name, 22))),
-                    Content(printable(loaded.checklist.id)),
-                    loaded.progress,
-                    f"{loaded.updated:%Y-%m-%d %H:%M}",
-                    Content.styled(printable(state), "$success" if loaded.state == "signed-off" else ""),
-                    key=key,
-                )
+                policy = Path(loaded.policy.path).name
+                updated = f"{loaded.updated:%Y-%m-%d %H:%M}"
+                row = (loaded.title, policy, loaded.checklist.id, loaded.progress, updated, state)
+                rows.append(tuple(printable(cell) for cell in row))
             else:
-                table.add_row(
-                    Content.styled(printable(path.name), "$error"),
-                    Content.styled("unreadable", "$error"),
-                    "",
-                    "",
-                    "",
-                    "",
-                    key=key,
-                )
+                rows.append((printable(path.name), "unreadable", "", "", "", ""))
+        columns = self._columns(rows)
+        for index, width in columns:
+            table.add_column(COLUMNS[index] if len(COLUMNS[index]) <= width else "Updated", width=width)
+        for (path, loaded), row in zip(found, rows, strict=True):
+            style = "" if isinstance(loaded, Session) else "$error"
+            cells = []
+            for index, width in columns:
+                # A file name's end tells versions apart: cut its middle.
+                cut = shorten_middle(row[index], width) if index == 1 else shorten(row[index], width)
+                if index == 4:
+                    cut = row[index][:width]  # the date without the time when narrow
+                done = isinstance(loaded, Session) and index == 5 and loaded.state == "signed-off"
+                cells.append(Content.styled(cut, "$success" if done else style))
+            table.add_row(*cells, key=str(path))
+        if selected is not None and str(selected) in self.paths:
+            table.move_cursor(row=table.get_row_index(str(selected)))
         hint = (
             f"{len(found)} audit{'s' if len(found) != 1 else ''}. enter resumes · n new audit · s new audit of the bundled sample · "
             "f re-audit the selected one on a new version of its policy"

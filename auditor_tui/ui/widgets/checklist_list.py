@@ -4,39 +4,47 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from auditor_tui.core.checklist import Checklist, Item
 from auditor_tui.core.session import ItemState
-from auditor_tui.core.text import printable
+from auditor_tui.core.status import status_info
+from auditor_tui.core.text import clip, printable
 
-STATUS_GLYPHS = {
-    "open": ("○", "$text-muted"),
-    "satisfied": ("✔", "$success"),
-    "partial": ("◐", "$warning"),
-    "missing": ("✘", "$error"),
-    "not-applicable": ("–", "$text-muted"),
-    "re-review": ("↻", "$accent"),
-}
+MIN_TITLE = 16  # below this many columns beside the id, the title goes on a line of its own
 
 
 def status_content(status: str) -> Content:
-    glyph, style = STATUS_GLYPHS.get(status, ("?", ""))
-    return Content.styled(glyph, f"bold {style}")
+    info = status_info(status)
+    return Content.styled(info.glyph, f"bold ${info.colour}")
 
 
-def item_prompt(item: Item, state: ItemState) -> Content:
-    tags = sum(1 for tag in state.tags if not tag.orphan)
-    count = Content.styled(f" ({tags})", "$text-muted") if tags else Content("")
-    return Content.assemble(
-        status_content(state.status),
-        " ",
-        Content.styled(printable(item.id), "bold"),
-        " ",
-        Content(printable(item.title)),
-        count,
-    )
+def evidence_count(state: ItemState) -> str:
+    """``2``, ``2+1 removed`` or ``1 removed`` ("" with no evidence): a re-audit's removed
+    evidence still counts, as in the exports, but is told apart."""
+    removed = sum(1 for tag in state.tags if tag.orphan)
+    live = len(state.tags) - removed
+    if not removed:
+        return str(live) if live else ""
+    return f"{live}+{removed} removed" if live else f"{removed} removed"
+
+
+def item_prompt(item: Item, state: ItemState, width: int | None = None) -> Content:
+    """The item's line: glyph, id, title and evidence count. With *width*, the title is cut so
+    that the count stays beside it (or, when the id leaves too little room, the title goes on
+    a second line)."""
+    count = evidence_count(state)
+    head = Content.assemble(status_content(state.status), " ", Content.styled(printable(item.id), "bold"), " ")
+    tail = Content.styled(f" ({count})", "$text-muted") if count else Content("")
+    title = printable(item.title)
+    if width is None:
+        return Content.assemble(head, title, tail)
+    room = width - head.cell_length - tail.cell_length
+    if room >= min(len(title), MIN_TITLE):
+        return Content.assemble(head, clip(title, room), tail)
+    return Content.assemble(head.rstrip(), tail, "\n  ", clip(title, max(1, width - 2)))
 
 
 class ChecklistList(OptionList):
@@ -56,16 +64,26 @@ class ChecklistList(OptionList):
         super().__init__(*options, id=id)
         self.checklist = checklist
         self.states = states
+        self.prompt_width: int | None = None
 
     @property
     def current_item_id(self) -> str | None:
         option = self.highlighted_option
         return option.id if option is not None else None
 
+    def on_resize(self, event: Resize) -> None:
+        # The scrollbar's columns are always kept free, so a prompt never depends on whether
+        # the list happens to overflow.
+        width = self.size.width - self.styles.scrollbar_size_vertical  # size: inside border and padding
+        if width > 0 and width != self.prompt_width:
+            self.prompt_width = width
+            for item in self.checklist.items:
+                self.refresh_item(item.id)
+
     def refresh_item(self, item_id: str) -> None:
         item = self.checklist.item(item_id)
         if item is not None:
-            self.replace_option_prompt(item_id, item_prompt(item, self.states[item_id]))
+            self.replace_option_prompt(item_id, item_prompt(item, self.states[item_id], self.prompt_width))
 
     def select_item(self, item_id: str) -> None:
         try:

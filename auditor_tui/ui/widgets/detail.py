@@ -13,26 +13,40 @@ from textual.widgets.option_list import Option
 from auditor_tui.core.checklist import Item
 from auditor_tui.core.policy import Clause, Policy
 from auditor_tui.core.session import ItemState
-from auditor_tui.core.text import printable, shorten
-from auditor_tui.ui.widgets.checklist_list import status_content
+from auditor_tui.core.text import clip, excerpt, printable, shorten_path
+from auditor_tui.ui.widgets.checklist_list import evidence_count, status_content
 
 SCORE_BAR = 10
+NARROW_SCORE_BAR = 5  # in a detail area narrower than NARROW columns
+NARROW = 50
+QUOTE_LINES = 4  # a suggestion shows about this many lines of its clause, around its matched words
 
 
-def score_bar(score: float) -> Content:
+def score_bar(score: float, width: int = SCORE_BAR) -> Content:
     """``████▌     `` for a 0-100 score."""
-    eighths = round(max(0.0, min(100.0, score)) / 100 * SCORE_BAR * 8)
+    eighths = round(max(0.0, min(100.0, score)) / 100 * width * 8)
     full, part = divmod(eighths, 8)
     bar = "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
-    return Content.styled(f"{bar:<{SCORE_BAR}}", "$accent")
+    return Content.styled(f"{bar:<{width}}", "$accent")
 
 
 def highlighted(text: str, spans: Sequence[tuple[int, int]], style: str = "bold $warning underline") -> Content:
-    """*text* (untrusted) with *spans* styled: never parsed as markup."""
-    content = Content(printable(text))
-    for start, end in spans:
-        content = content.stylize(style, start, end)
-    return content
+    """*text* (untrusted; line breaks kept, as in the policy pane) with *spans* styled.
+
+    Each piece is made printable on its own, so a stand-in longer than its character (``<U+202E>``)
+    cannot shift the highlight onto the wrong words; nothing is parsed as markup.
+    """
+    pieces: list[Content] = []
+    position = 0
+    for start, end in sorted(spans):
+        start, end = max(start, position), min(end, len(text))
+        if start >= end:
+            continue
+        pieces.append(Content(printable(text[position:start], keep_newlines=True)))
+        pieces.append(Content.styled(printable(text[start:end], keep_newlines=True), style))
+        position = end
+    pieces.append(Content(printable(text[position:], keep_newlines=True)))
+    return Content.assemble(*pieces)
 
 
 def clause_option(
@@ -43,16 +57,17 @@ def clause_option(
     limit: int = 300,
     section_width: int = 40,
 ) -> Option:
-    """An option showing a clause: *head*, its id and section, then its text (cut to *limit*
-    characters) with *spans* highlighted."""
-    text = clause.text if len(clause.text) <= limit else clause.text[: limit - 1] + "…"
-    visible = [(start, min(end, len(text))) for start, end in spans if start < len(text)]
+    """An option showing a clause: *head*, its id and section path (its middle cut to
+    *section_width*), then at most *limit* characters of its text around the *spans* (matched
+    words), which are highlighted."""
+    text, visible = excerpt(clause.text, spans, limit)
     return Option(
         Content.assemble(
             *head,
             Content.styled(f"{clause.id} ", "bold"),
             Content.styled(
-                printable(shorten(clause.section_label or "(no section)", section_width)), "italic $text-muted"
+                printable(shorten_path(clause.section_label or "(no section)", max(8, section_width))),
+                "italic $text-muted",
             ),
             "\n",
             highlighted(text, visible),
@@ -61,8 +76,9 @@ def clause_option(
     )
 
 
-class SuggestionList(OptionList):
-    """The current item's suggested clauses: ``a`` accepts, ``x`` rejects, ``enter`` jumps."""
+class SuggestionList(OptionList, can_focus=False):
+    """The current item's suggested clauses. It never takes the focus: ``n`` / ``N`` move its
+    cursor (marked ``▶``) from anywhere, ``a`` accepts, ``x`` rejects; a click chooses one."""
 
 
 class DetailPane(VerticalScroll):
@@ -108,7 +124,7 @@ class DetailPane(VerticalScroll):
 
     def _evidence(self, state: ItemState) -> Content:
         tags = state.tags
-        head = Content.styled(f"Evidence ({len(tags)})", "bold")
+        head = Content.styled(f"Evidence ({evidence_count(state) or 0})", "bold")
         if not tags:
             return Content.assemble(
                 head, "\n", Content.styled("No clause tagged yet (t tags the current clause)", "$text-muted")
@@ -117,7 +133,7 @@ class DetailPane(VerticalScroll):
         for tag in tags:
             flag = ""
             if tag.orphan:
-                flag = " [removed from this version]"
+                flag = " [removed from this version: ctrl+p “Drop removed evidence”]"
             elif tag.recheck:
                 flag = f" [changed: {tag.similarity or 0:.0f}% similar, re-check]"
             parts += [
@@ -126,10 +142,18 @@ class DetailPane(VerticalScroll):
                 Content.styled(printable(tag.section or "(no section)"), "italic $text-muted"),
                 Content.styled(flag, "bold $warning"),
                 "\n  “",
-                Content(printable(shorten(tag.text, 400))),
+                Content(printable(clip(tag.text, 400), keep_newlines=True)),
                 "”",
             ]
         return Content.assemble(*parts)
+
+    @property
+    def text_width(self) -> int:
+        """Columns for the suggestions' text, their list's scrollbar kept free (a fair guess
+        while the area is folded away and has no size)."""
+        suggestions = self.query_one(SuggestionList)
+        width = suggestions.size.width - suggestions.styles.scrollbar_size_vertical
+        return width if width > 8 else 40
 
     def show_suggestions(
         self,
@@ -137,29 +161,39 @@ class DetailPane(VerticalScroll):
         policy: Policy,
         *,
         likely_missing: bool,
+        chosen: int = 0,
         note: str = "",
     ) -> None:
-        """Suggestions as (clause id, score, highlight spans), best first."""
+        """Suggestions as (clause id, score, highlight spans), best first; *chosen* is the one
+        ``a`` accepts, marked ``▶``."""
+        width = self.text_width
+        bar = SCORE_BAR if width >= NARROW else NARROW_SCORE_BAR
         options = []
-        for clause_id, score, spans in suggestions:
+        for rank, (clause_id, score, spans) in enumerate(suggestions):
             clause = policy.clause(clause_id)
             if clause is None:
                 continue
-            options.append(
-                clause_option(clause, spans, head=[score_bar(score), Content.styled(f" {score:3.0f} ", "bold")])
-            )
-        label = "Suggestions (a accept, x reject, enter jump)"
+            marker = Content.styled("▶ ", "bold $accent") if rank == chosen else Content("  ")
+            head = [marker, score_bar(score, bar), Content.styled(f" {score:3.0f} ", "bold")]
+            room = width - 2 - bar - 5 - len(clause.id) - 1
+            options.append(clause_option(clause, spans, head=head, limit=QUOTE_LINES * width, section_width=room))
+        label = f"Suggestions {chosen + 1}/{len(options)}" if options else "Suggestions: none left"
+        keys = " (n/N choose, a accept, x reject)" if options else ""
         if likely_missing:
-            label = "Suggestions: LIKELY MISSING, no clause scores high (a accept, x reject, enter jump)"
-        if note:
-            label = note
+            label = "LIKELY MISSING: no clause scores high. " + label
         self.query_one("#suggestions-label", Static).update(
-            Content.styled(label, "bold $error" if likely_missing else "bold")
+            Content.styled(note or label + keys, "bold $error" if likely_missing and not note else "bold")
         )
         suggestions_list = self.query_one(SuggestionList)
         suggestions_list.set_options(options)
         if options:
-            suggestions_list.highlighted = 0
+            suggestions_list.highlighted = min(chosen, len(options) - 1)
+
+    def reveal_suggestion(self) -> None:
+        """Scroll the area so the chosen suggestion shows."""
+        suggestions_list = self.query_one(SuggestionList)
+        suggestions_list.scroll_to_highlight()
+        self.scroll_to_widget(suggestions_list, animate=False)
 
     def show_clause_items(self, entries: Sequence[tuple[str, str, float]]) -> None:
         """What the current clause probably evidences: (item id, title, score)."""
@@ -170,7 +204,7 @@ class DetailPane(VerticalScroll):
         for item_id, title, score in entries:
             parts += [
                 "\n",
-                score_bar(score),
+                score_bar(score, SCORE_BAR if self.text_width >= NARROW else NARROW_SCORE_BAR),
                 f" {score:3.0f} ",
                 Content.styled(printable(item_id), "bold"),
                 " ",

@@ -13,6 +13,7 @@ Policy text is data: it is turned into plain :class:`rich.segment.Segment` text 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -25,11 +26,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from auditor_tui.core.policy import Clause, Policy
-from auditor_tui.core.text import printable
+from auditor_tui.core.text import printable, short_names
 
-GUTTER = 14  # marker (1) + item ids (12) + space (1)
-NARROW_GUTTER = 9  # below NARROW_WIDTH columns
-NARROW_WIDTH = 70
+MIN_TEXT = 48  # the gutter shows full item ids only while this many columns stay for the text
+CHANGE_MARK = len("~ changed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +102,19 @@ class PolicyView(ScrollView, can_focus=True):
             self.view = view
             self.clause = clause
 
-    def __init__(self, policy: Policy, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        item_ids: Sequence[str] = (),
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.policy = policy
+        self._full_ids = {item_id: printable(item_id) for item_id in item_ids}
+        self._short_ids = {item_id: printable(short) for item_id, short in short_names(list(item_ids)).items()}
+        self.gutter_ids = self._full_ids
         # Blocks in document order: ("heading", title) or ("clause", Clause).
         self._blocks: list[tuple[str, str, Clause | None]] = []
         self._clause_block: list[int] = []
@@ -113,7 +123,7 @@ class PolicyView(ScrollView, can_focus=True):
         self._lines: list[_Line] = []
         self._block_first_line: list[int] = []
         self._layout_width = -1
-        self.gutter_width = GUTTER
+        self.gutter_width = 2
         self.cursor = 0
         self.item_marks: dict[str, list[str]] = {}
         self.current_tags: frozenset[str] = frozenset()
@@ -158,8 +168,21 @@ class PolicyView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ layout
 
     def _text_width(self) -> int:
+        """Size the gutter to the item ids: whole ids with room for " +2" while the text keeps
+        MIN_TEXT columns, else the short ids (``13-2-b-rec``), else the short ids alone."""
         width = self.scrollable_content_region.width
-        self.gutter_width = GUTTER if width >= NARROW_WIDTH else NARROW_GUTTER
+
+        def longest(names: dict[str, str]) -> int:
+            return max((len(name) for name in names.values()), default=0)
+
+        plans = [
+            (self._full_ids, 2 + max(longest(self._full_ids) + 3, CHANGE_MARK)),
+            (self._short_ids, 2 + max(longest(self._short_ids) + 3, CHANGE_MARK)),
+        ]
+        self.gutter_ids, self.gutter_width = next(
+            ((names, gutter) for names, gutter in plans if width - gutter >= MIN_TEXT),
+            (self._short_ids, 2 + max(longest(self._short_ids), CHANGE_MARK)),
+        )
         return max(10, width - self.gutter_width)
 
     def _relayout(self) -> None:
@@ -233,19 +256,21 @@ class PolicyView(ScrollView, can_focus=True):
         marker = "▌" if tagged_current else " "
         ids = ""
         change = self.change_marks.get(clause.id)
+        width = self.gutter_width - 2
         if line.first:
-            items = self.item_marks.get(clause.id, [])
+            items = [self.gutter_ids.get(item, printable(item)) for item in self.item_marks.get(clause.id, [])]
             if items:
                 ids = ",".join(items)
-                if len(ids) > self.gutter_width - 2:
+                if len(ids) > width:
                     more = f" +{len(items) - 1}" if len(items) > 1 else ""
-                    ids = items[0][: self.gutter_width - 2 - len(more)] + more
+                    if len(items[0]) + len(more) > width:
+                        more = more.strip()
+                    ids = items[0][: width - len(more)] + more
             elif change:
                 ids = "+ added" if change == "added" else "~ changed"
         gutter_style = style("policy-view--gutter-current" if tagged_current else "policy-view--gutter")
         if change and not ids.strip(",") and line.first:
             gutter_style = style(f"policy-view--{change}")
-        width = self.gutter_width - 2
         return Segment(f"{marker}{ids[:width]:<{width}} ", line_style + gutter_style)
 
     def _text_segments(self, clause: Clause, text: str, line: _Line, line_style: Style) -> list[Segment]:
