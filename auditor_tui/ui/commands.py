@@ -1,10 +1,12 @@
 """Command-palette commands of the review screen (ctrl+p).
 
-Jump to an item, a section or a clause; set a status; every other action of the screen.
+Jump to an item, a section or a clause; and every action of the screen, from its key table
+(:mod:`auditor_tui.ui.keys`), each shown with the key it is on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -14,25 +16,10 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from auditor_tui.core.text import printable, shorten
+from auditor_tui.ui.keys import applied_keymap, display_keys, palette_actions
 
 if TYPE_CHECKING:
     from auditor_tui.ui.screens.review import ReviewScreen
-
-ACTIONS = (
-    ("Save now", "save", "Write the session file"),
-    ("Search the policy", "search", "Fuzzy search as you type"),
-    ("Likely gaps", "gaps", "Items no clause plausibly satisfies"),
-    ("Changes since the previous version", "changes", "Added, modified and removed clauses (re-audit)"),
-    ("Edit note", "edit_note", "The current item's note"),
-    ("Tag / untag the current clause", "toggle_tag", "To the current item"),
-    ("Submit for review", "submit", "Preparer: hand the audit to a reviewer"),
-    ("Request changes", "request_changes", "Reviewer: send the audit back with comments"),
-    ("Sign off", "signoff", "Reviewer: sign off the audit"),
-    ("Reopen for changes", "reopen", "Void the sign-off and make the audit editable"),
-    ("Export the checklist", "export", "Markdown, HTML, CSV or JSON; marked DRAFT until signed off"),
-    ("Help: keys", "help", "Every key of the review screen"),
-)
-STATUSES = ("satisfied", "partial", "missing", "not-applicable", "open")
 
 
 def _highlight(matcher: Matcher, title: str) -> Content:
@@ -56,12 +43,12 @@ class ReviewCommands(Provider):
         screen = self.screen
         return screen if isinstance(screen, ReviewScreen) else None
 
-    def _commands(self, screen: ReviewScreen, *, clauses: bool) -> list[tuple[str, object, str]]:
-        commands: list[tuple[str, object, str]] = []
-        for title, action, help_text in ACTIONS:
-            commands.append((title, partial(screen.run_action, action), help_text))
-        for status in STATUSES:
-            commands.append((f"Set status: {status}", partial(screen.action_status, status), "For the current item"))
+    def _commands(self, screen: ReviewScreen, *, clauses: bool) -> list[tuple[str, Callable[[], object], str]]:
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        keymap = applied_keymap(screen.app)
+        for key in palette_actions():
+            keys = display_keys(keymap.get(key.id, key.keys))
+            commands.append((key.description, partial(screen.run_action, key.action), f"key: {keys}"))
         for item in screen.audit.checklist.items:
             commands.append(
                 (

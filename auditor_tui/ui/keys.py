@@ -1,7 +1,12 @@
-"""The review screen's keys: one table for the bindings, the help screen and the README."""
+"""The review screen's keys: one table for the bindings, the palette, the help screen and the README.
+
+Every key that runs an action has a binding id: ``[keymap]`` in the config file remaps it by
+that id (``tag = "T"``), through Textual's ``App.set_keymap``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -18,8 +23,8 @@ class Key:
 
 
 REVIEW_KEYS: tuple[Key, ...] = (
-    Key("tab", "app.focus_next", "Next pane", "Move"),
-    Key("shift+tab", "app.focus_previous", "Previous pane", "Move"),
+    Key("tab", "app.focus_next", "Next pane", "Move", id="pane-next"),
+    Key("shift+tab", "app.focus_previous", "Previous pane", "Move", id="pane-previous"),
     Key("up,k / down,j", "", "Previous / next clause or item", "Move"),
     Key("pageup / pagedown", "", "A page up / down", "Move"),
     Key("home / end", "", "First / last", "Move"),
@@ -35,18 +40,24 @@ REVIEW_KEYS: tuple[Key, ...] = (
     ),
     Key("t,space", "toggle_tag", "Tag / untag the current clause to the current item", "Evidence", "Tag", "tag"),
     Key("e", "edit_note", "Edit the current item's note (ctrl+s keeps, escape discards)", "Evidence", "Note", "note"),
-    Key("1", "status('satisfied')", "Status: satisfied", "Status", "", "status-satisfied"),
-    Key("2", "status('partial')", "Status: partial", "Status", "", "status-partial"),
-    Key("3", "status('missing')", "Status: missing", "Status", "", "status-missing"),
-    Key("4", "status('not-applicable')", "Status: not applicable", "Status", "", "status-na"),
-    Key("0", "status('open')", "Status: open", "Status", "", "status-open"),
+    Key("1", "status('satisfied')", "Set status: satisfied", "Status", "", "status-satisfied"),
+    Key("2", "status('partial')", "Set status: partial", "Status", "", "status-partial"),
+    Key("3", "status('missing')", "Set status: missing", "Status", "", "status-missing"),
+    Key("4", "status('not-applicable')", "Set status: not applicable", "Status", "", "status-na"),
+    Key("0", "status('open')", "Set status: open", "Status", "", "status-open"),
     Key("a", "accept_suggestion", "Accept the highlighted suggestion (tags it)", "Suggestions", "", "accept"),
     Key("x", "reject_suggestion", "Reject the highlighted suggestion for this item", "Suggestions", "", "reject"),
     Key("enter", "", "In suggestions: jump to the clause in the policy", "Suggestions"),
     Key("g", "gaps", "Likely gaps: items with no plausible evidence", "Suggestions", "", "gaps"),
     Key("slash", "search", "Search the policy as you type (enter jumps, escape returns)", "Find", "Search", "search"),
     Key("c", "changes", "Changes since the previous version (re-audit)", "Find", "", "changes"),
-    Key("ctrl+p", "app.command_palette", "Command palette: jump to an item, section or clause; all actions", "Find"),
+    Key(
+        "ctrl+p",
+        "app.command_palette",
+        "Command palette: jump to an item, section or clause; all actions",
+        "Find",
+        id="command-palette",
+    ),
     Key("S", "submit", "Submit for review", "Sign-off", "", "submit"),
     Key("R", "request_changes", "Request changes (reviewer)", "Sign-off", "", "request-changes"),
     Key("O", "signoff", "Sign off (reviewer)", "Sign-off", "", "signoff"),
@@ -60,7 +71,7 @@ REVIEW_KEYS: tuple[Key, ...] = (
     ),
     Key("X", "export", "Export the checklist (md, html, csv or json)", "Sign-off", "", "export"),
     Key("ctrl+s", "save", "Save now", "File", "Save", "save"),
-    Key("question_mark,f1", "help", "Help: this list", "File", "Help", "help"),
+    Key("question_mark,f1", "help", "Help: every key and its binding id", "File", "Help", "help"),
     Key("q", "quit", "Save and quit", "File", "Quit", "quit"),
 )
 
@@ -80,3 +91,24 @@ def review_bindings() -> list[Binding]:
             Binding(key.keys, key.action, key.footer or key.description, show=bool(key.footer), id=key.id or None)
         )
     return bindings
+
+
+def binding_ids() -> tuple[str, ...]:
+    """The ids a ``[keymap]`` can remap, in the table's order."""
+    return tuple(key.id for key in REVIEW_KEYS if key.id)
+
+
+def effective_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
+    """Every binding id with the keys it is on: *keymap*'s where it remaps the id, else the table's."""
+    return {key.id: keymap.get(key.id, key.keys) for key in REVIEW_KEYS if key.id}
+
+
+def palette_actions() -> tuple[Key, ...]:
+    """The keys whose action the command palette offers too: the screen's own actions."""
+    return tuple(key for key in REVIEW_KEYS if key.action and not key.action.startswith("app."))
+
+
+def applied_keymap(app: object) -> Mapping[str, str]:
+    """The keymap *app* applied (``AuditorApp.applied_keymap``: the config's, less unknown ids)."""
+    keymap = getattr(app, "applied_keymap", None)
+    return keymap if isinstance(keymap, Mapping) else {}
