@@ -12,6 +12,7 @@ from textual.notifications import SeverityLevel
 
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.config import Config, current
+from auditor_tui.core.text import printable
 from auditor_tui.ui.commands import ReviewCommands
 from auditor_tui.ui.keys import binding_ids
 from auditor_tui.ui.screens.dialogs import MessageDialog
@@ -45,7 +46,7 @@ class AuditorApp(App[None]):
         problems = [self.config.warning] if self.config.warning else config_problems(self.config, self.available_themes)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            self.notify(problems[0] + more, title="Config", severity="warning", timeout=12)
+            self.notify(printable(problems[0] + more), title="Config", severity="warning", timeout=12)
         if self.audit is not None:
             self.push_screen(ReviewScreen(self.audit))
         else:
