@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from auditor_tui.core.config import CONFIG_ENV, current
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POLICIES = FIXTURES / "policies"
@@ -56,11 +59,15 @@ def tiny_checklist(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the user's own checklists out of the tests."""
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Keep the user's own config and checklists out of the tests (and each test's config out of the next)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
     monkeypatch.setenv("AUDITOR_TUI_AUDITOR", "alice")  # the person at the keyboard: see as_user
     os.environ.pop("AUDITOR_TUI_DEBUG", None)
+    current.cache_clear()
+    yield
+    current.cache_clear()
 
 
 @pytest.fixture
@@ -69,5 +76,6 @@ def as_user(monkeypatch: pytest.MonkeyPatch):
 
     def switch(name: str) -> None:
         monkeypatch.setenv("AUDITOR_TUI_AUDITOR", name)
+        current.cache_clear()
 
     return switch

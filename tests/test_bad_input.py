@@ -32,10 +32,11 @@ from auditor_tui.core.policy import load_policy, parse_policy
 from auditor_tui.core.session import load_session
 from auditor_tui.ui.app import AuditorApp
 from auditor_tui.ui.screens.dialogs import MessageDialog
-from auditor_tui.ui.screens.review import AUTOSAVE_DELAY, ReviewScreen
+from auditor_tui.ui.screens.review import ReviewScreen
 from auditor_tui.ui.screens.start import StartScreen
 from auditor_tui.ui.widgets.policy_view import PolicyView
 from tests.conftest import POLICY_2018, REPO, TINY_CHECKLIST
+from tests.ui_helpers import autosave
 
 SIZE = (120, 40)
 
@@ -358,7 +359,7 @@ async def test_the_review_screen_opens_a_policy_with_100000_character_lines(work
             assert all(strip.cell_length == width for strip in strips)
             assert any(strip.text.strip() for strip in strips)
         await pilot.press("end", "t")
-        await pilot.pause(AUTOSAVE_DELAY + 0.3)
+        await autosave(pilot)
         assert app.is_running and isinstance(app.screen, ReviewScreen)
         item_id = screen.item_id
     saved = load_session(audit.path)
@@ -728,7 +729,8 @@ async def test_the_review_screen_says_read_only_and_never_writes(audit, workdir,
         banner = str(screen.query_one("#audit-banner").content)  # a line of its own, under the header
         assert "READ-ONLY" in banner and says in banner
         await pilot.press("t", "1", "down", "t", "3", "ctrl+s")
-        await pilot.pause(AUTOSAVE_DELAY + 0.3)
+        assert screen._save_timer is None  # read-only: no save was scheduled (press returns once keys are handled)
+        await pilot.pause()
         assert app.is_running and app.screen is screen
         await pilot.press("q")
         await pilot.pause()
@@ -743,7 +745,7 @@ async def test_a_policy_path_with_markup_in_a_read_only_banner_does_not_crash(au
     assert "[/]" in opened.read_only_reason
     app = AuditorApp(opened, sessions_dir=workdir / "sessions")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause(0.3)
+        await pilot.pause()
         assert app.is_running and isinstance(app.screen, ReviewScreen)
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
-import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -23,6 +21,7 @@ from auditor_tui.core.diff import (
     word_diff,
 )
 from auditor_tui.core.policy import Block, Policy, assemble, load_policy
+from benchmarks.diff_speed import all_edited, revised, synthetic
 from tests.conftest import POLICIES, POLICY_2007, POLICY_2017, POLICY_2018
 
 
@@ -265,36 +264,15 @@ def test_property_any_two_lists_give_a_consistent_diff(old, new):
     check_invariants(diff)
 
 
-# --------------------------------------------------------------------------- speed
+# --------------------------------------------------------------------------- scale
 
 
-def _synthetic(count: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    vocabulary = [f"w{n}" for n in range(3000)]
-    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
-    return [" ".join(rng.choices(vocabulary, weights, k=rng.randint(8, 50))) + "." for _ in range(count)]
-
-
-def test_ten_thousand_clauses_are_compared_quickly():
-    rng = random.Random(7)
-    old = _synthetic(10_000, 1)
-    new = []
-    for text in old:
-        roll = rng.random()
-        if roll < 0.01:
-            continue  # removed
-        words = text.split()
-        if roll < 0.03:
-            words[rng.randrange(len(words))] = "edited"
-        new.append(" ".join(words))
-        if roll > 0.99:
-            new.append("an inserted clause about something else entirely.")
-    everything_edited = [t.replace(t.split()[0], "changed", 1) for t in old]
-    for other in (new, everything_edited):
-        started = time.perf_counter()
+def test_a_large_revision_matches_nearly_every_clause():
+    # The time this takes is a figure for benchmarks/diff_speed.py, never a test's pass mark.
+    old = synthetic(2_000, 1)
+    for other in (revised(old, 7), all_edited(old)):
         diff = diff_policies(policy_of(old), policy_of(other))
-        elapsed = time.perf_counter() - started
-        assert elapsed < 15, f"{elapsed:.1f}s"
+        check_invariants(diff)
         s = diff.summary()
         assert s["unchanged"] + s["modified"] >= 0.95 * len(other)
 

@@ -15,7 +15,7 @@ from auditor_tui.core.audit import Audit
 from auditor_tui.core.errors import SessionError
 from auditor_tui.core.lock import holder, lock_or_fail, try_lock
 from auditor_tui.ui.app import AuditorApp
-from tests.ui_helpers import make_audit
+from tests.ui_helpers import autosave, make_audit
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="session locks use fcntl (POSIX only)")
 
@@ -93,9 +93,10 @@ async def test_second_app_on_the_same_session_is_read_only(workdir):
             assert f"pid {os.getpid()}" in second_audit.read_only_reason
             before = audit.path.read_bytes()
             await pilot2.press("t", "1", "ctrl+s")
-            await pilot2.pause(0.8)
+            assert second.screen._save_timer is None  # read-only: no save was scheduled
+            await pilot2.pause()
             assert audit.path.read_bytes() == before
         await pilot.press("1")
-        await pilot.pause(0.8)
+        await autosave(pilot)
         assert b'status = "satisfied"' in audit.path.read_bytes()
     assert try_lock(audit.path) is not None  # released when the review screen closed

@@ -16,7 +16,7 @@ from auditor_tui.core.session import load_session
 from auditor_tui.ui.app import AuditorApp
 from auditor_tui.ui.commands import ReviewCommands
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog
-from auditor_tui.ui.screens.help import help_content
+from auditor_tui.ui.screens.help import GLYPHS
 from auditor_tui.ui.screens.lists import ItemPicker
 from auditor_tui.ui.screens.review import AUTOSAVE_DELAY, ReviewScreen
 from auditor_tui.ui.widgets.checklist_list import ChecklistList, status_content
@@ -204,7 +204,7 @@ async def test_the_palette_offers_drop_removed_evidence(reaudit):
         screen = await ready(pilot)
         provider = ReviewCommands(screen)
         titles = [str(hit.text) async for hit in provider.search("drop removed")]
-        assert titles and titles[0] == "Drop removed evidence"
+        assert titles and titles[0].startswith("Drop removed evidence")
 
 
 def test_the_reaudit_title_names_the_new_policy(reaudit):
@@ -354,7 +354,7 @@ def test_not_applicable_looks_the_same_on_screen_in_help_and_in_exports(workdir)
 
     audit = decided_audit(workdir)  # every item not applicable
     assert str(status_content("not-applicable")) == "⊘"
-    assert "⊘ not applicable" in str(help_content())
+    assert "⊘ not applicable" in GLYPHS
     markdown = render_markdown(build_record(audit.session, find_checklist("gdpr-transparency")))
     assert "⊘ not-applicable" in markdown and "–" not in str(status_content("not-applicable"))
 

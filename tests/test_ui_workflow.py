@@ -10,7 +10,7 @@ from auditor_tui.ui.app import AuditorApp
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.review import ReviewScreen
 from auditor_tui.ui.widgets.detail import SuggestionList
-from tests.ui_helpers import make_audit
+from tests.ui_helpers import autosave, make_audit
 
 SIZE = (120, 40)
 
@@ -132,12 +132,12 @@ async def test_suggestions_accept_reject_and_jump(workdir):
         assert suggestions.option_count > 0
         first = suggestions.get_option_at_index(0).id
         await pilot.press("a")
-        await pilot.pause(0.8)
+        await autosave(pilot)
         assert [t.clause for t in load_session(audit.path).items[item].tags] == [first]
         assert suggestions.get_option_at_index(0).id != first  # a tagged clause is no longer suggested
         second = suggestions.get_option_at_index(0).id
         await pilot.press("x")
-        await pilot.pause(0.8)
+        await autosave(pilot)
         assert second in load_session(audit.path).items[item].rejected
         third = suggestions.get_option_at_index(0).id
         assert third not in (first, second)

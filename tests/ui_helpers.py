@@ -6,8 +6,11 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.history import Event, rechain
+from auditor_tui.ui.screens.review import ReviewScreen
 from tests.conftest import POLICY_2018
 
 FIXED = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
@@ -30,3 +33,19 @@ def freeze(audit: Audit) -> None:
     session.history = [Event(FIXED, e.who, e.action, e.item, e.detail, e.data) for e in session.history]
     rechain(session.history, session.audit_id)
     audit.save()
+
+
+async def autosave(pilot: Pilot) -> None:
+    """Await the review screen's pending autosave, if a change scheduled one.
+
+    The screen saves from a one-shot timer set by the first change after a save; Textual calls a
+    timer's callback inside the timer's own task, so awaiting that task awaits the write itself:
+    no sleep, and no guess at how long a save takes on a busy machine. (``pilot.press`` returns
+    once the keys are handled, so a change they made has set the timer by then.)
+    """
+    screen = next((s for s in reversed(pilot.app.screen_stack) if isinstance(s, ReviewScreen)), None)
+    timer = None if screen is None else screen._save_timer
+    task = None if timer is None else timer._task
+    if task is not None:
+        await task
+    await pilot.pause()

@@ -6,10 +6,14 @@ import argparse
 from pathlib import Path
 
 from auditor_tui.cli._output import print_json, safe
-from auditor_tui.core.audit import DEFAULT_CHECKLIST, SESSIONS_DIR, Audit, sample_policy_path
+from auditor_tui.cli.config import settings
+from auditor_tui.core.audit import Audit, sample_policy_path
 from auditor_tui.core.checklist import list_checklists
+from auditor_tui.core.config import Config
 from auditor_tui.core.policy import Section, load_policy
 from auditor_tui.core.session import find_sessions, restore_backup
+
+CHECKLIST_HELP = "default: default_checklist from the config (auditor-tui config), else gdpr-transparency"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,9 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "review", help="start a new audit of a policy", description="Start a new audit of POLICY in the review screen."
     )
     p.add_argument("policy", metavar="POLICY", help="the policy file to audit")
-    p.add_argument("--checklist", default=DEFAULT_CHECKLIST, metavar="ID|PATH", help="default: %(default)s")
-    p.add_argument("--session", type=Path, metavar="PATH", help="session file to create (default: in ./sessions/)")
-    p.add_argument("--auditor", default="", metavar="NAME", help="default: your login name")
+    p.add_argument("--checklist", metavar="ID|PATH", help=CHECKLIST_HELP)
+    p.add_argument("--session", type=Path, metavar="PATH", help="session file to create (default: in sessions_dir)")
+    p.add_argument("--auditor", default="", metavar="NAME", help="default: the config's auditor, else your login name")
     p.add_argument("--title", default="", metavar="TEXT", help="the audit's title")
     p.add_argument(
         "--from",
@@ -47,9 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "sample",
         help="open the bundled sample policy with the default checklist",
         description="Review the bundled sample policy (iomart, 2018) against the default checklist. "
-        "Resumes your last unfinished sample audit in ./sessions/ if there is one.",
+        "Resumes your last unfinished sample audit in the sessions folder if there is one.",
     )
-    p.add_argument("--checklist", default=DEFAULT_CHECKLIST, metavar="ID|PATH", help="default: %(default)s")
+    p.add_argument("--checklist", metavar="ID|PATH", help=CHECKLIST_HELP)
     p.set_defaults(func=cmd_sample)
 
     p = subparsers.add_parser("resume", help="reopen a saved audit", description="Reopen a saved audit.")
@@ -132,19 +136,21 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- the app
 
 
-def _run(audit: Audit | None = None) -> int:
+def _run(config: Config, audit: Audit | None = None) -> int:
     from auditor_tui.ui.app import AuditorApp  # Textual is imported only when the app runs
 
-    app = AuditorApp(audit=audit, sessions_dir=SESSIONS_DIR)
+    app = AuditorApp(audit=audit, config=config)
     app.run()
     return app.return_code or 0
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    return _run()
+    return _run(settings())
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    config = settings()
+    auditor = args.auditor or config.identity()
     if args.from_session is not None:
         from auditor_tui.core.reaudit import start_reaudit
 
@@ -152,31 +158,49 @@ def cmd_review(args: argparse.Namespace) -> int:
             args.policy,
             args.from_session,
             session_path=args.session,
-            checklist=None if args.checklist == DEFAULT_CHECKLIST else args.checklist,
-            auditor=args.auditor,
+            checklist=args.checklist,  # None: the old audit's checklist
+            auditor=auditor,
             title=args.title,
+            sessions_dir=config.sessions_dir,
         )
         print(f"Carried forward to {audit.path}: {diff.summary_line()}")
-        return _run(audit)
-    audit = Audit.start(args.policy, args.checklist, session_path=args.session, auditor=args.auditor, title=args.title)
-    return _run(audit)
+        return _run(config, audit)
+    audit = Audit.start(
+        args.policy,
+        args.checklist or config.default_checklist,
+        session_path=args.session,
+        auditor=auditor,
+        title=args.title,
+        sessions_dir=config.sessions_dir,
+    )
+    return _run(config, audit)
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    config = settings()
     sample = sample_policy_path()
-    for path, session in find_sessions(SESSIONS_DIR):
+    checklist = args.checklist or config.default_checklist
+    for path, session in find_sessions(config.sessions_dir):
         if (
             not isinstance(session, Exception)
             and session.editable
             and Path(session.policy.path).name == sample.name
-            and session.checklist.id == args.checklist
+            and session.checklist.id == checklist
         ):
-            return _run(Audit.open(path))
-    return _run(Audit.start(sample, args.checklist, title="Sample: iomart privacy policy (2018)"))
+            return _run(config, Audit.open(path))
+    audit = Audit.start(
+        sample,
+        checklist,
+        title="Sample: iomart privacy policy (2018)",
+        auditor=config.identity(),
+        sessions_dir=config.sessions_dir,
+    )
+    return _run(config, audit)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
     if args.restore_backup:
         broken = restore_backup(args.session)
         print(f"Restored the previous save of {args.session}; the unreadable file is kept as {broken}")
-    return _run(Audit.open(args.session, checklist=args.checklist))
+    config = settings()
+    return _run(config, Audit.open(args.session, checklist=args.checklist))

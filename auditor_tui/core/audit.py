@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 
 from auditor_tui.core.checklist import Checklist, find_checklist, load_checklist
+from auditor_tui.core.config import DEFAULT_CHECKLIST as DEFAULT_CHECKLIST  # the defaults live with the config
+from auditor_tui.core.config import SESSIONS_DIR as SESSIONS_DIR
 from auditor_tui.core.errors import AuditorError, SessionError
 from auditor_tui.core.lock import SessionLock, holder, try_lock
 from auditor_tui.core.policy import Block, Clause, Policy, assemble, load_policy
@@ -29,9 +31,6 @@ from auditor_tui.core.session import (
     new_session,
     save_session,
 )
-
-DEFAULT_CHECKLIST = "gdpr-transparency"
-SESSIONS_DIR = Path("sessions")
 
 
 def sample_policy_path() -> Path:

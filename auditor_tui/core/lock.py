@@ -15,8 +15,9 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor_tui.core.config import login_name
 from auditor_tui.core.errors import SessionError
-from auditor_tui.core.session import login_name, now_utc
+from auditor_tui.core.session import now_utc
 
 try:
     import fcntl

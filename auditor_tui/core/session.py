@@ -26,7 +26,6 @@ that also appends to the history; the UI and the CLI never edit the fields direc
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import tomllib
@@ -41,6 +40,7 @@ import tomli_w
 
 from auditor_tui.core.atomic import atomic_write_bytes, atomic_write_text, backup_path
 from auditor_tui.core.checklist import Checklist
+from auditor_tui.core.config import identity
 from auditor_tui.core.errors import SessionError, WorkflowError
 from auditor_tui.core.files import read_input_bytes
 from auditor_tui.core.history import Event, append, chain_break, rechain
@@ -62,24 +62,6 @@ EDITABLE_STATES = frozenset({"in-progress", "changes-requested"})
 def now_utc() -> datetime:
     """The current UTC time to the second (what the session records)."""
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def login_name() -> str:
-    """The user's login name, the default auditor."""
-    try:
-        return getpass.getuser()
-    except Exception:  # getpass raises OSError or KeyError when no name is set
-        return "auditor"
-
-
-IDENTITY_VARIABLE = "AUDITOR_TUI_AUDITOR"
-
-
-def identity() -> str:
-    """Who is at the keyboard: what every change records as its author (never the audit's
-    named auditor, which anyone can type). ``$AUDITOR_TUI_AUDITOR`` when set (scripts, CI),
-    else the login name."""
-    return " ".join(os.environ.get(IDENTITY_VARIABLE, "").split()) or login_name()
 
 
 @dataclass
@@ -340,7 +322,7 @@ def new_session(
 ) -> Session:
     """A fresh audit with every item open."""
     created = now_utc()
-    auditor = auditor or login_name()
+    auditor = auditor or identity()
     session = Session(
         audit_id=str(uuid.uuid4()),
         title=title or f"{Path(policy_path).stem} against {checklist.id}",

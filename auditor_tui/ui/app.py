@@ -1,14 +1,20 @@
-"""The Textual application: screens, styles, the command palette and the error dialog."""
+"""The Textual application: screens, styles, the command palette, the error dialog, and the
+user's config (theme, keymap, the auditor's name and the defaults for new audits)."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
 from pathlib import Path
 
 from textual.app import App
 from textual.notifications import Notification, Notify, SeverityLevel
 
-from auditor_tui.core.audit import SESSIONS_DIR, Audit
+from auditor_tui.core.audit import Audit
+from auditor_tui.core.config import Config, current
+from auditor_tui.core.text import printable
 from auditor_tui.ui.commands import ReviewCommands
+from auditor_tui.ui.keys import binding_ids
 from auditor_tui.ui.screens.dialogs import MessageDialog
 from auditor_tui.ui.screens.review import ReviewScreen
 from auditor_tui.ui.screens.start import StartScreen
@@ -22,17 +28,30 @@ class AuditorApp(App[None]):
     COMMANDS = App.COMMANDS | {ReviewCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, audit: Audit | None = None, *, sessions_dir: Path | str = SESSIONS_DIR) -> None:
+    def __init__(
+        self, audit: Audit | None = None, *, sessions_dir: Path | str | None = None, config: Config | None = None
+    ) -> None:
         super().__init__()
         self.audit = audit
-        self.sessions_dir = Path(sessions_dir)
+        self.config = current() if config is None else config
+        self.sessions_dir = self.config.sessions_dir if sessions_dir is None else Path(sessions_dir)
+        known = set(binding_ids())
+        self.applied_keymap = {binding: keys for binding, keys in self.config.keymap.items() if binding in known}
+        """The config's keymap less unknown binding ids (the help screen and the palette show it)."""
+        self.set_keymap(self.applied_keymap)
         self._grouped: dict[str, Notification] = {}
 
     def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        problems = [self.config.warning] if self.config.warning else config_problems(self.config, self.available_themes)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            self.notify(printable(problems[0] + more), title="Config", severity="warning", timeout=12)
         if self.audit is not None:
             self.push_screen(ReviewScreen(self.audit))
         else:
-            self.push_screen(StartScreen(self.sessions_dir))
+            self.push_screen(StartScreen(self.sessions_dir, self.config))
 
     def open_review(self, audit: Audit) -> None:
         self.audit = audit
@@ -84,3 +103,24 @@ class AuditorApp(App[None]):
                 self.pop_screen()
                 return
         self.exit()
+
+
+def config_problems(config: Config, themes: Collection[str] | None = None) -> list[str]:
+    """What the UI ignores in *config*, one line each: an unknown theme (the default is used) and
+    keymap entries for binding ids that do not exist. *themes*: Textual's built-in ones by default."""
+    if themes is None:
+        from textual.theme import BUILTIN_THEMES
+
+        themes = BUILTIN_THEMES
+    problems = []
+    if config.theme not in themes:
+        close = difflib.get_close_matches(config.theme, list(themes), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "the command palette's 'Theme' lists them"
+        problems.append(config.problem("theme", f"no such theme ({hint}); the default theme is used"))
+    known = binding_ids()
+    for binding in config.keymap:
+        if binding not in known:
+            close = difflib.get_close_matches(binding, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "'auditor-tui config' lists the ids"
+            problems.append(config.problem(binding, f"no such binding id ({hint}); ignored", table="keymap"))
+    return problems

@@ -1,11 +1,13 @@
 """Command-palette commands of the review screen (ctrl+p).
 
-Jump to an item, a section or a clause; set a status; every other action of the screen.
+Jump to an item, a section or a clause; and every action of the screen, from its key table
+(:mod:`auditor_tui.ui.keys`), each shown with the key it is on.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -14,32 +16,12 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from auditor_tui.core.status import STATUS_TABLE
 from auditor_tui.core.text import printable, shorten, shorten_path
+from auditor_tui.ui.keys import applied_keymap, display_keys, palette_actions
 
 if TYPE_CHECKING:
     from auditor_tui.ui.screens.review import ReviewScreen
 
-ACTIONS = (
-    ("Save now", "save", "Write the session file"),
-    ("Search the policy", "search", "Fuzzy search as you type"),
-    ("Likely gaps", "gaps", "Items no clause plausibly satisfies"),
-    ("Changes since the previous version", "changes", "Added, modified and removed clauses (re-audit)"),
-    ("Edit note", "edit_note", "The current item's note"),
-    ("Tag / untag the current clause", "toggle_tag", "To the current item"),
-    (
-        "Drop removed evidence",
-        "drop_removed",
-        "The current item's evidence whose clause a re-audit found removed from the policy",
-    ),
-    ("Submit for review", "submit", "Preparer: hand the audit to a reviewer"),
-    ("Request changes", "request_changes", "Reviewer: send the audit back with comments"),
-    ("Sign off", "signoff", "Reviewer: sign off the audit"),
-    ("Reopen for changes", "reopen", "Void the sign-off and make the audit editable"),
-    ("Export the checklist", "export", "Markdown, HTML, CSV or JSON; marked DRAFT until signed off"),
-    ("Help: keys", "help", "Every key of the review screen"),
-)
-STATUSES = tuple(s.name for s in sorted((s for s in STATUS_TABLE if s.key), key=lambda s: s.key == "0"))
 CLAUSE_ID = re.compile(r"[cC]\d+")
 
 
@@ -64,12 +46,12 @@ class ReviewCommands(Provider):
         screen = self.screen
         return screen if isinstance(screen, ReviewScreen) else None
 
-    def _commands(self, screen: ReviewScreen, *, clauses: bool) -> list[tuple[str, object, str]]:
-        commands: list[tuple[str, object, str]] = []
-        for title, action, help_text in ACTIONS:
-            commands.append((title, partial(screen.run_command, action), help_text))
-        for status in STATUSES:
-            commands.append((f"Set status: {status}", partial(screen.action_status, status), "For the current item"))
+    def _commands(self, screen: ReviewScreen, *, clauses: bool) -> list[tuple[str, Callable[[], object], str]]:
+        commands: list[tuple[str, Callable[[], object], str]] = []
+        keymap = applied_keymap(screen.app)
+        for key in palette_actions():
+            keys = display_keys(keymap.get(key.id, key.keys))
+            commands.append((key.description, partial(screen.run_command, key.action), f"key: {keys}"))
         for item in screen.audit.checklist.items:
             commands.append(
                 (

@@ -1,7 +1,12 @@
-"""The review screen's keys: one table for the bindings, the help screen and the README."""
+"""The review screen's keys: one table for the bindings, the palette, the help screen and the README.
+
+Every key that runs an action has a binding id: ``[keymap]`` in the config file remaps it by
+that id (``tag = "T"``), through Textual's ``App.set_keymap``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -33,8 +38,8 @@ class Key:
 
 
 REVIEW_KEYS: tuple[Key, ...] = (
-    Key("tab", "app.focus_next", "Next pane", "Move"),
-    Key("shift+tab", "app.focus_previous", "Previous pane", "Move"),
+    Key("tab", "app.focus_next", "Next pane", "Move", id="pane-next"),
+    Key("shift+tab", "app.focus_previous", "Previous pane", "Move", id="pane-previous"),
     Key("up,k / down,j", "", "Previous / next clause or item", "Move"),
     Key("pageup / pagedown", "", "A page up / down", "Move"),
     Key("home / end", "", "First / last", "Move"),
@@ -50,8 +55,23 @@ REVIEW_KEYS: tuple[Key, ...] = (
     ),
     Key("t,space", "toggle_tag", "Tag / untag the current clause to the current item", "Evidence", "Tag", "tag"),
     Key("e", "edit_note", "Edit the current item's note (ctrl+s keeps, escape discards)", "Evidence", "Note", "note"),
+    Key(
+        "D",
+        "drop_removed",
+        "Drop removed evidence: the current item's quotes whose clause a re-audit found removed",
+        "Evidence",
+        "",
+        "drop-removed",
+    ),
     *(
-        Key(status.key, f"status('{status.name}')", f"Status: {status.label}", "Status", "", _STATUS_IDS[status.name])
+        Key(
+            status.key,
+            f"status('{status.name}')",
+            f"Set status: {status.label}",
+            "Status",
+            "",
+            _STATUS_IDS[status.name],
+        )
         for status in sorted((s for s in STATUS_TABLE if s.key), key=lambda s: s.key == "0")
     ),
     Key(
@@ -83,7 +103,13 @@ REVIEW_KEYS: tuple[Key, ...] = (
     Key("slash", "search", "Search the policy as you type (enter jumps, escape returns)", "Find", "Search", "search"),
     Key("enter", "", "In search results, gaps and changes: jump there", "Find"),
     Key("c", "changes", "Changes since the previous version (re-audit)", "Find", "", "changes"),
-    Key("ctrl+p", "app.command_palette", "Command palette: jump to an item, section or clause; all actions", "Find"),
+    Key(
+        "ctrl+p",
+        "app.command_palette",
+        "Command palette: jump to an item, section or clause; all actions",
+        "Find",
+        id="command-palette",
+    ),
     Key("S", "submit", "Submit for review", "Sign-off", "", "submit"),
     Key("R", "request_changes", "Request changes (reviewer)", "Sign-off", "", "request-changes"),
     Key("O", "signoff", "Sign off (reviewer)", "Sign-off", "", "signoff"),
@@ -97,7 +123,7 @@ REVIEW_KEYS: tuple[Key, ...] = (
     ),
     Key("X", "export", "Export the checklist (md, html, csv or json)", "Sign-off", "", "export"),
     Key("ctrl+s", "save", "Save now", "File", "Save", "save"),
-    Key("question_mark,f1", "help", "Help: this list", "File", "Help", "help"),
+    Key("question_mark,f1", "help", "Help: every key and its binding id", "File", "Help", "help"),
     Key("q", "quit", "Save and quit", "File", "Quit", "quit"),
 )
 
@@ -126,3 +152,24 @@ def review_bindings() -> list[Binding]:
             Binding(key.keys, key.action, key.footer or key.description, show=bool(key.footer), id=key.id or None)
         )
     return bindings
+
+
+def binding_ids() -> tuple[str, ...]:
+    """The ids a ``[keymap]`` can remap, in the table's order."""
+    return tuple(key.id for key in REVIEW_KEYS if key.id)
+
+
+def effective_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
+    """Every binding id with the keys it is on: *keymap*'s where it remaps the id, else the table's."""
+    return {key.id: keymap.get(key.id, key.keys) for key in REVIEW_KEYS if key.id}
+
+
+def palette_actions() -> tuple[Key, ...]:
+    """The keys whose action the command palette offers too: the screen's own actions."""
+    return tuple(key for key in REVIEW_KEYS if key.action and not key.action.startswith("app."))
+
+
+def applied_keymap(app: object) -> Mapping[str, str]:
+    """The keymap *app* applied (``AuditorApp.applied_keymap``: the config's, less unknown ids)."""
+    keymap = getattr(app, "applied_keymap", None)
+    return keymap if isinstance(keymap, Mapping) else {}

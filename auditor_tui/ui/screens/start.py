@@ -12,8 +12,9 @@ from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from auditor_tui.core.audit import DEFAULT_CHECKLIST, Audit, sample_policy_path
+from auditor_tui.core.audit import Audit, sample_policy_path
 from auditor_tui.core.checklist import list_checklists
+from auditor_tui.core.config import Config, current
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.session import (
     Session,
@@ -58,9 +59,10 @@ class _AuditForm(ModalScreen[Audit | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, sessions_dir: Path) -> None:
+    def __init__(self, sessions_dir: Path, config: Config | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.sessions_dir = sessions_dir
+        self.config = current() if config is None else config
 
     def start(self) -> None:
         raise NotImplementedError
@@ -82,8 +84,8 @@ class _AuditForm(ModalScreen[Audit | None]):
 class ReauditScreen(_AuditForm):
     """Re-audit: carry a saved audit forward to a new version of its policy."""
 
-    def __init__(self, sessions_dir: Path, old_session: Path, title: str) -> None:
-        super().__init__(sessions_dir)
+    def __init__(self, sessions_dir: Path, old_session: Path, title: str, config: Config | None = None) -> None:
+        super().__init__(sessions_dir, config)
         self.old_session = old_session
         self.old_title = title
 
@@ -109,7 +111,12 @@ class ReauditScreen(_AuditForm):
             self.show_problem("Give the path of the new version of the policy.")
             return
         try:
-            audit, _diff = start_reaudit(Path(policy).expanduser(), self.old_session, sessions_dir=self.sessions_dir)
+            audit, _diff = start_reaudit(
+                Path(policy).expanduser(),
+                self.old_session,
+                sessions_dir=self.sessions_dir,
+                auditor=self.config.identity(),
+            )
         except AuditorError as problem:
             self.show_problem(str(problem))
             return
@@ -126,7 +133,8 @@ class NewAuditScreen(_AuditForm):
         except AuditorError as error:
             checklists, problem = [], str(error)
         options = [(f"{c.id} — {printable(c.title)} ({len(c.items)} items)", c.id) for c in checklists]
-        default = DEFAULT_CHECKLIST if any(c.id == DEFAULT_CHECKLIST for c in checklists) else Select.NULL
+        wanted = self.config.default_checklist
+        default = wanted if any(c.id == wanted for c in checklists) else Select.NULL
         with Vertical(classes="dialog new-dialog"):
             yield Label("New audit", classes="dialog-title")
             yield Label("Policy file (.txt, .md, .html): right arrow completes")
@@ -152,6 +160,7 @@ class NewAuditScreen(_AuditForm):
                 Path(policy).expanduser(),
                 str(checklist),
                 title=self.query_one("#new-title", Input).value.strip(),
+                auditor=self.config.identity(),
                 sessions_dir=self.sessions_dir,
             )
         except AuditorError as problem:
@@ -176,9 +185,10 @@ class StartScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, sessions_dir: Path) -> None:
+    def __init__(self, sessions_dir: Path, config: Config | None = None) -> None:
         super().__init__()
         self.sessions_dir = sessions_dir
+        self.config = current() if config is None else config
         self.paths: dict[str, Path] = {}
 
     def compose(self) -> ComposeResult:
@@ -288,7 +298,7 @@ class StartScreen(Screen[None]):
         except AuditorError as error:
             self.app.show_error("Cannot re-audit this session", str(error))
             return
-        self.app.push_screen(ReauditScreen(self.sessions_dir, path, title), self._started)
+        self.app.push_screen(ReauditScreen(self.sessions_dir, path, title, self.config), self._started)
 
     def _open(self, path: Path) -> None:
         try:
@@ -326,14 +336,15 @@ class StartScreen(Screen[None]):
         )
 
     def action_new(self) -> None:
-        self.app.push_screen(NewAuditScreen(self.sessions_dir), self._started)
+        self.app.push_screen(NewAuditScreen(self.sessions_dir, self.config), self._started)
 
     def action_sample(self) -> None:
         try:
             audit = Audit.start(
                 sample_policy_path(),
-                DEFAULT_CHECKLIST,
+                self.config.default_checklist,
                 title="Sample: iomart privacy policy (2018)",
+                auditor=self.config.identity(),
                 sessions_dir=self.sessions_dir,
             )
         except AuditorError as error:
