@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from auditor_tui.cli._output import print_json, safe
-from auditor_tui.core.audit import DEFAULT_CHECKLIST, SESSIONS_DIR, Audit, sample_policy_path
+from auditor_tui.core.audit import DEFAULT_CHECKLIST, SESSIONS_DIR, Audit, sample_policy_path, start_sample
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.policy import Section, load_policy
 from auditor_tui.core.session import find_sessions, restore_backup
@@ -58,8 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--restore-backup",
         action="store_true",
-        help="the session file is unreadable: put back its previous save (SESSION.bak); "
-        "the broken file is kept as SESSION.broken",
+        help="the session file is damaged (its content cannot be read): put back its previous save "
+        "(SESSION.bak); the damaged file is kept as SESSION.broken. A session that loads is never replaced",
     )
     p.set_defaults(func=cmd_resume)
 
@@ -172,7 +172,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
             and session.checklist.id == args.checklist
         ):
             return _run(Audit.open(path))
-    return _run(Audit.start(sample, args.checklist, title="Sample: iomart privacy policy (2018)"))
+    return _run(start_sample(args.checklist, SESSIONS_DIR))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ from functools import cached_property
 from pathlib import Path
 
 from auditor_tui.core.errors import PolicyError
+from auditor_tui.core.files import why_missing
 from auditor_tui.core.text import sha256_text
 
 MAX_POLICY_BYTES = 20 * 1024 * 1024
@@ -161,7 +162,7 @@ def read_policy_file(path: str | Path) -> tuple[str, list[str]]:
     """
     path = Path(path)
     if not path.exists():
-        raise PolicyError("no such file", path=path, hint="check the path")
+        raise PolicyError(why_missing(path), path=path, hint="check the path")
     if path.is_dir():
         raise PolicyError("is a directory, not a policy file", path=path, hint="give a .txt, .md or .html file")
     try:

@@ -12,15 +12,15 @@ from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from auditor_tui.core.audit import DEFAULT_CHECKLIST, Audit, sample_policy_path
+from auditor_tui.core.audit import DEFAULT_CHECKLIST, Audit, start_sample
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.session import (
     Session,
     SessionError,
-    backup_if_readable,
     find_sessions,
     load_session,
+    restorable_backup,
     restore_backup,
 )
 from auditor_tui.core.text import printable, shorten
@@ -211,7 +211,11 @@ class StartScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         self.paths.clear()
-        found = find_sessions(self.sessions_dir)
+        try:
+            found = find_sessions(self.sessions_dir)
+        except AuditorError as error:
+            self.query_one("#start-hint", Static).update(Content.styled(printable(str(error)), "$error"))
+            return
         for path, loaded in found:
             key = str(path)
             self.paths[key] = path
@@ -277,7 +281,9 @@ class StartScreen(Screen[None]):
         try:
             audit = Audit.open(path)
         except AuditorError as error:
-            if isinstance(error, SessionError) and backup_if_readable(path) is not None:
+            # A backup is offered only for a file whose content is damaged, never for one that
+            # loads (items not in the checklist) or that cannot be read (permissions).
+            if isinstance(error, SessionError) and restorable_backup(path, error) is not None:
                 self._offer_backup(path, error)
             else:
                 self.app.show_error("Cannot open this audit", str(error))
@@ -313,12 +319,7 @@ class StartScreen(Screen[None]):
 
     def action_sample(self) -> None:
         try:
-            audit = Audit.start(
-                sample_policy_path(),
-                DEFAULT_CHECKLIST,
-                title="Sample: iomart privacy policy (2018)",
-                sessions_dir=self.sessions_dir,
-            )
+            audit = start_sample(DEFAULT_CHECKLIST, self.sessions_dir)
         except AuditorError as error:
             self.app.show_error("Cannot start the sample audit", str(error))
             return
