@@ -100,8 +100,10 @@ def atomic_write_text(path: str | Path, text: str, *, backup: bool = False) -> N
 
 
 def _writer_is_gone(pid: int, host: str) -> bool:
-    if host != _host_tag() or pid == os.getpid():
-        return False  # another host's process cannot be looked up; our own may be writing
+    if os.name != "posix" or host != _host_tag() or pid == os.getpid():
+        # Another host's process cannot be looked up, our own may be writing, and on Windows
+        # os.kill(pid, 0) would end the process rather than look for it.
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
