@@ -231,7 +231,7 @@ def test_export_to_stdout_draft_and_suffix(capsys, session, tmp_path):
     assert code == 0 and (tmp_path / "draft.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     code, out, _ = run(capsys, "verify", tmp_path / "draft.html")
     assert code == 1 and "not signed off" in out
-    refused(capsys, session, "export", session, "--format", "json", "-o", session, match="overwrite the session")
+    refused(capsys, session, "export", session, "--format", "json", "-o", session, match="session file")
 
 
 needs_ssh = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen (OpenSSH) is not installed")

@@ -35,6 +35,7 @@ def _no_identity_override(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the config file's auditor: no $AUDITOR_TUI_AUDITOR over it."""
     monkeypatch.delenv("AUDITOR_TUI_AUDITOR", raising=False)
 
+
 SIZE = (120, 40)
 GOOD = """\
 auditor = "Alice Martin"

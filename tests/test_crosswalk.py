@@ -205,7 +205,7 @@ def test_a_broken_checklist_named_by_a_crosswalk_is_reported_through_it(workdir)
     message = error_of(write(workdir / "bad.toml", text))
     assert "[crosswalk] b = 'tiny': that checklist cannot be read:" in message and "not valid TOML" in message
     write(workdir / "checklists" / "tiny.toml", "x = " + "[" * 50_000 + "]" * 50_000)
-    assert "that checklist is too deeply nested" in error_of(workdir / "bad.toml")
+    assert "nested too deeply" in error_of(workdir / "bad.toml")
 
 
 def test_files_that_cannot_be_crosswalks(tmp_path):

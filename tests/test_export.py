@@ -364,7 +364,7 @@ def test_verify_export_files(signed, tmp_path):
     junk.write_bytes(b"\x00\xff\xfe binary")
     with pytest.raises(AuditorError, match="not UTF-8"):
         verify_export(junk)
-    with pytest.raises(AuditorError, match="no such file"):
+    with pytest.raises(AuditorError, match="no such export file"):
         verify_export(tmp_path / "missing.md")
     with pytest.raises(AuditorError, match="not an auditor-tui export"):
         verify_text("hello", "notes.txt")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from auditor_tui.cli._output import print_json, safe
 from auditor_tui.cli.config import settings
-from auditor_tui.core.audit import Audit, sample_policy_path
+from auditor_tui.core.audit import Audit, sample_policy_path, start_sample
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.config import Config
 from auditor_tui.core.policy import Section, load_policy
@@ -62,8 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--restore-backup",
         action="store_true",
-        help="the session file is unreadable: put back its previous save (SESSION.bak); "
-        "the broken file is kept as SESSION.broken",
+        help="the session file is damaged (its content cannot be read): put back its previous save "
+        "(SESSION.bak); the damaged file is kept as SESSION.broken. A session that loads is never replaced",
     )
     p.set_defaults(func=cmd_resume)
 
@@ -188,14 +188,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
             and session.checklist.id == checklist
         ):
             return _run(config, Audit.open(path))
-    audit = Audit.start(
-        sample,
-        checklist,
-        title="Sample: iomart privacy policy (2018)",
-        auditor=config.identity(),
-        sessions_dir=config.sessions_dir,
-    )
-    return _run(config, audit)
+    return _run(config, start_sample(checklist, config.sessions_dir, auditor=config.identity()))
 
 
 def cmd_resume(args: argparse.Namespace) -> int:

@@ -14,10 +14,11 @@ import sys
 from pathlib import Path
 
 from auditor_tui.cli._output import safe
-from auditor_tui.core.atomic import atomic_write_text
 from auditor_tui.core.audit import Audit, resolve_policy_path
 from auditor_tui.core.errors import AuditorError, SessionError, WorkflowError
 from auditor_tui.core.export import FORMATS, export_text, format_for, looks_like_export, verify_export
+from auditor_tui.core.export_file import write_export
+from auditor_tui.core.files import is_regular_file, read_input_bytes
 from auditor_tui.core.lock import lock_or_fail
 from auditor_tui.core.session import Session, load_session, save_session
 from auditor_tui.core.workflow import Verification, iso, reopen, request_changes, sign_off, submit, verify_session
@@ -29,7 +30,7 @@ def _locked(command):
 
     @functools.wraps(command)
     def run(args: argparse.Namespace) -> int:
-        if not Path(args.session).is_file():
+        if not is_regular_file(args.session):
             return command(args)  # the command says what is wrong with the path
         with lock_or_fail(args.session):
             try:
@@ -128,7 +129,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("session", metavar="SESSION", type=Path, help="the session file")
     p.add_argument("--format", choices=FORMATS, default=None, help="default: from -o's suffix, else md")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here (atomically); default: stdout")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write here (atomically); default: stdout. Never over a session file or a non-regular file",
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (an earlier export, say)")
     p.set_defaults(func=cmd_export)
 
 
@@ -231,16 +239,9 @@ def _report(path: Path, result: Verification) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     path: Path = args.file
-    if args.allowed_signers is not None and not args.allowed_signers.is_file():
+    if args.allowed_signers is not None and not is_regular_file(args.allowed_signers):
         raise WorkflowError("no such allowed-signers file", path=args.allowed_signers)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SessionError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise SessionError("is a directory, not a session or export", path=path) from None
-    except OSError as error:
-        raise SessionError(f"cannot read file: {error.strerror or error}", path=path) from None
+    data = read_input_bytes(path, SessionError, "session or export", missing_hint="check the path")
     text = data.decode("utf-8", "replace")
     if path.suffix.lower() != ".toml" and (format_for(path) or looks_like_export(text)):
         return _report(path, verify_export(path, allowed_signers=args.allowed_signers))
@@ -252,26 +253,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    fmt = args.format or (format_for(args.output) if args.output else None) or "md"
-    if args.output is not None:
-        if args.output.exists() and args.output.resolve() == args.session.resolve():
-            raise WorkflowError("refused: -o would overwrite the session file itself", path=args.output)
-        if args.output.is_dir():
-            raise WorkflowError("-o is a directory; give a file name", path=args.output)
     audit = Audit.open(args.session)
     for warning in audit.warnings:
         if "checklist" in warning:
             print(f"auditor-tui: warning: {safe(warning)}", file=sys.stderr)
-    text = export_text(audit.session, audit.checklist, fmt)
     if args.output is None:
+        text = export_text(audit.session, audit.checklist, args.format or "md")
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
         return 0
-    try:
-        atomic_write_text(args.output, text)
-    except OSError as error:
-        raise WorkflowError(f"cannot write: {error.strerror or error}", path=args.output) from None
+    fmt = write_export(audit.session, audit.checklist, args.output, args.format, force=args.force)
     state = "signed off" if audit.session.state == "signed-off" else "DRAFT - not signed off"
     print(f"wrote {safe(str(args.output))} ({fmt}, {state})")
     return 0

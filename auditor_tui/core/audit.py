@@ -10,6 +10,7 @@ clause is which. Changes go to :attr:`Audit.session` through its methods, then
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,17 +19,19 @@ from auditor_tui.core.checklist import Checklist, find_checklist, load_checklist
 from auditor_tui.core.config import DEFAULT_CHECKLIST as DEFAULT_CHECKLIST  # the defaults live with the config
 from auditor_tui.core.config import SESSIONS_DIR as SESSIONS_DIR
 from auditor_tui.core.errors import AuditorError, SessionError
-from auditor_tui.core.lock import SessionLock, holder, try_lock
+from auditor_tui.core.files import folder_of, is_regular_file, write_problem
+from auditor_tui.core.lock import LockUnavailable, SessionLock, holder, try_lock
 from auditor_tui.core.policy import Block, Clause, Policy, assemble, load_policy
 from auditor_tui.core.session import (
     Session,
+    SessionDamaged,
     Tag,
-    backup_if_readable,
     check_against,
     clause_order,
     default_session_path,
     load_session,
     new_session,
+    restorable_backup,
     save_session,
 )
 
@@ -38,15 +41,31 @@ def sample_policy_path() -> Path:
     return Path(str(resources.files("auditor_tui") / "samples" / "iomart-privacy-policy-2018.txt"))
 
 
+SAMPLE_TITLE = "Sample: iomart privacy policy (2018)"
+
+
+def start_sample(
+    checklist: str | Path = DEFAULT_CHECKLIST, sessions_dir: str | Path = SESSIONS_DIR, *, auditor: str = ""
+) -> Audit:
+    """A new audit of the bundled sample policy, saved as ``sessions/DATE-sample-CHECKLIST.toml``:
+    the repository's ``.gitignore`` ignores that name, so trying the sample in a clone leaves
+    ``git status`` clean."""
+    loaded = find_checklist(checklist)
+    path = default_session_path("sample", loaded.id, sessions_dir)
+    return Audit.start(
+        sample_policy_path(), loaded.path or loaded.id, session_path=path, title=SAMPLE_TITLE, auditor=auditor
+    )
+
+
 def resolve_policy_path(given: str, session_path: Path) -> Path | None:
     """The policy file a session names: as given (relative to the working directory), else
     relative to the folder holding the ``sessions/`` folder, else beside the session."""
     path = Path(given)
     if path.is_absolute():
-        return path if path.is_file() else None
+        return path if is_regular_file(path) else None
     for base in (Path.cwd(), session_path.resolve().parent.parent, session_path.resolve().parent):
         candidate = base / path
-        if candidate.is_file():
+        if is_regular_file(candidate):
             return candidate
     return None
 
@@ -77,9 +96,24 @@ def policy_from_quotes(session: Session) -> Policy:
     return Policy(policy.text, policy.sections, clauses, "text", None, ())
 
 
+def _on_disk(path: Path) -> tuple[int, int, int] | None:
+    """What identifies the version of the file on disk (an atomic save makes a new inode)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 @dataclass
 class Audit:
-    """A session file opened with its policy and checklist."""
+    """A session file opened with its policy and checklist.
+
+    The session's lock is held only while the audit can be changed here: a read-only audit
+    (signed off, waiting for review) holds none, so it never blocks the reviewer's sign-off.
+    A save takes the lock if it is not held, refusing if the file changed since it was opened,
+    and keeps it only for an editor (:meth:`acquire_lock`) while the audit stays editable.
+    """
 
     session: Session
     path: Path
@@ -89,24 +123,49 @@ class Audit:
     """Why the audit cannot be changed here ("" when it can)."""
     warnings: list[str] = field(default_factory=list)
     lock: SessionLock | None = field(default=None, repr=False, compare=False)
+    disk_version: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
+    """The session file as it was when opened or last saved here (None: not known)."""
+    _editor: bool = field(default=False, repr=False, compare=False)
 
     @property
     def read_only(self) -> bool:
         return bool(self.read_only_reason) or not self.session.editable
 
     def acquire_lock(self) -> bool:
-        """Take the session's lock for interactive changes. When another process holds it,
-        the audit becomes read-only, saying who has it; returns False then."""
-        if self.lock is not None:
+        """Hold the session's lock while this audit is open for interactive changes (the
+        review screen calls it on opening). A read-only audit takes none now; a save that
+        makes it editable (reopen, request changes) takes it. When another process holds the
+        lock, or it cannot be taken, the audit becomes read-only saying why; False then."""
+        self._editor = True
+        if self.lock is not None or (not self.read_only_reason and not self.session.editable):
             return True
-        self.lock = try_lock(self.path)
-        if self.lock is None:
+        if self.read_only_reason:
+            return False
+        self.lock = self._take_lock()
+        return self.lock is not None
+
+    def _take_lock(self) -> SessionLock | None:
+        """The lock, or None with :attr:`read_only_reason` saying why not."""
+        try:
+            lock = try_lock(self.path)
+        except LockUnavailable as error:
+            self.read_only_reason = f"{error}; opened read-only"
+            return None
+        if lock is None:
             who = holder(self.path) or "another auditor-tui"
             self.read_only_reason = f"the session is open for changes by {who}; opened read-only"
-            return False
-        return True
+            return None
+        if self.disk_version is not None and _on_disk(self.path) != self.disk_version:
+            lock.release()
+            self.read_only_reason = (
+                "the session file was changed elsewhere since it was opened here; opened read-only "
+                "(open it again to see the changes)"
+            )
+            return None
+        return lock
 
     def release_lock(self) -> None:
+        self._editor = False
         if self.lock is not None:
             self.lock.release()
             self.lock = None
@@ -116,10 +175,27 @@ class Audit:
         return self.policy.path is None
 
     def save(self) -> None:
-        """Write the session file atomically (refused when read-only for a file reason)."""
+        """Write the session file atomically, under its lock (refused when read-only for a
+        file reason, or when the lock cannot be had: the audit then becomes read-only)."""
         if self.read_only_reason:
             raise SessionError(f"not saved: {self.read_only_reason}", path=self.path)
-        save_session(self.session, self.path)
+        if self.lock is None:
+            try:
+                folder_of(self.path).mkdir(parents=True, exist_ok=True)  # the lock lives beside the file
+            except OSError as error:
+                raise SessionError(f"cannot save: {error.strerror or error}", path=self.path) from None
+        lock = self.lock or self._take_lock()
+        if lock is None:
+            raise SessionError(f"not saved: {self.read_only_reason}", path=self.path)
+        try:
+            save_session(self.session, self.path)
+            self.disk_version = _on_disk(self.path)
+        finally:
+            if self._editor and self.session.editable:
+                self.lock = lock
+            else:
+                lock.release()
+                self.lock = None
 
     # ------------------------------------------------------------------ opening
 
@@ -137,11 +213,14 @@ class Audit:
         """Create a new audit of *policy_path* and save its session file."""
         policy = load_policy(policy_path)
         loaded_checklist = find_checklist(checklist)
+        folder = Path(sessions_dir) if session_path is None else folder_of(session_path)
+        if os.path.lexists(folder) and (problem := write_problem(folder / "new.toml")):
+            raise SessionError(f"cannot start an audit here: {problem}", path=folder, hint="work in a folder of yours")
         if session_path is None:
             path = default_session_path(policy_path, loaded_checklist.id, sessions_dir)
         else:
             path = Path(session_path)
-            if path.exists():
+            if os.path.lexists(path):
                 raise SessionError(
                     "a session file already exists here", path=path, hint="resume it with 'auditor-tui resume'"
                 )
@@ -154,11 +233,12 @@ class Audit:
     def open(cls, session_path: str | Path, *, checklist: str | Path | None = None) -> Audit:
         """Reopen a saved audit, checking its policy and checklist."""
         path = Path(session_path)
+        disk_version = _on_disk(path)  # before reading: a save in between shows as a change
         try:
             session = load_session(path)
         except SessionError as error:
-            if path.is_file() and backup_if_readable(path) is not None:
-                raise SessionError(
+            if restorable_backup(path, error) is not None:
+                raise SessionDamaged(
                     error.message,
                     path=error.path,
                     hint=f"the previous save loads: 'auditor-tui resume {path} --restore-backup' puts it back",
@@ -172,6 +252,9 @@ class Audit:
                 f"checklist {loaded_checklist.id} has changed since this audit was started "
                 f"(version {session.checklist.version} -> {loaded_checklist.version})"
             )
+        reasons: list[str] = []
+        if problem := write_problem(path):
+            reasons.append(f"{problem}, so no change could be saved; opened read-only")
         reason = ""
         policy_file = resolve_policy_path(session.policy.path, path)
         policy: Policy | None = None
@@ -193,7 +276,16 @@ class Audit:
                     policy = None
         if policy is None:
             policy = policy_from_quotes(session)
-        return cls(session, path, policy, loaded_checklist, read_only_reason=reason, warnings=warnings)
+        reasons.extend([reason] if reason else [])
+        return cls(
+            session,
+            path,
+            policy,
+            loaded_checklist,
+            read_only_reason="; ".join(reasons),
+            warnings=warnings,
+            disk_version=disk_version,
+        )
 
 
 def _checklist_for(session: Session, path: Path, override: str | Path | None) -> Checklist:
@@ -205,7 +297,7 @@ def _checklist_for(session: Session, path: Path, override: str | Path | None) ->
             [recorded] if recorded.is_absolute() else [Path.cwd() / recorded, path.resolve().parent.parent / recorded]
         )
         for candidate in candidates:
-            if candidate.is_file():
+            if is_regular_file(candidate):
                 checklist = load_checklist(candidate)
                 if checklist.id == session.checklist.id:
                     return checklist

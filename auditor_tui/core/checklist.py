@@ -22,6 +22,7 @@ config directory and the set bundled with the package.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 from auditor_tui.core.errors import ChecklistError
-from auditor_tui.core.files import read_input_bytes
+from auditor_tui.core.files import is_regular_file, read_input_bytes
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -68,6 +69,21 @@ class Checklist:
 
     def item(self, item_id: str) -> Item | None:
         return self._by_id.get(item_id)
+
+    def portable_path(self) -> str:
+        """Where a session records this checklist, the same on every machine: nothing for a
+        bundled checklist or one in the user's config folder (found again by id), a path
+        relative to the working directory (the project) for one inside it, else the path."""
+        if self.path is None:
+            return ""
+        resolved = self.path.resolve()
+        for shared in (bundled_dir(), user_dir()):
+            if resolved.is_relative_to(shared.resolve()):
+                return ""
+        try:
+            return resolved.relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return self.path.as_posix() if not self.path.is_absolute() else str(resolved)
 
     def groups(self) -> list[tuple[str, list[Item]]]:
         """Items by group, groups in order of first appearance."""
@@ -116,6 +132,10 @@ def parse_checklist(data: bytes, path: Path) -> Checklist:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ChecklistError(f"not valid TOML: {error}", path=path, hint="fix the TOML syntax") from None
+    except RecursionError:  # tomllib recurses once per level of [[[...]]]
+        raise ChecklistError(
+            "not a checklist: its lists or tables are nested too deeply to read", path=path, hint="fix the file"
+        ) from None
     head = doc.get("checklist")
     if not isinstance(head, dict):
         raise ChecklistError("missing [checklist] table", path=path, hint="see docs/checklist-format.md")
@@ -194,12 +214,20 @@ def user_dir() -> Path:
     return Path(user_config_dir("auditor-tui")) / "checklists"
 
 
+def _is_dir(path: Path) -> bool:
+    """Never an error: a folder on the way that cannot be searched is no folder to search."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def search_dirs() -> list[Path]:
     """Where checklists are looked for by id, first match wins."""
     dirs = [Path("checklists"), user_dir(), bundled_dir()]
     unique: list[Path] = []
     for directory in dirs:
-        if directory.is_dir() and all(directory.resolve() != d.resolve() for d in unique):
+        if _is_dir(directory) and all(directory.resolve() != d.resolve() for d in unique):
             unique.append(directory)
     return unique
 
@@ -218,11 +246,11 @@ def find_checklist(id_or_path: str | Path) -> Checklist:
     """A checklist by id (searched in :func:`search_dirs`) or by file path."""
     text = str(id_or_path)
     candidate = Path(text)
-    if candidate.suffix == ".toml" or "/" in text or candidate.exists():
+    if candidate.suffix == ".toml" or "/" in text or os.path.lexists(candidate):
         return load_checklist(candidate)
     for directory in search_dirs():
         file = directory / f"{text}.toml"
-        if file.is_file():
+        if is_regular_file(file):
             return load_checklist(file)
     known = ", ".join(sorted({f.stem for d in search_dirs() for f in d.glob("*.toml")})) or "none"
     raise ChecklistError(

@@ -46,6 +46,7 @@ from typing import Any
 from auditor_tui import __version__
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import AuditorError
+from auditor_tui.core.files import read_input_bytes
 from auditor_tui.core.history import Event, event_from_dict, event_to_dict
 from auditor_tui.core.session import STATUSES, Session, SignOff
 from auditor_tui.core.status import status_label
@@ -748,6 +749,9 @@ def verify_text(text: str, path: str | Path = "export", *, allowed_signers: str 
         except json.JSONDecodeError as error:
             result.problems.append(f"the file is not valid JSON any more ({error.msg} at line {error.lineno})")
             return result
+        except RecursionError:
+            result.problems.append("the file is not an export record (its JSON is nested too deeply to read)")
+            return result
         if not isinstance(parsed, dict):
             result.problems.append("the file is not an export record (not a JSON object)")
             return result
@@ -814,12 +818,7 @@ def verify_text(text: str, path: str | Path = "export", *, allowed_signers: str 
 
 def verify_export(path: str | Path, *, allowed_signers: str | Path | None = None) -> Verification:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ExportError("no such file", path=path) from None
-    except OSError as error:
-        raise ExportError(f"cannot read file: {error.strerror or error}", path=path) from None
+    data = read_input_bytes(path, ExportError, "export", missing_hint="check the path")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

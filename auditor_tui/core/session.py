@@ -42,7 +42,7 @@ from auditor_tui.core.atomic import atomic_write_bytes, atomic_write_text, backu
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.config import identity
 from auditor_tui.core.errors import SessionError, WorkflowError
-from auditor_tui.core.files import read_input_bytes
+from auditor_tui.core.files import access_problem, is_regular_file, read_input_bytes
 from auditor_tui.core.history import Event, append, chain_break, rechain
 from auditor_tui.core.policy import Clause, Policy
 from auditor_tui.core.text import sha256_text
@@ -334,7 +334,7 @@ def new_session(
             id=checklist.id,
             version=checklist.version,
             sha256=checklist.sha256,
-            path=str(checklist.path) if checklist.path else "",
+            path=checklist.portable_path(),
         ),
         items={item.id: ItemState(item.id) for item in checklist.items},
         cursor=Cursor(item=checklist.items[0].id if checklist.items else "", clause=policy.clauses[0].id),
@@ -502,6 +502,11 @@ def save_session(session: Session, path: str | Path) -> None:
         ) from None
 
 
+class SessionDamaged(SessionError):
+    """The file was read but its content is not a session: not UTF-8, not TOML, nested too
+    deeply, or a field is missing or wrong. Only such a file may be replaced by its backup."""
+
+
 class _Reader:
     """Typed field access that names the file and field in every error."""
 
@@ -509,7 +514,7 @@ class _Reader:
         self.path = path
 
     def fail(self, where: str, problem: str) -> SessionError:
-        return SessionError(f"{where}: {problem}", path=self.path, hint="restore the file from its .bak or from git")
+        return SessionDamaged(f"{where}: {problem}", path=self.path, hint="restore the file from its .bak or from git")
 
     def get(self, table: dict, key: str, kind: type | tuple[type, ...], where: str, default: Any = ...) -> Any:
         if key not in table:
@@ -693,8 +698,14 @@ def loads_session(text: str, path: str | Path | None = None) -> Session:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise SessionError(
+        raise SessionDamaged(
             f"not valid TOML ({error}); the file may be truncated or hand-edited",
+            path=path,
+            hint="restore it from its .bak or from git",
+        ) from None
+    except RecursionError:  # tomllib recurses once per level of [[[...]]] or {a={b=...}}
+        raise SessionDamaged(
+            "not a session file: its lists or tables are nested too deeply to read",
             path=path,
             hint="restore it from its .bak or from git",
         ) from None
@@ -706,16 +717,16 @@ def load_session(path: str | Path) -> Session:
     path = Path(path)
     data = read_input_bytes(path, SessionError, "session", missing_hint="check the path, or list sessions/")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # an editor may have added a BOM; checklists accept one too
     except UnicodeDecodeError:
-        raise SessionError("not UTF-8 text: not a session file", path=path) from None
+        raise SessionDamaged("not UTF-8 text: not a session file", path=path) from None
     return loads_session(text, path)
 
 
 def backup_if_readable(path: str | Path) -> Path | None:
     """The previous good save of *path* (``PATH.bak``) if it exists and loads."""
     bak = backup_path(Path(path))
-    if not bak.is_file():
+    if not is_regular_file(bak):
         return None
     try:
         load_session(bak)
@@ -724,31 +735,66 @@ def backup_if_readable(path: str | Path) -> Path | None:
     return bak
 
 
+def restorable_backup(path: str | Path, error: SessionError) -> Path | None:
+    """The backup to offer when loading *path* failed with *error*: only for a file whose
+    content cannot be read as a session (never for one that is missing, unreadable for its
+    permissions, or readable but refused for another reason), and only if the backup loads."""
+    return backup_if_readable(path) if isinstance(error, SessionDamaged) else None
+
+
 def restore_backup(path: str | Path) -> Path:
-    """Put the previous good save back in place; the unreadable file is kept as
-    ``PATH.broken`` (never deleted). Returns where the broken file went."""
+    """Put the previous good save back in place of a session file whose content is damaged;
+    the damaged file is kept as ``PATH.broken`` (never deleted). A file that loads is never
+    replaced. Returns where the broken file went."""
+    from auditor_tui.core.lock import lock_or_fail  # the lock module imports this one
+
     path = Path(path)
-    bak = backup_if_readable(path)
-    if bak is None:
+    try:
+        load_session(path)
+    except SessionDamaged:
+        pass
+    except SessionError as error:
+        raise SessionError(
+            f"not restored: {error.message}", path=path, hint="only a damaged session file is replaced by its backup"
+        ) from None
+    else:
+        raise SessionError(
+            "not restored: the session file can be read, so it is kept",
+            path=path,
+            hint="its .bak is an older save; to undo a sign-off use 'auditor-tui reopen', to go back use git",
+        )
+    if backup_if_readable(path) is None:
         raise SessionError("no readable backup (.bak) of this session", path=path, hint="restore it from git")
-    broken = path.with_name(path.name + ".broken")
-    number = 2
-    while broken.exists():
-        broken = path.with_name(f"{path.name}.broken-{number}")
-        number += 1
-    if path.exists():
-        os.replace(path, broken)
-    atomic_write_bytes(path, bak.read_bytes())
+    with lock_or_fail(path):
+        broken = path.with_name(path.name + ".broken")
+        number = 2
+        while broken.exists():
+            broken = path.with_name(f"{path.name}.broken-{number}")
+            number += 1
+        try:
+            os.replace(path, broken)
+            atomic_write_bytes(path, backup_path(path).read_bytes())
+        except OSError as error:
+            raise SessionError(f"not restored: {error.strerror or error}", path=path) from None
     return broken
 
 
 def find_sessions(directory: str | Path = "sessions") -> list[tuple[Path, Session | SessionError]]:
-    """Every ``*.toml`` session in *directory*, newest first; unreadable ones as their error."""
+    """Every ``*.toml`` session in *directory*, newest first; unreadable ones as their error.
+    A folder that cannot be listed is a :class:`SessionError`."""
     directory = Path(directory)
-    if not directory.is_dir():
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory) if entry.name.endswith(".toml"))
+    except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError as error:
+        problem = access_problem(error, directory / ".") if isinstance(error, PermissionError) else error.strerror
+        raise SessionError(
+            f"cannot list the audits in this folder: {problem}", path=directory, hint="ask its owner for access"
+        ) from None
     found: list[tuple[Path, Session | SessionError]] = []
-    for file in directory.glob("*.toml"):
+    for name in names:
+        file = directory / name
         try:
             found.append((file, load_session(file)))
         except SessionError as error:

@@ -15,7 +15,7 @@ from auditor_tui.core.config import Config, current
 from auditor_tui.core.text import printable
 from auditor_tui.ui.commands import ReviewCommands
 from auditor_tui.ui.keys import binding_ids
-from auditor_tui.ui.screens.dialogs import MessageDialog
+from auditor_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.review import ReviewScreen
 from auditor_tui.ui.screens.start import StartScreen
 
@@ -88,20 +88,49 @@ class AuditorApp(App[None]):
         self._grouped[group] = notification
         self.post_message(Notify(notification))
 
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit (in a text field it copies): say which keys do, as plain text
+        (Textual's own hint is markup, which :meth:`notify` shows literally)."""
+        self.notify("Press q or ctrl+q to quit (changes are saved first).", title="Do you want to quit?")
+
     def show_error(self, title: str, message: str) -> None:
         """Show a problem in a dialog; the app keeps running."""
         self.push_screen(MessageDialog(title, message))
 
     async def action_quit(self) -> None:
-        """Save and quit from any screen (ctrl+q); a review returns to the start screen."""
+        """Save and quit from any screen (ctrl+q); a review returns to the start screen.
+
+        Quitting is always possible: when the save fails, the user is asked whether to quit
+        anyway. The session file is then left as it was at the last save that worked (saves
+        are atomic), and only the changes since then are lost; "stay" keeps them in memory.
+        """
         screen = self.screen
         if isinstance(screen, ReviewScreen):
-            if not screen.save_now():
+            error = screen.try_save()
+            if error is not None:
+                self.push_screen(
+                    ConfirmDialog(
+                        "Could not save: quit anyway?",
+                        f"{error}\n\nThe session file on disk is unchanged since the last save that worked. "
+                        "Quit and lose the changes made since then, or stay (they are kept in memory) "
+                        "and fix the problem, then press ctrl+s.",
+                        yes="Quit without saving",
+                        no="Stay",
+                    ),
+                    lambda yes: self._leave_review(screen, discard=True) if yes else None,
+                )
                 return
-            screen.leaving = True
-            if any(isinstance(s, StartScreen) for s in self.screen_stack):
-                self.pop_screen()
-                return
+            self._leave_review(screen)
+            return
+        self.exit()
+
+    def _leave_review(self, screen: ReviewScreen, *, discard: bool = False) -> None:
+        if discard:
+            screen.discard_unsaved()
+        screen.leaving = True
+        if any(isinstance(s, StartScreen) for s in self.screen_stack):
+            self.pop_screen()
+            return
         self.exit()
 
 

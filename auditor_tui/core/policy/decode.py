@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from auditor_tui.core.errors import PolicyError
+from auditor_tui.core.files import why_missing
 
 MAX_POLICY_BYTES = 20 * 1024 * 1024
 """Policies larger than this (20 MiB) are refused before they are read whole."""
@@ -35,7 +36,7 @@ def read_policy_bytes(path: str | Path) -> bytes:
     """
     path = Path(path)
     if not path.exists():
-        raise PolicyError("no such file", path=path, hint="check the path")
+        raise PolicyError(why_missing(path), path=path, hint="check the path")
     if path.is_dir():
         raise PolicyError("is a directory, not a policy file", path=path, hint="give a .txt, .md or .html file")
     try:

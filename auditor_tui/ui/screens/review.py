@@ -234,20 +234,31 @@ class ReviewScreen(SuggestionActions, Screen[None]):
 
     def save_now(self) -> bool:
         """Write the session if anything changed. False (with a dialog) when it failed."""
-        self._save_timer = None
-        if not self._dirty or self.audit.read_only:
-            return True
-        try:
-            self.audit.save()
-        except AuditorError as error:
+        error = self.try_save()
+        if error is not None:
             self.app.push_screen(
                 MessageDialog(
                     "Could not save", f"{error}\nYour changes are kept in memory; fix the problem and press ctrl+s."
                 )
             )
-            return False
+        return error is None
+
+    def try_save(self) -> AuditorError | None:
+        """Write the session if anything changed; the error if that failed."""
+        self._save_timer = None
+        if not self._dirty or self.audit.read_only:
+            return None
+        try:
+            self.audit.save()
+        except AuditorError as error:
+            return error
         self._dirty = False
-        return True
+        return None
+
+    def discard_unsaved(self) -> None:
+        """Quitting without saving (the user confirmed): nothing more is written."""
+        self._dirty = False
+        self.leaving = True
 
     def run_change(self, change, item_id: str | None = None) -> bool:
         """Run a session change; a refusal from the core is shown, never raised."""
@@ -344,7 +355,7 @@ class ReviewScreen(SuggestionActions, Screen[None]):
         await self.app.action_quit()
 
     def on_unmount(self) -> None:
-        self.save_now()
+        self.try_save()  # quitting already saved, or asked before losing anything
         self.audit.release_lock()
 
     def jump_to_item(self, item_id: str | None) -> None:
@@ -417,6 +428,7 @@ class ReviewScreen(SuggestionActions, Screen[None]):
             self._dirty = True
             self.audit.save()
         except AuditorError as error:
+            self.refresh_header()  # a save refused for the file (lock, a change elsewhere) made it read-only
             self.app.push_screen(MessageDialog("Not done", str(error)))
             return False
         self._dirty = False
@@ -500,34 +512,28 @@ class ReviewScreen(SuggestionActions, Screen[None]):
         )
 
     def action_export(self) -> None:
-        from auditor_tui.core.atomic import atomic_write_text
-        from auditor_tui.core.export import export_text, format_for
+        from auditor_tui.core.export_file import ExportExists, write_export
 
         default = str(self.audit.path.with_suffix(".md"))
 
-        def done(answer: dict[str, str] | None) -> None:
-            if not answer or not answer["path"].strip():
-                return
-            target = Path(answer["path"].strip()).expanduser()
-            fmt = format_for(target)
-            if fmt is None:
-                self.app.push_screen(
-                    MessageDialog("Not exported", f"{target}: use a .md, .html, .csv or .json file name")
-                )
-                return
-            if target.resolve() == self.audit.path.resolve():
-                self.app.push_screen(
-                    MessageDialog("Not exported", "that is the session file itself; choose another name")
-                )
-                return
+        def write(target: Path, force: bool = False) -> None:
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write_text(target, export_text(self.session, self.audit.checklist, fmt))
-            except (AuditorError, OSError) as error:
-                self.app.push_screen(MessageDialog("Not exported", f"{target}: {error}"))
+                write_export(self.session, self.audit.checklist, target, force=force)
+            except ExportExists:
+                self.app.push_screen(
+                    ConfirmDialog("Replace it?", f"{target} already exists.", yes="Replace it", no="Keep it"),
+                    lambda yes: write(target, force=True) if yes else None,
+                )
+                return
+            except AuditorError as error:
+                self.app.push_screen(MessageDialog("Not exported", str(error)))
                 return
             draft = "" if self.session.state == "signed-off" else " (marked DRAFT: not signed off)"
             self.notify(f"Exported {target}{draft}")
+
+        def done(answer: dict[str, str] | None) -> None:
+            if answer and answer["path"].strip():
+                write(Path(answer["path"].strip()).expanduser())
 
         self.app.push_screen(
             AskDialog("Export the checklist", [("path", "File (.md, .html, .csv or .json)", default)]), done

@@ -12,16 +12,16 @@ from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
-from auditor_tui.core.audit import Audit, sample_policy_path
+from auditor_tui.core.audit import Audit, start_sample
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.config import Config, current
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.session import (
     Session,
     SessionError,
-    backup_if_readable,
     find_sessions,
     load_session,
+    restorable_backup,
     restore_backup,
 )
 from auditor_tui.core.text import printable, shorten, shorten_middle
@@ -235,7 +235,11 @@ class StartScreen(Screen[None]):
         selected = self._selected()
         table.clear(columns=True)
         self.paths.clear()
-        found = find_sessions(self.sessions_dir)
+        try:
+            found = find_sessions(self.sessions_dir)
+        except AuditorError as error:
+            self.query_one("#start-hint", Static).update(Content.styled(printable(str(error)), "$error"))
+            return
         rows: list[tuple[str, ...]] = []
         for path, loaded in found:
             self.paths[str(path)] = path
@@ -304,7 +308,9 @@ class StartScreen(Screen[None]):
         try:
             audit = Audit.open(path)
         except AuditorError as error:
-            if isinstance(error, SessionError) and backup_if_readable(path) is not None:
+            # A backup is offered only for a file whose content is damaged, never for one that
+            # loads (items not in the checklist) or that cannot be read (permissions).
+            if isinstance(error, SessionError) and restorable_backup(path, error) is not None:
                 self._offer_backup(path, error)
             else:
                 self.app.show_error("Cannot open this audit", str(error))
@@ -340,13 +346,7 @@ class StartScreen(Screen[None]):
 
     def action_sample(self) -> None:
         try:
-            audit = Audit.start(
-                sample_policy_path(),
-                self.config.default_checklist,
-                title="Sample: iomart privacy policy (2018)",
-                auditor=self.config.identity(),
-                sessions_dir=self.sessions_dir,
-            )
+            audit = start_sample(self.config.default_checklist, self.sessions_dir, auditor=self.config.identity())
         except AuditorError as error:
             self.app.show_error("Cannot start the sample audit", str(error))
             return
