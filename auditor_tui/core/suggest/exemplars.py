@@ -1,0 +1,48 @@
+"""Exemplars: the clauses a team tagged as evidence in earlier audits, read from session files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Exemplar", "load_exemplars"]
+
+
+@dataclass(frozen=True, slots=True)
+class Exemplar:
+    """A clause tagged as evidence for an item in an earlier audit."""
+
+    text: str
+    section: str = ""
+    """The clause's section path as one line (``Your rights › Erasure``), "" if none."""
+
+
+def load_exemplars(
+    sessions_dir: str | Path,
+    checklist_id: str,
+    *,
+    exclude_audit_id: str | None = None,
+    warnings: list[str] | None = None,
+) -> dict[str, list[Exemplar]]:
+    """The clauses tagged per item (quote and section) in every readable session of *checklist_id*.
+
+    Unreadable session files are skipped; their one-line errors are appended to *warnings*
+    when a list is given. The audit *exclude_audit_id* (e.g. the one being edited) is left
+    out. Each distinct quote counts once per item, with the section it was first found under.
+    """
+    from auditor_tui.core.session import Session, find_sessions
+
+    found: dict[str, dict[str, Exemplar]] = {}
+    for _path, loaded in find_sessions(sessions_dir):
+        if not isinstance(loaded, Session):
+            if warnings is not None:
+                warnings.append(str(loaded))
+            continue
+        if loaded.checklist.id != checklist_id or (exclude_audit_id and loaded.audit_id == exclude_audit_id):
+            continue
+        for item_id, state in loaded.items.items():
+            for tag in state.tags:
+                text = tag.text.strip()
+                if text:
+                    found.setdefault(item_id, {}).setdefault(text, Exemplar(text, tag.section.strip()))
+    return {item_id: list(exemplars.values()) for item_id, exemplars in found.items()}
