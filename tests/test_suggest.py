@@ -160,7 +160,7 @@ def test_exemplars_from_sessions_change_the_ranking(gdpr, tmp_path, policy_2018,
 
     warnings: list[str] = []
     exemplars = load_exemplars(sessions, gdpr.id, warnings=warnings)
-    assert exemplars == {item: [Exemplar(clause.text, clause.section_label)]}
+    assert exemplars == {item: [Exemplar(clause.text, clause.section_label, session.audit_id, policy_2018.sha256)]}
     assert len(warnings) == 1 and "broken.toml" in warnings[0]
     assert load_exemplars(sessions, "other-checklist") == {}
     assert load_exemplars(sessions, gdpr.id, exclude_audit_id=session.audit_id) == {}

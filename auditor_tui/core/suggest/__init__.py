@@ -12,8 +12,8 @@ scoring anyway):
   checklist id and item id) in earlier audits, read from session files by
   :func:`load_exemplars`, so suggestions improve with each audit the team completes.
 * :mod:`.engine`: :class:`Suggester` scores every clause of a policy against every item;
-  :mod:`.scores`: the result (:class:`Scores`), and an item is *likely missing* when no clause
-  reaches :data:`MISSING_THRESHOLD` (calibrated on labelled corpora).
+  :mod:`.scores`: the result (:class:`Scores`); :mod:`.gaps`: how probable it is that the
+  policy says nothing of an item (:class:`Gap`, a calibrated probability and its reason).
 * :mod:`.search`: :class:`SearchIndex` is the policy's live fuzzy search (as the user types),
   and :func:`matched_spans` turns matched words into character ranges to highlight.
 
@@ -24,14 +24,15 @@ from __future__ import annotations
 
 from auditor_tui.core.suggest.engine import Suggester
 from auditor_tui.core.suggest.exemplars import Exemplar, load_exemplars
+from auditor_tui.core.suggest.gaps import Gap
 from auditor_tui.core.suggest.scores import Scores, Suggestion
 from auditor_tui.core.suggest.search import Hit, SearchIndex, matched_spans
 from auditor_tui.core.suggest.terms import stem, terms_of
-from auditor_tui.core.suggest.weights import MISSING_THRESHOLD, Weights
+from auditor_tui.core.suggest.weights import Weights
 
 __all__ = [
-    "MISSING_THRESHOLD",
     "Exemplar",
+    "Gap",
     "Hit",
     "Scores",
     "SearchIndex",

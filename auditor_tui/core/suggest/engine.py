@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.policy import Clause, Policy
-from auditor_tui.core.suggest.exemplars import Exemplar
+from auditor_tui.core.suggest.exemplars import Exemplar, sources_of
 from auditor_tui.core.suggest.profiles import (
     Postings,
     build_profiles,
@@ -39,7 +39,6 @@ from auditor_tui.core.suggest.weights import (
     FUZZY_FACTOR,
     HIGHLIGHT_FLOOR,
     MIN_CLAUSE_LENGTH,
-    MISSING_THRESHOLD,
     RARE_SHARE,
     Weights,
 )
@@ -76,12 +75,10 @@ class Suggester:
         exemplars: Mapping[str, Sequence[str | Exemplar]] | None = None,
         *,
         weights: Weights | None = None,
-        threshold: float | None = None,
         _calibrate: bool = True,
     ) -> None:
         self.checklist = checklist
         self.weights = weights or DEFAULT_WEIGHTS
-        self.threshold = MISSING_THRESHOLD if threshold is None else threshold
         self.item_ids: tuple[str, ...] = tuple(item.id for item in checklist.items)
         self._item_index = {item_id: i for i, item_id in enumerate(self.item_ids)}
         group_ids: dict[str, int] = {}
@@ -91,21 +88,26 @@ class Suggester:
         texts = {self._item_index[k]: [e.text for e in v] for k, v in given.items()}
         self._terms_cache: dict[str, set[str]] = {}
         self.exemplar_counts = {k: len(v) for k, v in given.items()}
-        self._profiles = build_profiles(checklist, self.weights, texts, self._cached_terms)
+        self.audit_counts = {k: sources_of(v) for k, v in given.items()}
+        """Per item, how many past audits (of distinct policies) taught it."""
+        half = self.weights.audits_half
+        power = self.weights.audits_power
+        confidence = {self._item_index[k]: (n / (n + half)) ** power for k, n in self.audit_counts.items()}
+        self._profiles = build_profiles(checklist, self.weights, texts, confidence, self._cached_terms)
         self._postings: Postings = {}
         for index, profile in enumerate(self._profiles):
             for term, weight in profile.weights.items():
                 self._postings.setdefault(term, []).append((index, weight))
         self._vocab = sorted(t for t in self._postings if " " not in t and len(t) >= FUZZY_MIN_LENGTH)
         self._fuzzy: dict[str, str | None] = {}
-        self._centroids = exemplar_centroids(texts, len(self.item_ids), self.weights, self._cached_terms)
+        self._centroids = exemplar_centroids(texts, confidence, len(self.item_ids), self.weights, self._cached_terms)
         self._heading_postings: Postings = {}
         self._heading_idf: dict[str, float] = {}
         if self.weights.exemplar_heading:
             sections = {self._item_index[k]: [e.section for e in v if e.section] for k, v in given.items()}
-            self._heading_postings, self._heading_idf = heading_centroids(sections, self._cached_terms)
+            self._heading_postings, self._heading_idf = heading_centroids(sections, confidence, self._cached_terms)
         if _calibrate:
-            self._calibrate(texts)
+            self._calibrate(given)
 
     def item_index(self, item_id: str) -> int:
         """The position of *item_id* in the checklist; KeyError naming it when unknown."""
@@ -120,18 +122,27 @@ class Suggester:
             found = self._terms_cache[text] = terms_of(text)
         return found
 
-    def _calibrate(self, exemplars: Mapping[int, list[str]]) -> None:
+    def _calibrate(self, exemplars: Mapping[str, list[Exemplar]]) -> None:
         """Scale each item's scores on what its own evidence scores raw.
 
-        The item's example phrases and (up to CALIBRATION_EXEMPLARS of) its exemplars are
-        scored like clauses; the median raw score of an item's own texts maps to
-        :attr:`Weights.reference_score`, so a clause like the evidence scores alike for every
-        item, with or without exemplars, and one threshold serves all items.
+        The item's example phrases (or, for an item without any, up to CALIBRATION_EXEMPLARS of
+        its exemplars) are scored like clauses; the median raw score of an item's own texts
+        maps to :attr:`Weights.reference_score`, so a clause like the evidence scores alike for
+        every item, with or without exemplars. Exemplars
+        are not the yardstick where the checklist gives one: a past audit that tagged a wrong
+        clause would otherwise lower the bar and raise every score of the item.
         """
         owners: list[int] = []
         texts: list[str] = []
+        held_out: dict[str, list[Exemplar]] = {}
         for index, profile in enumerate(self._profiles):
-            own = [*profile.item.examples, *exemplars.get(index, [])[:CALIBRATION_EXEMPLARS]]
+            taught = exemplars.get(self.item_ids[index], [])
+            if profile.item.examples:
+                own, rest = list(profile.item.examples), taught
+            else:
+                own, rest = [e.text for e in taught[:CALIBRATION_EXEMPLARS]], taught[CALIBRATION_EXEMPLARS:]
+            if rest:
+                held_out[self.item_ids[index]] = rest
             texts.extend(own)
             owners.extend([index] * len(own))
         if not texts:
@@ -140,9 +151,6 @@ class Suggester:
         # Score them with a profile that has not seen them (no example phrases, the other
         # exemplars): a profile scores its own phrases far above any real clause.
         stripped = replace(self.checklist, items=tuple(replace(item, examples=()) for item in self.checklist.items))
-        held_out = {
-            self.item_ids[k]: v[CALIBRATION_EXEMPLARS:] for k, v in exemplars.items() if len(v) > CALIBRATION_EXEMPLARS
-        }
         probe = Suggester(stripped, held_out, weights=self.weights, _calibrate=False)
         columns = probe._raw_columns(clauses, context=False)
         per_item: dict[int, list[float]] = {}
@@ -224,7 +232,7 @@ class Suggester:
         for i, row in enumerate(rows):
             k = self._profiles[i].scale
             rows[i] = [100.0 * v / (v + k) if v > 0 else 0.0 for v in row]
-        return Scores(self, policy, rows, self.threshold)
+        return Scores(self, policy, rows)
 
     def _raw_columns(self, clauses: Sequence[Clause], *, context: bool = True) -> list[list[float]]:
         """Raw scores, one list (all items) per clause."""

@@ -19,7 +19,6 @@ from auditor_tui.core.suggest.terms import stems, terms_of, with_bigrams
 from auditor_tui.core.suggest.weights import (
     EXAMPLE_SHARED,
     EXEMPLAR_BIGRAM_BONUS,
-    EXEMPLAR_HALF,
     EXEMPLAR_SHARE_FROM,
     MAGNITUDE_FACTOR,
     MAGNITUDE_TERMS,
@@ -101,11 +100,13 @@ def build_profiles(
     checklist: Checklist,
     w: Weights,
     exemplars: Mapping[int, list[str]],
+    confidence: Mapping[int, float],
     terms_of_text: Callable[[str], set[str]],
 ) -> list[Profile]:
     """One profile per item of *checklist*, with its exemplars' terms folded in.
 
-    *exemplars* maps an item index to its exemplar texts; *terms_of_text* is :func:`terms_of`
+    *exemplars* maps an item index to its exemplar texts, *confidence* to how much they count
+    (0-1, from the evidence behind them); *terms_of_text* is :func:`terms_of`
     (cached by the caller, as the same texts are read for the centroids).
     """
     raw = [_item_terms(item, w) for item in checklist.items]
@@ -114,7 +115,7 @@ def build_profiles(
     for item, weights in zip(checklist.items, raw, strict=False):
         profile = {t: v * min(1.0, spec[t]) for t, v in weights.items() if v > 0}
         profiles.append(Profile(item, profile))
-    _add_exemplars(profiles, exemplars, w, terms_of_text)
+    _add_exemplars(profiles, exemplars, confidence, w, terms_of_text)
     for profile in profiles:
         top = sorted(profile.weights.values(), reverse=True)[:MAGNITUDE_TERMS]
         profile.magnitude = MAGNITUDE_FACTOR * (sum(top) / max(1, len(top))) or 1.0
@@ -125,6 +126,7 @@ def build_profiles(
 def _add_exemplars(
     profiles: list[Profile],
     exemplars: Mapping[int, list[str]],
+    confidence: Mapping[int, float],
     w: Weights,
     terms_of_text: Callable[[str], set[str]],
 ) -> None:
@@ -149,7 +151,6 @@ def _add_exemplars(
         shares[index] = {t: c / mass for t, c in counts.items()}
     for index, share in shares.items():
         n = len(exemplars[index])
-        confidence = n / (n + EXEMPLAR_HALF)
         scored: list[tuple[float, str]] = []
         for term, s in share.items():
             if s < w.exemplar_min_share and n >= EXEMPLAR_SHARE_FROM:
@@ -163,7 +164,7 @@ def _add_exemplars(
         scored.sort(reverse=True)
         target = profiles[index].weights
         for value, term in scored[: w.exemplar_terms]:
-            target[term] = target.get(term, 0.0) + w.exemplar * confidence * value
+            target[term] = target.get(term, 0.0) + w.exemplar * confidence[index] * value
 
 
 def idf(pooled: Mapping[str, int], total: int) -> dict[str, float]:
@@ -205,7 +206,11 @@ class Centroids:
 
 
 def exemplar_centroids(
-    exemplars: Mapping[int, list[str]], n_items: int, w: Weights, terms_of_text: Callable[[str], set[str]]
+    exemplars: Mapping[int, list[str]],
+    confidence: Mapping[int, float],
+    n_items: int,
+    w: Weights,
+    terms_of_text: Callable[[str], set[str]],
 ) -> Centroids:
     """Per item, the unit centroid of its exemplars' terms (tf-idf over all exemplars)."""
     out = Centroids(gain=[0.0] * n_items)
@@ -225,14 +230,13 @@ def exemplar_centroids(
     out.idf = idf(pooled, total)
     out.idf_default = math.log((total + 1.0) / 0.5)
     out.postings = centroid_postings(per_item, out.idf, w.exemplar_cosine_terms)
-    for index, texts in exemplars.items():
-        n = len(texts)
-        out.gain[index] = w.exemplar_cosine * n / (n + EXEMPLAR_HALF)
+    for index in exemplars:
+        out.gain[index] = w.exemplar_cosine * confidence[index]
     return out
 
 
 def heading_centroids(
-    sections: Mapping[int, list[str]], terms_of_text: Callable[[str], set[str]]
+    sections: Mapping[int, list[str]], confidence: Mapping[int, float], terms_of_text: Callable[[str], set[str]]
 ) -> tuple[Postings, dict[str, float]]:
     """Per item, the unit tf-idf centroid of the section headings its exemplars sat under;
     and the idf of their terms."""
@@ -247,7 +251,6 @@ def heading_centroids(
             terms = terms_of_text(label)
             counts.update(terms)
             pooled.update(terms)
-        n = len(labels)
-        per_item[index] = (counts, n, n / (n + EXEMPLAR_HALF))
+        per_item[index] = (counts, len(labels), confidence[index])
     heading_idf = idf(pooled, sum(len(labels) for labels in sections.values()))
     return centroid_postings(per_item, heading_idf), heading_idf

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auditor_tui.core.policy import Policy
+from auditor_tui.core.suggest.gaps import GAP_THRESHOLD, Gap, gap_features, missing_probability
 
 if TYPE_CHECKING:
+    from auditor_tui.core.session import ItemState
     from auditor_tui.core.suggest.engine import Suggester
 
 __all__ = ["Scores", "Suggestion"]
@@ -34,14 +36,12 @@ class Scores:
         suggester: Suggester,
         policy: Policy,
         rows: list[list[float]],
-        threshold: float,
     ) -> None:
         self.suggester = suggester
         self.policy = policy
         self.clause_ids: tuple[str, ...] = tuple(c.id for c in policy.clauses)
         self._index = {cid: i for i, cid in enumerate(self.clause_ids)}
         self._rows = rows
-        self.threshold = threshold
         self.item_ids: tuple[str, ...] = suggester.item_ids
 
     def _row(self, item_id: str) -> list[float]:
@@ -73,9 +73,33 @@ class Scores:
                 break
         return out
 
-    def likely_missing(self, item_id: str) -> bool:
-        """True when no clause reaches the calibrated threshold for the item."""
-        return self.best(item_id) < self.threshold
+    def likely_missing(self, item_id: str, state: ItemState | None = None) -> bool:
+        """True when the policy most probably has no evidence for the item (see :meth:`gap`)."""
+        return self.gap(item_id, state).likely_missing
+
+    def gap(self, item_id: str, state: ItemState | None = None) -> Gap:
+        """How likely it is that the policy has no evidence for the item, and why.
+
+        With the auditor's *state* of the item: tagged evidence or a decided status means the
+        item is never flagged, whatever the scores say.
+        """
+        row = self._row(item_id)
+        top = heapq.nlargest(2, range(len(row)), key=row.__getitem__)
+        best = row[top[0]] if top else 0.0
+        second = row[top[1]] if len(top) > 1 else 0.0
+        clause = self.clause_ids[top[0]] if top and best > 0.0 else None
+        audits = self.suggester.audit_counts.get(item_id, 0)
+        probability = missing_probability(gap_features(best, second, audits))
+        candidate = f"best candidate {clause}, {best:.0f}" if clause else "no clause shares a word with it"
+        if state is not None and any(not tag.orphan for tag in state.tags):
+            return Gap(item_id, probability, False, "evidence is tagged", clause, best)
+        if state is not None and state.decided:
+            return Gap(item_id, probability, False, f"decided: {state.status}", clause, best)
+        if probability >= GAP_THRESHOLD:
+            title = self.suggester.checklist.items[self.suggester.item_index(item_id)].title
+            topic = title[:1].lower() + title[1:]
+            return Gap(item_id, probability, True, f"no clause speaks of {topic}; {candidate}", clause, best)
+        return Gap(item_id, probability, False, candidate, clause, best)
 
     def for_clause(self, clause_id: str, top: int = 3) -> list[tuple[str, float]]:
         """The *top* items this clause probably evidences: (item id, score), best first."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_WEIGHTS", "MISSING_THRESHOLD", "Weights"]
+__all__ = ["DEFAULT_WEIGHTS", "Weights"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,11 @@ class Weights:
     # Exemplars (clauses tagged in earlier audits).
     exemplar: float = 4.0
     """Weight of exemplar terms added to the profile (scaled by the term's lift)."""
+    audits_half: float = 3.0
+    audits_power: float = 2.0
+    """Exemplars taught by n past audits (of distinct policies) count (n / (n + audits_half))
+    ** audits_power of their full weight: one audit nudges (1/16), five teach (0.39), twenty
+    teach most (0.76)."""
     exemplar_terms: int = 120
     exemplar_min_share: float = 0.04
     exemplar_cosine: float = 8.0
@@ -63,9 +68,6 @@ class Weights:
 
 DEFAULT_WEIGHTS = Weights()
 
-MISSING_THRESHOLD = 55.0
-"""An item is likely missing when no clause scores at least this (0-100)."""
-
 # Constants of the model that were not worth tuning (each a judgement, documented here).
 
 EXAMPLE_SHARED = 0.5
@@ -73,9 +75,6 @@ EXAMPLE_SHARED = 0.5
 item's example phrases that have it): terms common to the examples weigh more."""
 MIN_SPECIFICITY = 1e-6
 """Floor of a term's specificity before the item and group shares are mixed (a log of 0)."""
-EXEMPLAR_HALF = 3.0
-"""n exemplars of an item give n / (n + EXEMPLAR_HALF) of the full exemplar weight: a few
-quotes nudge, many teach."""
 EXEMPLAR_SHARE_FROM = 10
 """With at least this many exemplars, terms in fewer than ``exemplar_min_share`` of them are
 dropped as noise; below it every term counts (the share is too coarse)."""

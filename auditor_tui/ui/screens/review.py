@@ -332,7 +332,9 @@ class ReviewScreen(Screen[None]):
             clause = policy.clause(suggestion.clause_id)
             if clause is not None:
                 entries.append((clause.id, suggestion.score, matched_spans(clause.text, suggestion.matched)))
-        detail.show_suggestions(entries, policy, likely_missing=self.scores.likely_missing(item_id))
+        gap = self.scores.gap(item_id, state)
+        reason = f"{gap.probability:.0%}: {gap.reason}"
+        detail.show_suggestions(entries, policy, likely_missing=gap.likely_missing, gap=reason)
 
     def show_clause_items(self) -> None:
         if self.scores is None:
@@ -374,9 +376,11 @@ class ReviewScreen(Screen[None]):
             return
         from auditor_tui.ui.screens.lists import ItemPicker
 
-        gaps = [item for item in self.audit.checklist.items if self.scores.likely_missing(item.id)]
+        found = [self.scores.gap(item.id, self.session.items[item.id]) for item in self.audit.checklist.items]
+        notes = {gap.item_id: f"{gap.probability:.0%}: {gap.reason}" for gap in found if gap.likely_missing}
+        gaps = [item for item in self.audit.checklist.items if item.id in notes]
         self.app.push_screen(
-            ItemPicker("Likely gaps: no clause scores high for these items", gaps, self.session.items),
+            ItemPicker("Likely gaps: no clause scores high for these items", gaps, self.session.items, notes),
             self.jump_to_item,
         )
 

@@ -138,6 +138,7 @@ class DetailPane(VerticalScroll):
         *,
         likely_missing: bool,
         note: str = "",
+        gap: str = "",
     ) -> None:
         """Suggestions as (clause id, score, highlight spans), best first."""
         options = []
@@ -150,7 +151,7 @@ class DetailPane(VerticalScroll):
             )
         label = "Suggestions (a accept, x reject, enter jump)"
         if likely_missing:
-            label = "Suggestions: LIKELY MISSING, no clause scores high (a accept, x reject, enter jump)"
+            label = f"Suggestions: LIKELY MISSING, {printable(gap) or 'no clause scores high'} (a accept, x reject, enter jump)"
         if note:
             label = note
         self.query_one("#suggestions-label", Static).update(
