@@ -209,6 +209,8 @@ class Tally:
     fp: int = 0
     fn: int = 0
     """likely_missing vs truly missing"""
+    present: int = 0
+    """(policy, item) pairs where the item has evidence (flagged ones are false findings)"""
 
     def add_rank(self, rank: int | None) -> None:
         self.n += 1
@@ -220,6 +222,8 @@ class Tally:
         self.rr += 1.0 / rank
 
     def add_missing(self, predicted: bool, actual: bool) -> None:
+        if not actual:
+            self.present += 1
         if predicted and actual:
             self.tp += 1
         elif predicted:
@@ -242,6 +246,11 @@ class Tally:
     def miss_recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
 
+    @property
+    def false_flag_rate(self) -> float:
+        """Share of the items that do have evidence flagged likely missing."""
+        return self.fp / self.present if self.present else float("nan")
+
     def merge(self, other: Tally) -> None:
         for k in KS:
             self.hits[k] += other.hits[k]
@@ -250,6 +259,7 @@ class Tally:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
+        self.present += other.present
 
 
 def first_gold_rank(ranking: list[int], gold: set[int]) -> int | None:
@@ -259,9 +269,11 @@ def first_gold_rank(ranking: list[int], gold: set[int]) -> int | None:
     return None
 
 
-def evaluate_engine(
-    docs: list[Doc], items: list[str], make_suggester, *, threshold: float | None = None
-) -> dict[str, Tally]:
+GAP_ROWS: list[dict] = []
+"""With --dump-gaps: one row per (policy, item) of every engine run, to fit the gap model."""
+
+
+def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: str = "") -> dict[str, Tally]:
     """Tallies per item for the engine; *make_suggester(doc)* gives the suggester to use."""
     tallies = {item: Tally() for item in items}
     for doc in docs:
@@ -273,10 +285,26 @@ def evaluate_engine(
             if doc.gold.get(item):
                 ranking = sorted(range(n), key=lambda i: (-row[i], i))
                 tallies[item].add_rank(first_gold_rank(ranking, doc.gold[item]))
-            best = max(row, default=0.0)
-            predicted = best < (scores.threshold if threshold is None else threshold)
-            tallies[item].add_missing(predicted, item not in doc.present)
+            gap = scores.gap(item)
+            tallies[item].add_missing(gap.likely_missing, item not in doc.present)
+            if DUMP_GAPS:
+                top = sorted(row, reverse=True)[:2] + [0.0, 0.0]
+                GAP_ROWS.append(
+                    {
+                        "run": run,
+                        "policy": doc.policy_id,
+                        "item": item,
+                        "best": top[0],
+                        "second": top[1],
+                        "clauses": n,
+                        "audits": suggester.audit_counts.get(item, 0),
+                        "missing": item not in doc.present,
+                    }
+                )
     return tallies
+
+
+DUMP_GAPS = False
 
 
 BASELINE_THRESHOLD = 60.0
@@ -305,6 +333,30 @@ def _rank_key(policy_id: str, text: str) -> bytes:
     return hashlib.sha256(f"{policy_id}\x00{text}".encode()).digest()
 
 
+def _exemplar(doc: Doc, seg_index: int) -> Exemplar:
+    """A gold segment as a past audit of *doc* records it: quote, section, audit and policy."""
+    return Exemplar(doc.segments[seg_index], doc.seg_sections[seg_index], doc.policy_id, doc.policy_id)
+
+
+def audit_exemplars(pool: list[Doc], items: list[str], audits: int):
+    """A function doc -> exemplars: every gold segment of *audits* other policies of *pool*
+    (chosen by a hash of both ids, so each policy gets its own past audits)."""
+    wanted = set(items)
+
+    def exemplars(doc: Doc) -> dict[str, list[Exemplar]]:
+        others = sorted(
+            (d for d in pool if d.policy_id != doc.policy_id), key=lambda d: _rank_key(doc.policy_id, d.policy_id)
+        )
+        out: dict[str, list[Exemplar]] = {}
+        for other in others[:audits]:
+            for seg_index, seg_items in enumerate(other.seg_items):
+                for item in sorted(seg_items & wanted):
+                    out.setdefault(item, []).append(_exemplar(other, seg_index))
+        return out
+
+    return exemplars
+
+
 def warm_exemplars(docs: list[Doc], items: list[str], per_item: int):
     """A function doc -> exemplars: gold segments of the other policies, subsampled per item."""
     pools: dict[str, list[tuple[bytes, str, Exemplar]]] = defaultdict(list)
@@ -313,7 +365,7 @@ def warm_exemplars(docs: list[Doc], items: list[str], per_item: int):
             for item in seg_items:
                 if item in items:
                     text = doc.segments[seg_index]
-                    exemplar = Exemplar(text, doc.seg_sections[seg_index])
+                    exemplar = _exemplar(doc, seg_index)
                     pools[item].append((_rank_key(doc.policy_id, text), doc.policy_id, exemplar))
     for pool in pools.values():
         pool.sort(key=lambda entry: entry[:2])
@@ -346,15 +398,20 @@ def summarise(tallies: dict[str, Tally]) -> tuple[Tally, dict[str, float]]:
     return pooled, macro
 
 
+TABLED = ("cold", "baseline", "warm")
+"""The runs shown per item (the curves' runs are summarised only)."""
+
+
 def print_report(name: str, runs: dict[str, dict[str, Tally]], per_item: bool) -> None:
     print(f"\n== {name}")
     if per_item:
-        header = f"{'item':28} {'n':>4} " + " ".join(f"{run[:4]:>4}:R@1  R@3  R@5  MRR  mP   mR " for run in runs)
+        tabled = {run: tallies for run, tallies in runs.items() if run in TABLED}
+        header = f"{'item':28} {'n':>4} " + " ".join(f"{run[:4]:>4}:R@1  R@3  R@5  MRR  mP   mR " for run in tabled)
         print(header)
         first = next(iter(runs.values()))
         for item in first:
             cells = []
-            for tallies in runs.values():
+            for tallies in tabled.values():
                 t = tallies[item]
                 cells.append(
                     "     "
@@ -368,7 +425,7 @@ def print_report(name: str, runs: dict[str, dict[str, Tally]], per_item: bool) -
         print(
             f"{run:9} micro: R@1 {_f(pooled.recall(1))} R@3 {_f(pooled.recall(3))} R@5 {_f(pooled.recall(5))} "
             f"MRR {_f(pooled.mrr)} | missing P {_f(pooled.miss_precision)} R {_f(pooled.miss_recall)} "
-            f"| macro R@1 {_f(macro['r@1'])} R@3 {_f(macro['r@3'])} R@5 {_f(macro['r@5'])} MRR {_f(macro['mrr'])}"
+            f"false {_f(pooled.false_flag_rate)} | macro R@1 {_f(macro['r@1'])} R@3 {_f(macro['r@3'])} R@5 {_f(macro['r@5'])} MRR {_f(macro['mrr'])}"
             f"  (n={pooled.n})"
         )
 
@@ -386,6 +443,7 @@ def run_corpus(
     weights: Weights | None = None,
     quiet: bool = False,
     headings: bool = True,
+    curves: tuple[int, ...] = (),
 ) -> dict[str, dict[str, Tally]]:
     filename, checklist_id = CORPORA[key]
     checklist = find_checklist(checklist_id)
@@ -397,13 +455,18 @@ def run_corpus(
     started = time.perf_counter()
     docs = load_corpus(corpus_dir / filename, mapper, limit=limit, split=split, headings=headings)
     cold = Suggester(checklist, weights=weights)
-    runs: dict[str, dict[str, Tally]] = {"cold": evaluate_engine(docs, items, lambda doc: cold)}
+    runs: dict[str, dict[str, Tally]] = {"cold": evaluate_engine(docs, items, lambda doc: cold, run="cold")}
     if baseline:
         runs["baseline"] = evaluate_baseline(docs, items, checklist)
     if warm:
         exemplars_of = warm_exemplars(docs, items, per_item_exemplars)
         runs["warm"] = evaluate_engine(
-            docs, items, lambda doc: Suggester(checklist, exemplars_of(doc), weights=weights)
+            docs, items, lambda doc: Suggester(checklist, exemplars_of(doc), weights=weights), run="warm"
+        )
+    for audits in curves:
+        past = audit_exemplars(docs, items, audits)
+        runs[f"audits={audits}"] = evaluate_engine(
+            docs, items, lambda doc, past=past: Suggester(checklist, past(doc), weights=weights), run=f"audits={audits}"
         )
     if not quiet:
         clauses = sum(len(d.policy.clauses) for d in docs)
@@ -428,12 +491,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-item", action="store_true", help="also print a line per item (default: on)")
     parser.add_argument("--summary", action="store_true", help="only the summary lines")
     parser.add_argument("--exemplars", type=int, default=40, metavar="N", help="exemplars per item when warm")
+    parser.add_argument(
+        "--curves",
+        default="1,5,20",
+        metavar="N,N",
+        help="warm with N past audits of other policies of the same split (default 1,5,20; '' for none)",
+    )
+    parser.add_argument("--dump-gaps", type=Path, metavar="FILE", help="write the gap model's inputs (JSON lines)")
     args = parser.parse_args(argv)
+    global DUMP_GAPS
+    DUMP_GAPS = args.dump_gaps is not None
+    curves = tuple(int(n) for n in args.curves.split(",") if n.strip())
     keys = ("goppc", "opp115") if args.corpus == "both" else (args.corpus,)
     for key in keys:
         if not (args.corpus_dir / CORPORA[key][0]).is_file():
             parser.error(f"{args.corpus_dir / CORPORA[key][0]}: no such file")
     for key in keys:
+        start = len(GAP_ROWS)
         run_corpus(
             args.corpus_dir,
             key,
@@ -444,7 +518,14 @@ def main(argv: list[str] | None = None) -> int:
             per_item=not args.summary,
             per_item_exemplars=args.exemplars,
             headings=not args.no_headings,
+            curves=curves,
         )
+        for row in GAP_ROWS[start:]:
+            row["corpus"] = key
+    if args.dump_gaps is not None:
+        with args.dump_gaps.open("w", encoding="utf-8") as handle:
+            for row in GAP_ROWS:
+                handle.write(json.dumps(row) + "\n")
     return 0
 
 

@@ -20,7 +20,15 @@ def _check_shape(data: dict, path: str, top: int) -> None:
     assert set(data["policy"]) == {"path", "sha256", "clauses"} and len(data["policy"]["sha256"]) == 64
     assert data["checklist"]["id"] == "gdpr-transparency" and data["checklist"]["version"]
     for item in data["items"]:
-        assert set(item) == {"id", "title", "refs", "likely_missing", "suggestions"}
+        assert set(item) == {
+            "id",
+            "title",
+            "refs",
+            "likely_missing",
+            "missing_probability",
+            "gap_reason",
+            "suggestions",
+        }
         assert isinstance(item["likely_missing"], bool) and isinstance(item["refs"], list)
         assert len(item["suggestions"]) <= top
         for s in item["suggestions"]:
@@ -54,7 +62,7 @@ def test_json_lines_for_two_policies_in_order(capsys, workdir):
 def test_text_output(capsys, workdir):
     code, out, _ = run(capsys, "suggest", str(POLICY_2007), "--top", "1")
     assert code == 0
-    assert "13-1-b" in out and "[likely missing]" in out
+    assert "13-1-b" in out and "[likely missing, " in out
     assert "Likely gaps" in out
 
 

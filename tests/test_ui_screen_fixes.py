@@ -140,7 +140,7 @@ async def test_narrow_x_also_shows_before_rejecting(workdir):
 
 
 async def test_gaps_lists_only_open_untagged_items_and_the_banner_goes(workdir):
-    audit = make_audit(workdir)
+    audit = make_audit(workdir, policy=POLICY_2007, name="iomart-2007.txt")  # several likely gaps
     app = AuditorApp(audit)
     async with app.run_test(size=WIDE) as pilot:
         screen = await ready(pilot)

@@ -57,12 +57,15 @@ def result_dict(path: str, policy: Policy, checklist: Checklist, scores: Scores,
                     "text": clause.text,
                 }
             )
+        gap = scores.gap(item.id)
         items.append(
             {
                 "id": item.id,
                 "title": item.title,
                 "refs": list(item.refs),
-                "likely_missing": scores.likely_missing(item.id),
+                "likely_missing": gap.likely_missing,
+                "missing_probability": round(gap.probability, 3),
+                "gap_reason": gap.reason,
                 "suggestions": suggestions,
             }
         )
@@ -87,7 +90,7 @@ def print_text(result: dict[str, Any], checklist: Checklist) -> None:
     )
     gaps = []
     for item in result["items"]:
-        flag = "  [likely missing]" if item["likely_missing"] else ""
+        flag = f"  [likely missing, {item['missing_probability']:.0%}]" if item["likely_missing"] else ""
         print(f"\n{safe(item['id'])}  {safe(item['title'])}{flag}")
         if item["likely_missing"]:
             gaps.append(item)
@@ -101,7 +104,7 @@ def print_text(result: dict[str, Any], checklist: Checklist) -> None:
         print(f"Likely gaps ({len(gaps)}):")
         for item in gaps:
             refs = f" ({safe(', '.join(item['refs']))})" if item["refs"] else ""
-            print(f"  - {safe(item['id'])}  {safe(item['title'])}{refs}")
+            print(f"  - {safe(item['id'])}  {safe(item['title'])}{refs}: {safe(item['gap_reason'])}")
     else:
         print("Likely gaps: none")
 

@@ -63,11 +63,18 @@ class SuggestionActions:
 
     def open_gap(self: ReviewScreen, item_id: str) -> bool:
         """A likely gap: no clause scores high for the item, and it is still open and untagged
-        (an item with evidence or a decision is the auditor's call, no longer a hint's)."""
-        state = self.session.items[item_id]
-        if state.decided or any(not tag.orphan for tag in state.tags) or self.scores is None:
+        (an item with evidence or a decision is the auditor's call, no longer a hint's: the
+        core's rule, :meth:`Scores.gap`)."""
+        if self.scores is None:
             return False
-        return bool(self.scores.likely_missing(item_id))
+        return self.scores.gap(item_id, self.session.items[item_id]).likely_missing
+
+    def gap_note(self: ReviewScreen, item_id: str) -> str:
+        """ "72%: no clause speaks of ...; best candidate c12, 31" for a likely gap, else ""."""
+        if self.scores is None:
+            return ""
+        gap = self.scores.gap(item_id, self.session.items[item_id])
+        return f"{gap.probability:.0%}: {gap.reason}" if gap.likely_missing else ""
 
     def show_suggestions(self: ReviewScreen) -> None:
         detail = self.query_one(DetailPane)
@@ -91,8 +98,9 @@ class SuggestionActions:
                 entries.append((clause.id, suggestion.score, matched_spans(clause.text, suggestion.matched)))
         self._suggestion_entries = entries
         self.suggestion_index = max(0, min(self.suggestion_index, len(entries) - 1))
+        note = self.gap_note(item_id)
         detail.show_suggestions(
-            entries, self.audit.policy, likely_missing=self.open_gap(item_id), chosen=self.suggestion_index
+            entries, self.audit.policy, likely_missing=bool(note), chosen=self.suggestion_index, gap=note
         )
 
     def show_clause_items(self: ReviewScreen) -> None:
@@ -191,8 +199,11 @@ class SuggestionActions:
             return
         from auditor_tui.ui.screens.lists import ItemPicker
 
-        gaps = [item for item in self.audit.checklist.items if self.open_gap(item.id)]
+        notes = {item.id: note for item in self.audit.checklist.items if (note := self.gap_note(item.id))}
+        gaps = [item for item in self.audit.checklist.items if item.id in notes]
         self.app.push_screen(
-            ItemPicker("Likely gaps: open, untagged items for which no clause scores high", gaps, self.session.items),
+            ItemPicker(
+                "Likely gaps: open, untagged items for which no clause scores high", gaps, self.session.items, notes
+            ),
             self.jump_to_item,
         )

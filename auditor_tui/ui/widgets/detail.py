@@ -163,6 +163,7 @@ class DetailPane(VerticalScroll):
         likely_missing: bool,
         chosen: int = 0,
         note: str = "",
+        gap: str = "",
     ) -> None:
         """Suggestions as (clause id, score, highlight spans), best first; *chosen* is the one
         ``a`` accepts, marked ``▶``."""
@@ -180,7 +181,7 @@ class DetailPane(VerticalScroll):
         label = f"Suggestions {chosen + 1}/{len(options)}" if options else "Suggestions: none left"
         keys = " (n/N choose, a accept, x reject)" if options else ""
         if likely_missing:
-            label = "LIKELY MISSING: no clause scores high. " + label
+            label = f"LIKELY MISSING ({printable(gap) or 'no clause scores high'}). " + label
         self.query_one("#suggestions-label", Static).update(
             Content.styled(note or label + keys, "bold $error" if likely_missing and not note else "bold")
         )

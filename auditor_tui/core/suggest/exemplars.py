@@ -1,0 +1,69 @@
+"""Exemplars: the clauses a team tagged as evidence in earlier audits, read from session files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Exemplar", "load_exemplars", "sources_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Exemplar:
+    """A clause tagged as evidence for an item in an earlier audit."""
+
+    text: str
+    section: str = ""
+    """The clause's section path as one line (``Your rights › Erasure``), "" if none."""
+    audit: str = ""
+    """The id of the audit that tagged it ("" if unknown)."""
+    policy: str = ""
+    """The fingerprint of the policy it was quoted from ("" if unknown)."""
+
+    @property
+    def source(self) -> str:
+        """What taught it: the policy (audits of one policy teach once), else the audit."""
+        return self.policy or self.audit
+
+
+def sources_of(exemplars: Sequence[Exemplar]) -> int:
+    """How many distinct past audits (of distinct policies) taught these exemplars; an exemplar
+    with no known source counts as one of its own."""
+    known = {e.source for e in exemplars if e.source}
+    return len(known) + sum(1 for e in exemplars if not e.source)
+
+
+def load_exemplars(
+    sessions_dir: str | Path,
+    checklist_id: str,
+    *,
+    exclude_audit_id: str | None = None,
+    warnings: list[str] | None = None,
+) -> dict[str, list[Exemplar]]:
+    """The clauses tagged per item (quote and section) in every readable session of *checklist_id*.
+
+    Unreadable session files are skipped; their one-line errors are appended to *warnings*
+    when a list is given. The audit *exclude_audit_id* (e.g. the one being edited) is left
+    out. Each distinct quote counts once per item and policy, with the section it was first
+    found under: the same clause tagged in audits of several policies is several exemplars (they
+    agree), in two audits of one policy it is one.
+    """
+    from auditor_tui.core.session import Session, find_sessions
+
+    found: dict[str, dict[tuple[str, str], Exemplar]] = {}
+    for _path, loaded in find_sessions(sessions_dir):
+        if not isinstance(loaded, Session):
+            if warnings is not None:
+                warnings.append(str(loaded))
+            continue
+        if loaded.checklist.id != checklist_id or (exclude_audit_id and loaded.audit_id == exclude_audit_id):
+            continue
+        policy = loaded.policy.sha256
+        for item_id, state in loaded.items.items():
+            for tag in state.tags:
+                text = tag.text.strip()
+                if text:
+                    exemplar = Exemplar(text, tag.section.strip(), loaded.audit_id, policy)
+                    found.setdefault(item_id, {}).setdefault((text, policy), exemplar)
+    return {item_id: list(exemplars.values()) for item_id, exemplars in found.items()}

@@ -1,0 +1,111 @@
+"""The result of scoring one policy: all items x all clauses, and what the user sees of it."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from auditor_tui.core.policy import Policy
+from auditor_tui.core.suggest.gaps import GAP_THRESHOLD, Gap, gap_features, missing_probability
+
+if TYPE_CHECKING:
+    from auditor_tui.core.session import ItemState
+    from auditor_tui.core.suggest.engine import Suggester
+
+__all__ = ["Scores", "Suggestion"]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A clause suggested as evidence for an item."""
+
+    clause_id: str
+    score: float
+    """0-100."""
+    matched: tuple[str, ...]
+    """Words of the clause that matched the item (case-folded), for highlighting."""
+
+
+class Scores:
+    """All items x all clauses of one policy, 0-100. Made by :meth:`Suggester.score`."""
+
+    def __init__(
+        self,
+        suggester: Suggester,
+        policy: Policy,
+        rows: list[list[float]],
+    ) -> None:
+        self.suggester = suggester
+        self.policy = policy
+        self.clause_ids: tuple[str, ...] = tuple(c.id for c in policy.clauses)
+        self._index = {cid: i for i, cid in enumerate(self.clause_ids)}
+        self._rows = rows
+        self.item_ids: tuple[str, ...] = suggester.item_ids
+
+    def _row(self, item_id: str) -> list[float]:
+        return self._rows[self.suggester.item_index(item_id)]
+
+    def score(self, item_id: str, clause_id: str) -> float:
+        """The score of one clause for one item (0-100)."""
+        return self._row(item_id)[self._index[clause_id]]
+
+    def best(self, item_id: str) -> float:
+        """The highest score any clause reaches for the item."""
+        return max(self._row(item_id), default=0.0)
+
+    def for_item(self, item_id: str, top: int = 5, exclude: Iterable[str] = frozenset()) -> list[Suggestion]:
+        """The *top* clauses for the item, best first, skipping clause ids in *exclude*."""
+        row = self._row(item_id)
+        exclude = frozenset(exclude)
+        if top <= 0:
+            return []
+        best = heapq.nlargest(top + len(exclude), range(len(row)), key=row.__getitem__)
+        out: list[Suggestion] = []
+        for index in best:
+            cid = self.clause_ids[index]
+            if cid in exclude or row[index] <= 0.0:
+                continue
+            matched = self.suggester.matched_words(item_id, self.policy.clauses[index])
+            out.append(Suggestion(cid, round(row[index], 1), matched))
+            if len(out) == top:
+                break
+        return out
+
+    def likely_missing(self, item_id: str, state: ItemState | None = None) -> bool:
+        """True when the policy most probably has no evidence for the item (see :meth:`gap`)."""
+        return self.gap(item_id, state).likely_missing
+
+    def gap(self, item_id: str, state: ItemState | None = None) -> Gap:
+        """How likely it is that the policy has no evidence for the item, and why.
+
+        With the auditor's *state* of the item: tagged evidence or a decided status means the
+        item is never flagged, whatever the scores say.
+        """
+        row = self._row(item_id)
+        top = heapq.nlargest(2, range(len(row)), key=row.__getitem__)
+        best = row[top[0]] if top else 0.0
+        second = row[top[1]] if len(top) > 1 else 0.0
+        clause = self.clause_ids[top[0]] if top and best > 0.0 else None
+        audits = self.suggester.audit_counts.get(item_id, 0)
+        probability = missing_probability(gap_features(best, second, audits))
+        candidate = f"best candidate {clause}, {best:.0f}" if clause else "no clause shares a word with it"
+        if state is not None and any(not tag.orphan for tag in state.tags):
+            return Gap(item_id, probability, False, "evidence is tagged", clause, best)
+        if state is not None and state.decided:
+            return Gap(item_id, probability, False, f"decided: {state.status}", clause, best)
+        if probability >= GAP_THRESHOLD:
+            title = self.suggester.checklist.items[self.suggester.item_index(item_id)].title
+            topic = title[:1].lower() + title[1:]
+            return Gap(item_id, probability, True, f"no clause speaks of {topic}; {candidate}", clause, best)
+        return Gap(item_id, probability, False, candidate, clause, best)
+
+    def for_clause(self, clause_id: str, top: int = 3) -> list[tuple[str, float]]:
+        """The *top* items this clause probably evidences: (item id, score), best first."""
+        index = self._index.get(clause_id)
+        if index is None:
+            raise KeyError(f"no clause {clause_id!r} in the policy")
+        column = [(item_id, row[index]) for item_id, row in zip(self.item_ids, self._rows, strict=False)]
+        ranked = heapq.nlargest(top, column, key=lambda pair: pair[1])
+        return [(item_id, round(score, 1)) for item_id, score in ranked if score > 0.0]

@@ -1,0 +1,254 @@
+"""Words and terms: the tokenizer, the stemmer, stop words and pattern signs.
+
+Text is cut into words, case-folded, stop words dropped and each word reduced to a light stem
+(``processing`` -> ``process``, ``cookies`` -> ``cooki``); consecutive stems also make
+*bigrams* (``data protection officer`` -> ``data protect``, ``protect officer``), so phrases
+weigh more than their words. Patterns add pseudo-terms: ``<email>``, ``<phone>``, ``<url>``,
+``<period>`` ("30 days"), ``<date>``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+__all__ = ["STOP_WORDS", "WORD", "signs", "stem", "stems", "terms_of", "with_bigrams"]
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all am an and any are aren't as at be because been before
+    being below between both but by can cannot could did do does doing down during each either
+    else etc even ever every few for from further get gets got had has have having he her here
+    hers herself him himself his how however i if in into is it it's its itself just least less
+    let like made make many may me might more most much must my myself no nor not now of off on
+    once one only or other others otherwise our ours ourselves out over own per please same she
+    should so some such than that that's the their theirs them themselves then there therefore
+    these they this those through thus to too under until up upon us very via was we well were
+    what when where whether which while who whom whose why will with within without would yet
+    you your yours yourself yourselves also any including include includes e g i.e eg ie s t
+    shall whereas hereby herein thereof whereby applicable certain time times way ways example
+    com www http https org net co uk html php
+    """.split()
+) | {"we’re", "you’re", "it’s", "don't", "don’t", "we'll", "we’ll", "we've", "we’ve", "you'll", "you’ll"}
+
+_IRREGULAR = {
+    "used": "use",
+    "using": "use",
+    "uses": "use",
+    "usage": "use",
+    "children": "child",
+    "childrens": "child",
+    "data": "data",
+    "media": "media",
+    "criteria": "criteria",
+    "analytics": "analytic",
+    "news": "news",
+    "does": "do",
+    "this": "this",
+    "has": "has",
+    "was": "was",
+    "its": "its",
+    "process": "process",
+    "processes": "process",
+    "access": "access",
+    "address": "address",
+    "addresses": "address",
+    "business": "business",
+    "businesses": "business",
+    "email": "email",
+    "emails": "email",
+    "e-mail": "email",
+    "e-mails": "email",
+    "cookie": "cooki",
+    "cookies": "cooki",
+    "organisation": "organiz",
+    "organisations": "organiz",
+    "organization": "organiz",
+    "organizations": "organiz",
+    "authorised": "authoriz",
+    "authorized": "authoriz",
+    "lodge": "lodg",
+    "erase": "eras",
+    "erased": "eras",
+    "erasure": "eras",
+    "erasing": "eras",
+    "delete": "delet",
+    "deleted": "delet",
+    "deletion": "delet",
+    "deleting": "delet",
+    "retain": "retain",
+    "retained": "retain",
+    "retention": "retain",
+    "retaining": "retain",
+    "retains": "retain",
+    "storage": "stor",
+    "stored": "stor",
+    "store": "stor",
+    "storing": "stor",
+    "security": "secur",
+    "secure": "secur",
+    "secured": "secur",
+    "securely": "secur",
+    "officer": "officer",
+    "officers": "officer",
+    "dpo": "dpo",
+    "dpos": "dpo",
+    "objection": "object",
+    "objections": "object",
+    "object": "object",
+    "objecting": "object",
+    "portable": "portab",
+    "portability": "portab",
+    "rectification": "rectif",
+    "rectify": "rectif",
+    "rectified": "rectif",
+    "rectifying": "rectif",
+    "complaint": "complain",
+    "complaints": "complain",
+    "complain": "complain",
+    "restriction": "restrict",
+    "restrictions": "restrict",
+    "restrict": "restrict",
+    "automated": "automat",
+    "automatic": "automat",
+    "automatically": "automat",
+    "automation": "automat",
+    "legitimate": "legitim",
+    "legitimately": "legitim",
+    "lawful": "lawful",
+    "lawfully": "lawful",
+    "identity": "ident",
+    "identification": "ident",
+    "identify": "ident",
+    "identifying": "ident",
+    "identifiable": "ident",
+    "identified": "ident",
+    "identifier": "ident",
+    "identifiers": "ident",
+    "transferred": "transfer",
+    "transferring": "transfer",
+    "transfers": "transfer",
+    "withdrawal": "withdraw",
+    "withdrawn": "withdraw",
+    "withdrawing": "withdraw",
+    "withdraws": "withdraw",
+}
+
+_STEM_CACHE: dict[str, str] = {}
+_VOWELS = frozenset("aeiouy")
+
+
+def _stem_word(word: str) -> str:
+    """A light English stem of a case-folded word ("" for a stop word or a number)."""
+    word = word.replace("’", "'")
+    word = word.removesuffix("'s")
+    if word in STOP_WORDS or word.isdigit() or len(word) < 2:
+        return ""
+    irregular = _IRREGULAR.get(word)
+    if irregular is not None:
+        return irregular
+    w = word.replace("'", "")
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and _VOWELS.intersection(w[: -len(suffix)]):
+            w = w[: -len(suffix)]
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("ation") and len(w) > 7:
+        w = w[:-5]
+    elif w.endswith("tion") and len(w) > 6:
+        w = w[:-3]
+    elif w.endswith("ment") and len(w) > 7:
+        w = w[:-4]
+    if w.endswith("y") and len(w) > 3:
+        w = w[:-1] + "i"
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def stem(word: str) -> str:
+    """The stem of *word* ("" for a stop word), cached."""
+    word = word.casefold()
+    found = _STEM_CACHE.get(word)
+    if found is None:
+        found = _STEM_CACHE[word] = _stem_word(word)
+    return found
+
+
+def stems(text: str) -> list[str]:
+    """Content stems of *text* in order."""
+    cache = _STEM_CACHE
+    out: list[str] = []
+    append = out.append
+    for word in WORD.findall(text.casefold()):
+        s = cache.get(word)
+        if s is None:
+            s = cache[word] = _stem_word(word)
+        if s:
+            append(s)
+    return out
+
+
+# Things that are not words but say a lot: an email address or phone number (contact details),
+# a web address, a period of time (retention), a date (last updated).
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|thirty|sixty|ninety"
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_EMAIL = re.compile(r"[\w.+-]@[\w-]+\.\w|\[at\]")
+_PHONE = re.compile(r"\+?\(?\d[\d ().-]{7,}\d")
+_PERIOD_BEFORE = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})[ -]?(?:\(\d+\) )?(?:calendar |business |working )?$")
+_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b")
+_UNITS = ("day", "week", "month", "year")
+_MONTH_NAMES = tuple(_MONTHS.split("|"))
+_DIGITS = "0123456789"
+
+
+def signs(text: str, folded: str | None = None) -> set[str]:
+    """Pseudo-terms for the patterns found in *text*: ``<email>``, ``<period>`` ...
+
+    Cheap substring tests decide which (slower) regular expressions to run.
+    """
+    if folded is None:
+        folded = text.casefold()
+    found: set[str] = set()
+    if ("@" in folded or "[at]" in folded) and _EMAIL.search(folded):
+        found.add("<email>")
+    if "www." in folded or "http" in folded:
+        found.add("<url>")
+    for unit in _UNITS:
+        index = folded.find(unit)
+        while index > 0:
+            if _PERIOD_BEFORE.search(folded, max(0, index - 32), index):
+                found.add("<period>")
+                break
+            index = folded.find(unit, index + 1)
+        if "<period>" in found:
+            break
+    if any(d in folded for d in _DIGITS):
+        if _PHONE.search(folded):
+            found.add("<phone>")
+        if ("-" in folded or any(m in folded for m in _MONTH_NAMES)) and _DATE.search(folded):
+            found.add("<date>")
+    return found
+
+
+def with_bigrams(words: Sequence[str]) -> list[str]:
+    return [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
+
+
+def terms_of(text: str) -> set[str]:
+    """The distinct terms (stems, bigrams of stems, pattern signs) of *text*."""
+    return {*with_bigrams(stems(text)), *signs(text)}

@@ -1,0 +1,102 @@
+"""Likely gaps: a calibrated probability, the same on short and long policies, cold and warm;
+exemplars weigh by the audits behind them; the auditor's tags and decisions overrule the flag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor_tui.core.checklist import find_checklist
+from auditor_tui.core.policy import load_policy
+from auditor_tui.core.session import new_session
+from auditor_tui.core.suggest import Exemplar, Gap, Suggester
+from tests.conftest import POLICIES, POLICY_2018
+
+SHORT = POLICIES / "004_aa02e47dc2da3b1a.txt"
+"""12 clauses: says nothing of a DPO, of automated decisions or of a representative."""
+ABSENT = "13-1-a-representative"
+"""A representative in the EU: neither policy speaks of one (both controllers are in the UK)."""
+OTHERS = {
+    SHORT: [POLICIES / n for n in ("000_1962084fed24df79.txt", "001_39e66615e43b07e0.txt", "003_4465fd82b2b0db32.txt")],
+    # Not 000 or 001: the 2017 and 2007 versions of this policy (their clauses are its own).
+    POLICY_2018: [POLICIES / n for n in ("003_4465fd82b2b0db32.txt", "004_aa02e47dc2da3b1a.txt")],
+}
+"""Past audits of other policies for each policy tested."""
+PRESENT = "13-2-d"
+"""The right to complain to the supervisory authority (the ICO): both policies state it."""
+DPO = "13-1-b"
+
+
+@pytest.fixture(scope="module")
+def gdpr():
+    return find_checklist("gdpr-transparency")
+
+
+def past_audits(gdpr, n: int, of: Path) -> dict[str, list[Exemplar]]:
+    """*n* audits of other policies (up to 2): each tagged, per item, the two clauses the
+    engine suggests first there (right or wrong, as a hurried auditor might)."""
+    out: dict[str, list[Exemplar]] = {}
+    for path in OTHERS[of][:n]:
+        policy = load_policy(path)
+        scores = Suggester(gdpr).score(policy)
+        for item in gdpr.items:
+            for suggestion in scores.for_item(item.id, top=2):
+                text = policy.clause(suggestion.clause_id).text
+                out.setdefault(item.id, []).append(Exemplar(text, "", path.name, policy.sha256))
+    return out
+
+
+@pytest.mark.parametrize("audits", [0, 1, 2])
+@pytest.mark.parametrize("path", [SHORT, POLICY_2018], ids=["short", "long"])
+def test_flag_means_the_same_on_short_and_long_cold_and_warm(gdpr, path, audits):
+    policy = load_policy(path)
+    scores = Suggester(gdpr, past_audits(gdpr, audits, path)).score(policy)
+    absent, present = scores.gap(ABSENT), scores.gap(PRESENT)
+    assert isinstance(absent, Gap) and absent.likely_missing, absent
+    assert not present.likely_missing, present
+    assert 0.0 <= present.probability < absent.probability <= 1.0
+    assert absent.reason.startswith("no clause speaks of representative in the EU or UK; ")
+
+
+def test_reason_names_the_best_candidate(gdpr):
+    scores = Suggester(gdpr).score(load_policy(SHORT))
+    gap = scores.gap(DPO)
+    assert gap.best_clause is not None and f"best candidate {gap.best_clause}, " in gap.reason
+    assert gap.best_score == scores.best(DPO)
+
+
+def test_tagged_or_decided_item_is_never_likely_missing(gdpr):
+    policy = load_policy(SHORT)
+    scores = Suggester(gdpr).score(policy)
+    assert scores.gap(ABSENT).likely_missing
+    session = new_session(policy, gdpr, policy_path=str(SHORT), auditor="ann")
+    state = session.items[ABSENT]
+    assert scores.likely_missing(ABSENT, state)  # open, untagged: the scores decide
+    session.toggle_tag(ABSENT, policy.clauses[0], who="ann")
+    assert not scores.likely_missing(ABSENT, state) and scores.gap(ABSENT, state).reason == "evidence is tagged"
+    session.toggle_tag(ABSENT, policy.clauses[0], who="ann")
+    session.set_status(ABSENT, "missing")
+    assert not scores.gap(ABSENT, state).likely_missing
+
+
+def test_one_audit_cannot_push_a_wrong_clause_above_the_checklists_best(gdpr):
+    policy = load_policy(POLICY_2018)
+    cold = Suggester(gdpr).score(policy)
+    best = cold.for_item(DPO, top=1)[0].clause_id
+    # A past audit (of a policy that reads like this one) wrongly tagged a cookie clause as
+    # the DPO's contact details.
+    wrong = cold.for_item("cookies", top=1)[0].clause_id
+    text = policy.clause(wrong).text
+    one = {DPO: [Exemplar(text, "", "audit-1", "policy-1")]}
+    warm = Suggester(gdpr, one).score(policy)
+    assert warm.for_item(DPO, top=1)[0].clause_id == best
+    assert warm.score(DPO, wrong) < warm.score(DPO, best)
+    assert warm.score(DPO, wrong) > cold.score(DPO, wrong)  # it nudges
+    # Twenty audits of distinct policies that agree teach more than one.
+    many = {DPO: [Exemplar(text, "", f"audit-{i}", f"policy-{i}") for i in range(20)]}
+    taught = Suggester(gdpr, many).score(policy)
+    assert taught.score(DPO, wrong) > warm.score(DPO, wrong)
+    # Twenty audits of one policy are one policy's evidence.
+    same = {DPO: [Exemplar(text, "", f"audit-{i}", "policy-1") for i in range(20)]}
+    assert Suggester(gdpr, same).audit_counts[DPO] == 1
