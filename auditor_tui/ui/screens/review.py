@@ -122,11 +122,13 @@ class ReviewScreen(Screen[None]):
             Content.styled(f"  {state}", "bold $success" if state == "signed-off" else "bold $secondary"),
             "\n",
             Content.styled("policy ", "$text-muted"),
-            Content(printable(session.policy.path)),
+            Content(printable(session.policy.source or session.policy.path)),
+            *self.provenance_parts(),
             Content.styled("  checklist ", "$text-muted"),
             Content(printable(f"{session.checklist.id} {session.checklist.version}")),
             Content.styled("  session ", "$text-muted"),
             Content(printable(str(audit.path))),
+            *self.provenance_parts(details=True),
         ]
         if audit.read_only_reason:
             parts += ["\n", Content.styled("READ-ONLY: " + printable(audit.read_only_reason), "bold $error")]
@@ -145,6 +147,22 @@ class ReviewScreen(Screen[None]):
                 ),
             ]
         self.query_one("#audit-header", Static).update(Content.assemble(*parts))
+
+    def provenance_parts(self, *, details: bool = False) -> list[Content]:
+        """Where the policy came from: when it was fetched (first), then its format and the
+        short SHA-256 of its text and of its raw bytes (last; cut first on a narrow screen)."""
+        ref = self.session.policy
+        if not details:
+            if ref.retrieved is None:
+                return []
+            return [Content.styled(f" fetched {iso(ref.retrieved)} (HTTP {ref.http_status})", "$text-muted")]
+        parts = [Content.styled("  format ", "$text-muted"), Content(printable(ref.format))] if ref.format else []
+        if ref.whole_page:
+            parts.append(Content.styled(" whole page", "$text-muted"))
+        parts += [Content.styled("  sha256 ", "$text-muted"), Content(ref.sha256[:12])]
+        if ref.raw_sha256:
+            parts += [Content.styled("  raw ", "$text-muted"), Content(ref.raw_sha256[:12])]
+        return parts
 
     def refresh_marks(self) -> None:
         state = self.session.items[self.item_id]
