@@ -149,20 +149,18 @@ class ReviewScreen(Screen[None]):
         self.query_one("#audit-header", Static).update(Content.assemble(*parts))
 
     def provenance_parts(self, *, details: bool = False) -> list[Content]:
-        """Where the policy came from: when it was fetched (first), then its format and the
-        short SHA-256 of its text and of its raw bytes (last; cut first on a narrow screen)."""
+        """Where the policy came from, after its source: format, when it was fetched, the short
+        SHA-256 of its raw bytes; with *details*, the fingerprint of its text (last on the line,
+        so cut first on a narrow screen)."""
         ref = self.session.policy
-        if not details:
-            if ref.retrieved is None:
-                return []
-            return [Content.styled(f" fetched {iso(ref.retrieved)} (HTTP {ref.http_status})", "$text-muted")]
-        parts = [Content.styled("  format ", "$text-muted"), Content(printable(ref.format))] if ref.format else []
-        if ref.whole_page:
-            parts.append(Content.styled(" whole page", "$text-muted"))
-        parts += [Content.styled("  sha256 ", "$text-muted"), Content(ref.sha256[:12])]
+        if details:
+            return [Content.styled("  sha256 ", "$text-muted"), Content(ref.sha256[:12])]
+        facts = [ref.format + (" whole page" if ref.whole_page else "")] if ref.format else []
+        if ref.retrieved is not None:
+            facts.append(f"fetched {iso(ref.retrieved)}, HTTP {ref.http_status}")
         if ref.raw_sha256:
-            parts += [Content.styled("  raw ", "$text-muted"), Content(ref.raw_sha256[:12])]
-        return parts
+            facts.append(f"raw {ref.raw_sha256[:12]}")
+        return [Content.styled(f" ({', '.join(facts)})", "$text-muted")] if facts else []
 
     def refresh_marks(self) -> None:
         state = self.session.items[self.item_id]
