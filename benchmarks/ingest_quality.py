@@ -15,7 +15,7 @@ browser shows: the whole page without its hidden parts), and ``trafilatura`` alo
 (``favor_recall``, tables included; skipped when trafilatura is not installed: it is not a
 dependency). Then the speed of reading a 1 MB saved page.
 
-A format's section is one function ``score_FORMAT(corpus) -> Section`` listed in
+A format's section is one function ``score_FORMAT(corpus, limit) -> Section`` listed in
 :data:`SECTIONS`; :func:`print_section` prints any of them. The corpus is only read to measure:
 nothing from it is stored.
 """

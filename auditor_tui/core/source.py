@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -173,8 +173,3 @@ def policy_ref(opened: OpenedPolicy, path: str) -> PolicyRef:
         final_url=p.final_url,
         whole_page=p.whole_page,
     )
-
-
-def with_source(ref: PolicyRef, opened: OpenedPolicy) -> PolicyRef:
-    """*ref* (as ``new_session`` made it) with the provenance of *opened*."""
-    return replace(policy_ref(opened, ref.path), clauses=ref.clauses, sha256=ref.sha256)

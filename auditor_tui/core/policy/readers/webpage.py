@@ -332,7 +332,7 @@ class _Kinds:
             or bool(names & _COOKIE and names & _BANNER)
         )
         if furniture:
-            total, links = self.totals.get(element, (0, 0))
+            total, links = self.totals.get(element, [0, 0])
             # A container holding much of the page is the page's body whatever its name (an
             # ASP.NET <form> around everything, a "header" div left open by broken markup).
             return -1 if total <= HUGE_SHARE * self.words or links >= 0.5 * total else 0
