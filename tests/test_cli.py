@@ -32,7 +32,10 @@ def test_clauses_json_shape(capsys):
     data = json.loads(out)
     assert code == 0
     assert set(data) == {"policy", "sections", "clauses"}
-    assert set(data["policy"]) == {"path", "sha256", "clauses"}
+    assert set(data["policy"]) == {
+        *("path", "sha256", "clauses", "source", "format", "raw_sha256"),
+        *("retrieved", "http_status", "content_type", "final_url", "whole_page"),
+    }
     assert data["policy"]["clauses"] == len(data["clauses"])
     assert set(data["clauses"][0]) == {"id", "section", "text", "start", "end"}
 

@@ -10,8 +10,38 @@ from auditor_tui.cli.config import settings
 from auditor_tui.core.audit import Audit, sample_policy_path, start_sample
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.config import Config
-from auditor_tui.core.policy import Section, load_policy
+from auditor_tui.core.errors import AuditorError
+from auditor_tui.core.fetch import DEFAULT_TIMEOUT
+from auditor_tui.core.policy import Policy, Section, read_policy_data
 from auditor_tui.core.session import find_sessions, restore_backup
+from auditor_tui.core.source import OpenedPolicy, open_policy
+
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    """``--whole-page`` and ``--timeout``: how a web page or a URL is read."""
+    p.add_argument(
+        "--whole-page",
+        action="store_true",
+        help="read all of a web page (menus, footers, hidden parts), not only its main content",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="for a URL: how long to wait for the server (default: %(default)g)",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("give a number of seconds between 0 and 3600")
+    return value
+
 
 CHECKLIST_HELP = "default: default_checklist from the config (auditor-tui config), else gdpr-transparency"
 
@@ -26,14 +56,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show how a policy is read into sections and clauses",
         description="Show the sections and clauses a policy file is read into.",
     )
-    p.add_argument("policy", metavar="POLICY", help="a .txt, .md or .html policy file")
+    p.add_argument("policy", metavar="POLICY", help="a .txt, .md or .html policy file, or an http(s) URL")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_source_options(p)
     p.set_defaults(func=cmd_clauses)
 
     p = subparsers.add_parser(
         "review", help="start a new audit of a policy", description="Start a new audit of POLICY in the review screen."
     )
-    p.add_argument("policy", metavar="POLICY", help="the policy file to audit")
+    p.add_argument("policy", metavar="POLICY", help="the policy file to audit, or its http(s) URL")
     p.add_argument("--checklist", metavar="ID|PATH", help=CHECKLIST_HELP)
     p.add_argument("--session", type=Path, metavar="PATH", help="session file to create (default: in sessions_dir)")
     p.add_argument("--auditor", default="", metavar="NAME", help="default: the config's auditor, else your login name")
@@ -45,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="OLD_SESSION",
         help="re-audit: carry the audit of an earlier version of this policy forward",
     )
+    add_source_options(p)
     p.set_defaults(func=cmd_review)
 
     p = subparsers.add_parser(
@@ -103,11 +135,17 @@ def cmd_checklists(args: argparse.Namespace) -> int:
 
 
 def cmd_clauses(args: argparse.Namespace) -> int:
-    policy = load_policy(args.policy)
+    opened = open_policy(args.policy, whole_page=args.whole_page, timeout=args.timeout)
+    policy = opened.policy
     if args.format == "json":
         print_json(
             {
-                "policy": {"path": args.policy, "sha256": policy.sha256, "clauses": len(policy.clauses)},
+                "policy": {
+                    "path": args.policy,
+                    "sha256": policy.sha256,
+                    "clauses": len(policy.clauses),
+                    **provenance_json(opened),
+                },
                 "sections": [
                     {"id": s.id, "title": s.title, "level": s.level, "path": list(s.path)} for s in policy.sections
                 ],
@@ -123,6 +161,8 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     print(
         f"{safe(args.policy)}: {len(policy.sections)} sections, {len(policy.clauses)} clauses, sha256 {policy.sha256}"
     )
+    for line in provenance_lines(opened):
+        print(line)
     blocks = sorted([*policy.sections, *policy.clauses], key=lambda block: block.start)
     for block in blocks:
         if isinstance(block, Section):
@@ -131,6 +171,54 @@ def cmd_clauses(args: argparse.Namespace) -> int:
             text = safe(block.text).replace("\n", "\n        ")
             print(f"  {block.id:>5}  {text}")
     return 0
+
+
+def provenance_json(opened: OpenedPolicy) -> dict[str, object]:
+    p = opened.provenance
+    return {
+        "source": p.source,
+        "format": p.format,
+        "raw_sha256": p.raw_sha256,
+        "retrieved": p.retrieved.strftime("%Y-%m-%dT%H:%M:%SZ") if p.retrieved else None,
+        "http_status": p.http_status,
+        "content_type": p.content_type or None,
+        "final_url": p.final_url or None,
+        "whole_page": p.whole_page,
+    }
+
+
+def provenance_lines(opened: OpenedPolicy) -> list[str]:
+    """Where the policy came from, and for a web page how much of it was kept."""
+    p = opened.provenance
+    lines = []
+    if p.retrieved is not None:
+        lines.append(
+            f"fetched {p.retrieved:%Y-%m-%dT%H:%M:%SZ}: HTTP {p.http_status}, {safe(p.content_type or 'no content type')}"
+            + (f", redirected to {safe(p.final_url)}" if p.final_url else "")
+            + f", {len(opened.data):,} bytes, raw sha256 {p.raw_sha256}"
+        )
+    else:
+        lines.append(f"format {p.format}, {len(opened.data):,} bytes, raw sha256 {p.raw_sha256}")
+    if p.format == "html" and not p.whole_page:
+        whole = _whole_page(opened)
+        if whole is not None:
+            share = _words(opened.policy) / max(1, _words(whole))
+            lines.append(
+                f"web page: kept {len(opened.policy.clauses)} of {len(whole.clauses)} clauses "
+                f"({share:.0%} of the words); --whole-page reads everything"
+            )
+    return lines
+
+
+def _whole_page(opened: OpenedPolicy) -> Policy | None:
+    try:
+        return read_policy_data(opened.data, opened.policy.path or Path("page.html"), whole_page=True)
+    except AuditorError:
+        return None
+
+
+def _words(policy: Policy) -> int:
+    return len(policy.text.split())
 
 
 # --------------------------------------------------------------------------- the app
@@ -162,6 +250,8 @@ def cmd_review(args: argparse.Namespace) -> int:
             auditor=auditor,
             title=args.title,
             sessions_dir=config.sessions_dir,
+            whole_page=args.whole_page,
+            timeout=args.timeout,
         )
         print(f"Carried forward to {audit.path}: {diff.summary_line()}")
         return _run(config, audit)
@@ -172,6 +262,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         auditor=auditor,
         title=args.title,
         sessions_dir=config.sessions_dir,
+        whole_page=args.whole_page,
+        timeout=args.timeout,
     )
     return _run(config, audit)
 

@@ -6,7 +6,9 @@ import argparse
 from typing import Any
 
 from auditor_tui.cli._output import print_json, safe
-from auditor_tui.core.diff import Change, ClauseDiff, diff_files
+from auditor_tui.cli.audit import add_source_options
+from auditor_tui.core.diff import Change, ClauseDiff, diff_policies
+from auditor_tui.core.source import open_policy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,9 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Compare two versions of a policy clause by clause: which clauses of NEW are "
         "unchanged, modified (with a word diff) or added, and which clauses of OLD were removed.",
     )
-    p.add_argument("old", metavar="OLD", help="the old version of the policy")
-    p.add_argument("new", metavar="NEW", help="the new version of the policy")
+    p.add_argument("old", metavar="OLD", help="the old version of the policy (a file or an http(s) URL)")
+    p.add_argument("new", metavar="NEW", help="the new version of the policy (a file or an http(s) URL)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_source_options(p)
     p.set_defaults(func=cmd_diff)
 
 
@@ -70,7 +73,10 @@ def _indent(text: str) -> str:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    diff = diff_files(args.old, args.new)
+    old = open_policy(args.old, whole_page=args.whole_page, timeout=args.timeout).policy
+    new = open_policy(args.new, whole_page=args.whole_page, timeout=args.timeout).policy
+    diff = diff_policies(old, new)
+    diff.warnings.extend([*old.warnings, *new.warnings])
     if args.format == "json":
         print_json(
             {

@@ -21,7 +21,7 @@ from auditor_tui.core.config import SESSIONS_DIR as SESSIONS_DIR
 from auditor_tui.core.errors import AuditorError, SessionError
 from auditor_tui.core.files import folder_of, is_regular_file, write_problem
 from auditor_tui.core.lock import LockUnavailable, SessionLock, holder, try_lock
-from auditor_tui.core.policy import Block, Clause, Policy, assemble, load_policy
+from auditor_tui.core.policy import Block, Clause, Policy, assemble
 from auditor_tui.core.session import (
     Session,
     SessionDamaged,
@@ -34,6 +34,7 @@ from auditor_tui.core.session import (
     restorable_backup,
     save_session,
 )
+from auditor_tui.core.source import DEFAULT_TIMEOUT, is_url, open_policy, policy_ref, source_name, write_snapshot
 
 
 def sample_policy_path() -> Path:
@@ -209,15 +210,25 @@ class Audit:
         auditor: str = "",
         title: str = "",
         sessions_dir: str | Path = SESSIONS_DIR,
+        whole_page: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> Audit:
-        """Create a new audit of *policy_path* and save its session file."""
-        policy = load_policy(policy_path)
+        """Create a new audit of *policy_path* (a file or a URL) and save its session file.
+
+        A URL is fetched and its bytes kept as a snapshot beside the session, which the session
+        then reads (see :mod:`auditor_tui.core.source`).
+        """
+        opened = open_policy(policy_path, whole_page=whole_page, timeout=timeout)
+        policy = opened.policy
         loaded_checklist = find_checklist(checklist)
         folder = Path(sessions_dir) if session_path is None else folder_of(session_path)
         if os.path.lexists(folder) and (problem := write_problem(folder / "new.toml")):
             raise SessionError(f"cannot start an audit here: {problem}", path=folder, hint="work in a folder of yours")
+        if is_url(policy_path) and not title:
+            title = f"{source_name(policy_path)} against {loaded_checklist.id}"
         if session_path is None:
-            path = default_session_path(policy_path, loaded_checklist.id, sessions_dir)
+            name = f"{source_name(policy_path)}.url" if is_url(policy_path) else policy_path
+            path = default_session_path(name, loaded_checklist.id, sessions_dir)
         else:
             path = Path(session_path)
             if os.path.lexists(path):
@@ -225,6 +236,8 @@ class Audit:
                     "a session file already exists here", path=path, hint="resume it with 'auditor-tui resume'"
                 )
         session = new_session(policy, loaded_checklist, policy_path=str(policy_path), title=title, auditor=auditor)
+        read_from = write_snapshot(opened, path).name if opened.fetched else str(policy_path)
+        session.policy = policy_ref(opened, read_from)
         audit = cls(session, path, policy, loaded_checklist, warnings=list(policy.warnings))
         audit.save()
         return audit
@@ -262,11 +275,10 @@ class Audit:
             reason = f"the policy file {session.policy.path} is missing; showing the quoted evidence only"
         else:
             try:
-                policy = load_policy(policy_file)
+                policy = load_recorded_policy(session, policy_file, warnings)
             except AuditorError as error:
                 reason = f"the policy cannot be read ({error}); showing the quoted evidence only"
             else:
-                warnings.extend(policy.warnings)
                 if policy.sha256 != session.policy.sha256:
                     reason = (
                         f"the policy file {session.policy.path} has changed since this audit "
@@ -286,6 +298,28 @@ class Audit:
             warnings=warnings,
             disk_version=disk_version,
         )
+
+
+def load_recorded_policy(session: Session, policy_file: Path, warnings: list[str]) -> Policy:
+    """The policy a session names, read as the session says it was (main content or whole page).
+
+    Sessions made before web pages were read for their main content record no format: when
+    the main content does not give their fingerprint, the whole page is tried. A snapshot whose
+    bytes are not those fetched gets a warning (the fingerprint check still decides).
+    """
+    ref = session.policy
+    opened = open_policy(policy_file, whole_page=ref.whole_page)
+    if opened.policy.sha256 != ref.sha256 and not ref.format and opened.policy.format == "html":
+        whole = open_policy(policy_file, whole_page=True)
+        if whole.policy.sha256 == ref.sha256:
+            opened = whole
+    warnings.extend(opened.policy.warnings)
+    if ref.retrieved is not None and ref.raw_sha256 and opened.provenance.raw_sha256 != ref.raw_sha256:
+        warnings.append(
+            f"the snapshot {ref.path} is not the page fetched from {ref.source} at "
+            f"{ref.retrieved:%Y-%m-%dT%H:%M:%SZ} (its SHA-256 differs)"
+        )
+    return opened.policy
 
 
 def _checklist_for(session: Session, path: Path, override: str | Path | None) -> Checklist:

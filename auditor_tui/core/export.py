@@ -142,7 +142,7 @@ def build_record(session: Session, checklist: Checklist, *, exported: datetime |
             "created": iso(session.created),
             "updated": iso(session.updated),
         },
-        "policy": {"path": session.policy.path, "sha256": session.policy.sha256, "clauses": session.policy.clauses},
+        "policy": _policy_record(session),
         "origin": None
         if session.origin is None
         else {
@@ -180,6 +180,46 @@ def build_record(session: Session, checklist: Checklist, *, exported: datetime |
     }
     record[SEAL_KEY] = _seal(record)
     return record
+
+
+def _policy_record(session: Session) -> dict[str, Any]:
+    ref = session.policy
+    return {
+        "path": ref.path,
+        "sha256": ref.sha256,
+        "clauses": ref.clauses,
+        "source": ref.source or ref.path,
+        "format": ref.format,
+        "raw_sha256": ref.raw_sha256,
+        "retrieved": iso(ref.retrieved) if ref.retrieved else None,
+        "http_status": ref.http_status,
+        "content_type": ref.content_type,
+        "final_url": ref.final_url,
+        "whole_page": ref.whole_page,
+    }
+
+
+def policy_provenance(policy: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The record's policy provenance as (label, value) rows, for the exports' headers.
+
+    Records made before provenance was recorded have none of these fields: no rows.
+    """
+    rows: list[tuple[str, str]] = []
+    source = policy.get("source")
+    if source and source != policy["path"]:
+        rows.append(("Policy source", str(source)))
+    if policy.get("retrieved"):
+        status = policy.get("http_status")
+        detail = ", ".join(str(x) for x in (f"HTTP {status}" if status else "", policy.get("content_type")) if x)
+        rows.append(("Retrieved", f"{policy['retrieved']}" + (f" ({detail})" if detail else "")))
+        if policy.get("final_url"):
+            rows.append(("Redirected to", str(policy["final_url"])))
+    if policy.get("format"):
+        how = " (whole page)" if policy.get("whole_page") else " (main content)" if policy["format"] == "html" else ""
+        rows.append(("Policy format", f"{policy['format']}{how}"))
+    if policy.get("raw_sha256"):
+        rows.append(("Raw bytes SHA-256", str(policy["raw_sha256"])))
+    return rows
 
 
 def _parse_time(value: Any) -> datetime:
@@ -308,6 +348,8 @@ def _md_body(record: Mapping[str, Any]) -> str:
     add(f"- **State:** {md_inline(audit['state'])}")
     add(f"- **Policy:** {md_inline(_one_line(policy['path']))} ({policy['clauses']} clauses)")
     add(f"- **Policy fingerprint (SHA-256):** {_md_hash(policy['sha256'])}")
+    for label, value in policy_provenance(policy):
+        add(f"- **{label}:** {_md_hash(value) if label.endswith('SHA-256') else md_inline(_one_line(value))}")
     add(
         f"- **Checklist:** {md_inline(_one_line(checklist['title']))} "
         f"({md_inline(_one_line(checklist['id']))} {md_inline(_one_line(checklist['version']))})"
@@ -477,6 +519,10 @@ def _html_body(record: Mapping[str, Any]) -> str:
         ("State", _h(audit["state"])),
         ("Policy", f"{_h(policy['path'])} ({_h(policy['clauses'])} clauses)"),
         ("Policy fingerprint (SHA-256)", f'<span class="hash">{_h(policy["sha256"])}</span>'),
+        *(
+            (label, f'<span class="hash">{_h(value)}</span>' if label.endswith("SHA-256") else _h(value))
+            for label, value in policy_provenance(policy)
+        ),
         ("Checklist", f"{_h(checklist['title'])} ({_h(checklist['id'])} {_h(checklist['version'])})"),
         ("Checklist file SHA-256", f'<span class="hash">{_h(checklist["sha256"])}</span>'),
         ("Audit digest (SHA-256)", f'<span class="hash">{_h(record["digest"])}</span>'),
@@ -587,6 +633,7 @@ def _csv_rows(record: Mapping[str, Any]) -> list[list[str]]:
         ["state", audit["state"]],
         ["policy", policy["path"]],
         ["policy sha256", policy["sha256"]],
+        *([label.lower(), value] for label, value in policy_provenance(policy)),
         ["checklist", f"{checklist['id']} {checklist['version']}: {checklist['title']}"],
         ["checklist sha256", checklist["sha256"]],
         ["audit digest", record["digest"]],

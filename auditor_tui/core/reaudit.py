@@ -24,11 +24,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor_tui.core.audit import SESSIONS_DIR, Audit, _checklist_for, policy_from_quotes, resolve_policy_path
+from auditor_tui.core.audit import (
+    SESSIONS_DIR,
+    Audit,
+    _checklist_for,
+    load_recorded_policy,
+    policy_from_quotes,
+    resolve_policy_path,
+)
 from auditor_tui.core.checklist import Checklist, find_checklist
 from auditor_tui.core.diff import THRESHOLD, ClauseDiff, diff_policies
 from auditor_tui.core.errors import AuditorError, SessionError
-from auditor_tui.core.policy import Policy, load_policy
+from auditor_tui.core.policy import Policy
 from auditor_tui.core.session import (
     UNDECIDED,
     Origin,
@@ -38,6 +45,15 @@ from auditor_tui.core.session import (
     default_session_path,
     load_session,
     new_session,
+)
+from auditor_tui.core.source import (
+    DEFAULT_TIMEOUT,
+    OpenedPolicy,
+    is_url,
+    open_policy,
+    policy_ref,
+    source_name,
+    write_snapshot,
 )
 
 
@@ -51,6 +67,8 @@ class CarriedForward:
     """The new version of the policy, as loaded."""
     checklist: Checklist
     warnings: list[str] = field(default_factory=list)
+    opened: OpenedPolicy | None = None
+    """The new version as read or fetched, with its provenance."""
 
     def __iter__(self):  # ``session, diff = carry_forward_from_files(...)`` works too
         return iter((self.session, self.diff))
@@ -262,6 +280,8 @@ def carry_forward_from_files(
     auditor: str = "",
     title: str = "",
     threshold: float = THRESHOLD,
+    whole_page: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> CarriedForward:
     """Read the old session, its policy (when still there) and the new policy, and carry forward.
 
@@ -271,7 +291,8 @@ def carry_forward_from_files(
     """
     session_path = Path(old_session_path)
     old_session = load_session(session_path)
-    new_policy = load_policy(new_policy_path)
+    opened = open_policy(new_policy_path, whole_page=whole_page, timeout=timeout)
+    new_policy = opened.policy
     if isinstance(checklist, Checklist):
         loaded_checklist = checklist
     elif checklist is not None:
@@ -295,7 +316,8 @@ def carry_forward_from_files(
         threshold=threshold,
     )
     diff.warnings.extend(warnings)
-    return CarriedForward(session, diff, new_policy, loaded_checklist, warnings)
+    session.policy = policy_ref(opened, str(new_policy_path))
+    return CarriedForward(session, diff, new_policy, loaded_checklist, warnings, opened)
 
 
 def _old_policy_for(old_session: Session, session_path: Path) -> tuple[Policy | None, list[str]]:
@@ -310,7 +332,7 @@ def _old_policy_for(old_session: Session, session_path: Path) -> tuple[Policy | 
             f"the old policy {old_session.policy.path} is missing: compared with the evidence quoted in the audit only"
         ]
     try:
-        candidate = load_policy(old_file)
+        candidate = load_recorded_policy(old_session, old_file, [])
     except AuditorError as error:
         return None, [f"the old policy cannot be read ({error}): compared with the quoted evidence only"]
     if not _tags_found_in(old_session, candidate):
@@ -361,17 +383,29 @@ def start_reaudit(
     auditor: str = "",
     title: str = "",
     sessions_dir: str | Path = SESSIONS_DIR,
+    whole_page: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> tuple[Audit, ClauseDiff]:
-    """Carry an audit forward to *new_policy_path* and save the new session file."""
+    """Carry an audit forward to *new_policy_path* (a file, or a URL: the policy as it is now,
+    kept as a snapshot beside the new session) and save the new session file."""
     carried = carry_forward_from_files(
-        old_session_path, new_policy_path, checklist=checklist, auditor=auditor, title=title
+        old_session_path,
+        new_policy_path,
+        checklist=checklist,
+        auditor=auditor,
+        title=title,
+        whole_page=whole_page,
+        timeout=timeout,
     )
     if session_path is None:
-        path = default_session_path(new_policy_path, carried.checklist.id, sessions_dir)
+        name = f"{source_name(new_policy_path)}.url" if is_url(new_policy_path) else new_policy_path
+        path = default_session_path(name, carried.checklist.id, sessions_dir)
     else:
         path = Path(session_path)
         if path.exists():
             raise SessionError("a session file already exists here", path=path, hint="give another --session path")
+    if carried.opened is not None and carried.opened.fetched:
+        carried.session.policy = policy_ref(carried.opened, write_snapshot(carried.opened, path).name)
     audit = Audit(carried.session, path, carried.policy, carried.checklist, warnings=list(carried.warnings))
     audit.save()
     return audit, carried.diff

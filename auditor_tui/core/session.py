@@ -5,7 +5,10 @@ The file is the audit's record, meant to be read, diffed and committed::
     schema_version = 1
 
     [audit]           id, title, auditor, created, updated, state
-    [policy]          path (as given), sha256 (fingerprint), clauses (count)
+    [policy]          path (as given), sha256 (fingerprint), clauses (count); where it came from:
+                      source (path or URL), format, raw_sha256, and for a URL retrieved,
+                      http_status, content_type, final_url (path is then the snapshot);
+                      whole_page when a web page was read whole
     [checklist]       id, version, sha256 (of the checklist file), path
     [cursor]          item, clause: where the auditor was
     [signoff]         reviewer, at, statement, schema, digest[, signature]   (once signed off)
@@ -110,8 +113,25 @@ class ItemState:
 @dataclass
 class PolicyRef:
     path: str
+    """The file read: the policy file as given, or the snapshot of a fetched page (beside the session)."""
     sha256: str
+    """Fingerprint: SHA-256 of the normalised text."""
     clauses: int
+    source: str = ""
+    """Where the policy came from: the path as given, or the URL ("" in sessions older than this field)."""
+    format: str = ""
+    """How it was read: ``html``, ``text``, ``markdown``, ``pdf`` ..."""
+    raw_sha256: str = ""
+    """SHA-256 of the file's (or the fetched page's) raw bytes."""
+    retrieved: datetime | None = None
+    """When a URL was fetched (UTC); None for a file."""
+    http_status: int | None = None
+    content_type: str = ""
+    """The Content-Type the server sent."""
+    final_url: str = ""
+    """Where redirects led, when not to the URL itself."""
+    whole_page: bool = False
+    """A web page read whole (``--whole-page``) rather than for its main content."""
 
 
 @dataclass
@@ -380,6 +400,24 @@ def _table(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if not (v is None or v is False or (isinstance(v, (str, list)) and not v))}
 
 
+def _policy_table(ref: PolicyRef) -> dict[str, Any]:
+    return {
+        "path": ref.path,
+        "sha256": ref.sha256,
+        "clauses": ref.clauses,
+        **_table(
+            source=ref.source,
+            format=ref.format,
+            raw_sha256=ref.raw_sha256,
+            retrieved=ref.retrieved,
+            http_status=ref.http_status,
+            content_type=ref.content_type,
+            final_url=ref.final_url,
+            whole_page=ref.whole_page,
+        ),
+    }
+
+
 def session_to_dict(session: Session) -> dict[str, Any]:
     """The session as plain data in the file's fixed order."""
     data: dict[str, Any] = {
@@ -392,7 +430,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
             "updated": session.updated,
             "state": session.state,
         },
-        "policy": {"path": session.policy.path, "sha256": session.policy.sha256, "clauses": session.policy.clauses},
+        "policy": _policy_table(session.policy),
         "checklist": _table(
             id=session.checklist.id,
             version=session.checklist.version,
@@ -674,11 +712,7 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
         created=r.moment(audit, "created", "[audit]"),
         updated=r.moment(audit, "updated", "[audit]"),
         state=state,
-        policy=PolicyRef(
-            path=r.get(pol, "path", str, "[policy]"),
-            sha256=r.get(pol, "sha256", str, "[policy]"),
-            clauses=clauses,
-        ),
+        policy=_policy_ref(r, pol, clauses),
         checklist=ChecklistRef(
             id=r.get(chk, "id", str, "[checklist]"),
             version=r.get(chk, "version", str, "[checklist]", ""),
@@ -691,6 +725,23 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
         signoff=signoff,
         origin=origin,
         schema_version=version,
+    )
+
+
+def _policy_ref(r: _Reader, pol: dict[str, Any], clauses: int) -> PolicyRef:
+    status = r.get(pol, "http_status", int, "[policy]", None)
+    return PolicyRef(
+        path=r.get(pol, "path", str, "[policy]"),
+        sha256=r.get(pol, "sha256", str, "[policy]"),
+        clauses=clauses,
+        source=r.get(pol, "source", str, "[policy]", ""),
+        format=r.get(pol, "format", str, "[policy]", ""),
+        raw_sha256=r.get(pol, "raw_sha256", str, "[policy]", ""),
+        retrieved=r.moment(pol, "retrieved", "[policy]") if "retrieved" in pol else None,
+        http_status=status,
+        content_type=r.get(pol, "content_type", str, "[policy]", ""),
+        final_url=r.get(pol, "final_url", str, "[policy]", ""),
+        whole_page=r.get(pol, "whole_page", bool, "[policy]", False),
     )
 
 

@@ -19,10 +19,12 @@ Reading is in four stages, each a plain function, each in its own module:
    table rows, addresses, paragraphs, and headings by the heuristics in ``headings.py``;
 4. ``assemble.py``: :func:`assemble` builds the :class:`Policy` (``model.py``) from the blocks.
 
-``load.py`` holds the entry points, :func:`load_policy` (a file) and :func:`parse_policy`
-(decoded text). No text is dropped except markup (markdown syntax, HTML tags, scripts and
-styles) and white space: every other character of a plain-text policy is in some heading or
-clause.
+``load.py`` holds the entry points, :func:`load_policy` (a file), :func:`read_policy_data`
+(bytes with a name or a content type, e.g. fetched from a URL) and :func:`parse_policy`
+(decoded text). A saved web page is read for its main content (``readers/webpage.py``: the
+page around the policy is dropped) unless the whole page is asked for. Otherwise no text is
+dropped except markup (markdown syntax, HTML tags, scripts and styles) and white space: every
+other character of a plain-text policy is in some heading or clause.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from auditor_tui.core.policy.decode import (
     read_policy_bytes,
     read_policy_file,
 )
-from auditor_tui.core.policy.load import load_policy, parse_policy
+from auditor_tui.core.policy.load import load_policy, parse_policy, read_policy_data
 from auditor_tui.core.policy.model import Block, Clause, Policy, Section
 from auditor_tui.core.policy.readers import FORMATS, Reader, detect_format, reader_for
 from auditor_tui.core.policy.readers.text import blocks_from_text
@@ -56,6 +58,7 @@ __all__ = [
     "normalise_line",
     "parse_policy",
     "read_policy_bytes",
+    "read_policy_data",
     "read_policy_file",
     "reader_for",
 ]

@@ -137,11 +137,13 @@ class ReviewScreen(SuggestionActions, Screen[None]):
             Content.styled(f"  {state}", "bold $success" if state == "signed-off" else "bold $secondary"),
             "\n",
             Content.styled("policy ", "$text-muted"),
-            Content(printable(session.policy.path)),
+            Content(printable(session.policy.source or session.policy.path)),
+            *self.provenance_parts(),
             Content.styled("  checklist ", "$text-muted"),
             Content(printable(f"{session.checklist.id} {session.checklist.version}")),
             Content.styled("  session ", "$text-muted"),
             Content(printable(str(audit.path))),
+            *self.provenance_parts(details=True),
         ]
         self.query_one("#audit-header", Static).update(Content.assemble(*parts))
         banner = self.query_one("#audit-banner", Static)
@@ -167,6 +169,20 @@ class ReviewScreen(SuggestionActions, Screen[None]):
                 "bold $warning",
             )
         return ""
+
+    def provenance_parts(self, *, details: bool = False) -> list[Content]:
+        """Where the policy came from, after its source: format, when it was fetched, the short
+        SHA-256 of its raw bytes; with *details*, the fingerprint of its text (last on the line,
+        so cut first on a narrow screen)."""
+        ref = self.session.policy
+        if details:
+            return [Content.styled("  sha256 ", "$text-muted"), Content(ref.sha256[:12])]
+        facts = [ref.format + (" whole page" if ref.whole_page else "")] if ref.format else []
+        if ref.retrieved is not None:
+            facts.append(f"fetched {iso(ref.retrieved)}, HTTP {ref.http_status}")
+        if ref.raw_sha256:
+            facts.append(f"raw {ref.raw_sha256[:12]}")
+        return [Content.styled(f" ({', '.join(facts)})", "$text-muted")] if facts else []
 
     def refresh_marks(self) -> None:
         state = self.session.items[self.item_id]

@@ -31,6 +31,9 @@ class Reader:
     """Media types (``"text/html"``) for input that comes without a file name (a URL)."""
     blocks: BlocksFunction | None = None
     """For a text format: its text to blocks, so ``parse_policy`` can take decoded text."""
+    read_whole: ReadFunction | None = None
+    """For a web page: read everything on it, without keeping the main content only
+    (``--whole-page``). None for formats where ``read`` already reads everything."""
 
 
 def read_text(data: bytes, path: Path, fmt: str, blocks: BlocksFunction) -> Policy:

@@ -1,7 +1,10 @@
 """HTML: block tags delimit units; headings and bold-only blocks are titles.
 
-Scripts, styles, navigation and other non-text elements are skipped. Heading heuristics run
-only when the page has (almost) no heading tags.
+A saved web page is read for its policy: :func:`~auditor_tui.core.policy.readers.webpage.main_content`
+drops the page around the policy (menus, banners, sidebars, footers, hidden elements) and this
+reader reads what is left. ``read_whole`` (``--whole-page``) reads the whole page as it is.
+Scripts, styles, navigation and other non-text elements are always skipped. Heading heuristics
+run only when the page has (almost) no heading tags.
 """
 
 from __future__ import annotations
@@ -9,16 +12,24 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+from lxml import etree
+
 from auditor_tui.core.policy.headings import title_style
 from auditor_tui.core.policy.model import Block, Policy
 from auditor_tui.core.policy.readers.base import Reader, read_text
+from auditor_tui.core.policy.readers.webpage import main_content
 from auditor_tui.core.policy.segment import segment
 from auditor_tui.core.policy.units import Gap, Unit, add_heading, add_text, explicit_headings, normalise_line
 
 
 def read(data: bytes, path: Path) -> Policy:
-    """The reader contract (see ``readers/__init__.py``) for an HTML file's bytes."""
+    """The reader contract (see ``readers/__init__.py``) for an HTML file's bytes: the policy only."""
     return read_text(data, path, "html", blocks_from_html)
+
+
+def read_whole(data: bytes, path: Path) -> Policy:
+    """The whole page, menus and footers included (``--whole-page``)."""
+    return read_text(data, path, "html", blocks_from_whole_html)
 
 
 _HTML_BLOCKS = frozenset(
@@ -30,7 +41,16 @@ _HTML_SKIPPED = frozenset("script style head noscript template svg nav iframe ob
 
 
 def blocks_from_html(text: str) -> list[Block]:
-    """Decoded HTML to blocks."""
+    """Decoded HTML to blocks: the page's main content (its policy) only."""
+    extraction = main_content(text)
+    if extraction is None:
+        return blocks_from_whole_html(text)
+    units = units_from_tree(extraction.root)
+    return segment(units, heuristics=explicit_headings(units) < 2)
+
+
+def blocks_from_whole_html(text: str) -> list[Block]:
+    """Decoded HTML to blocks, the whole page."""
     units = units_from_html(text)
     return segment(units, heuristics=explicit_headings(units) < 2)
 
@@ -115,6 +135,24 @@ class _Parser(HTMLParser):
         self.buffer.append(data if self.pre else data.replace("\r", " ").replace("\n", " "))
 
 
+def units_from_tree(root: etree._Element) -> list[Unit]:
+    """Units from a parsed page, as :func:`units_from_html` reads the same page's text."""
+    reader = _Parser()
+    for event, element in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            reader.handle_starttag(element.tag, [])
+            if element.text:
+                reader.handle_data(element.text)
+            continue
+        if event == "end":
+            reader.handle_endtag(element.tag)
+        if element.tail:  # after an element's end, a comment or a processing instruction
+            reader.handle_data(element.tail)
+    reader.heading = None
+    reader.flush()
+    return reader.units
+
+
 def units_from_html(text: str) -> list[Unit]:
     """Decoded HTML to units (the markdown reader uses it for raw HTML blocks too)."""
     reader = _Parser()
@@ -125,4 +163,6 @@ def units_from_html(text: str) -> list[Unit]:
     return reader.units
 
 
-READER = Reader("html", (".html", ".htm"), read, ("text/html", "application/xhtml+xml"), blocks_from_html)
+READER = Reader(
+    "html", (".html", ".htm"), read, ("text/html", "application/xhtml+xml"), blocks_from_html, read_whole=read_whole
+)

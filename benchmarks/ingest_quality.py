@@ -1,0 +1,237 @@
+"""How well policies are read from the formats auditors get: saved web pages (and, later, PDF).
+
+    python benchmarks/ingest_quality.py ../shared/corpus [--format webpage] [--pages N] [--worst K]
+
+**Saved web pages** (:func:`score_webpages`): ``opp115_pages/orig/`` holds pages saved from the
+browser, ``opp115_pages/san/`` the policy text alone (segments separated by ``|||``, ``<br>``
+line breaks), paired by the number before the first ``_``. For each page, the words (lower-case
+runs of letters and digits) of what a method reads are compared with the gold text's as
+multisets: precision = shared / read, recall = shared / gold, F1 their harmonic mean; the
+tables give the macro mean over pages, over all pages and over each half (even and odd page
+numbers: the method was tuned on the even half only), and how many pages fall under precision
+0.5. Methods: ``tool`` (the HTML reader: main content), ``whole page`` (``--whole-page``: the
+whole page, hidden parts included, as the reader did before), ``visible text`` (everything a
+browser shows: the whole page without its hidden parts), and ``trafilatura`` alone
+(``favor_recall``, tables included; skipped when trafilatura is not installed: it is not a
+dependency). Then the speed of reading a 1 MB saved page.
+
+A format's section is one function ``score_FORMAT(corpus, limit) -> Section`` listed in
+:data:`SECTIONS`; :func:`print_section` prints any of them. The corpus is only read to measure:
+nothing from it is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import lxml.html
+
+from auditor_tui.core.policy import decode_policy_bytes, parse_policy
+from auditor_tui.core.policy.readers import html as html_reader
+from auditor_tui.core.policy.readers import webpage
+
+WORD = re.compile(r"[^\W_]+")
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class Score:
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(word.lower() for word in WORD.findall(text))
+
+
+def score(read: str, gold: str) -> Score:
+    """Word-multiset precision and recall of *read* against *gold*."""
+    got, want = words(read), words(gold)
+    shared = sum((got & want).values())
+    return Score(shared / max(1, sum(got.values())), shared / max(1, sum(want.values())))
+
+
+@dataclass
+class Section:
+    """One format's results: per method, the score of each document (by its name)."""
+
+    title: str
+    scores: dict[str, dict[str, Score]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def half(name: str) -> str:
+    """``even`` or ``odd`` by the number the document's name starts with (the tuning split)."""
+    number = re.match(r"\d+", name)
+    return "even" if number and int(number.group()) % 2 == 0 else "odd"
+
+
+def mean(scores: list[Score]) -> tuple[float, float, float]:
+    if not scores:
+        return (0.0, 0.0, 0.0)
+    return (
+        statistics.fmean(s.precision for s in scores),
+        statistics.fmean(s.recall for s in scores),
+        statistics.fmean(s.f1 for s in scores),
+    )
+
+
+def print_section(section: Section, worst: int = 10) -> None:
+    print(f"\n## {section.title}\n")
+    print("| method | pages | precision | recall | F1 | pages under P 0.5 |")
+    print("|---|---|---|---|---|---|")
+    for method, by_name in section.scores.items():
+        for part in ("all", "even", "odd"):
+            chosen = [s for name, s in by_name.items() if part == "all" or half(name) == part]
+            p, r, f = mean(chosen)
+            low = sum(1 for s in chosen if s.precision < 0.5)
+            label = method if part == "all" else f"  {part} half"
+            print(f"| {label} | {len(chosen)} | {p:.3f} | {r:.3f} | {f:.3f} | {low} |")
+    first = next(iter(section.scores.values()), {})
+    if first and worst:
+        print(f"\nLowest F1 ({next(iter(section.scores))}):")
+        for name, s in sorted(first.items(), key=lambda item: item[1].f1)[:worst]:
+            print(f"  {name}: P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}")
+    for note in section.notes:
+        print(note)
+
+
+# --------------------------------------------------------------------------- saved web pages
+
+
+def gold_text(path: Path) -> str:
+    """The policy text of a ``san/`` file: segments split on ``|||``, ``<br>`` as line breaks."""
+    text = path.read_text(encoding="utf-8", errors="replace").replace("|||", "\n\n")
+    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def page_pairs(folder: Path) -> list[tuple[str, Path, Path]]:
+    """(name, saved page, gold text) for every page of ``opp115_pages``."""
+    gold = {path.name.split("_")[0]: path for path in (folder / "san").iterdir()}
+    pairs = []
+    for page in sorted((folder / "orig").iterdir()):
+        number = page.name.split("_")[0]
+        if number in gold:
+            pairs.append((page.name, page, gold[number]))
+    return pairs
+
+
+def visible_text(text: str) -> str:
+    """Everything a browser shows: the page without its hidden parts, read whole."""
+    root = webpage.parse_page(text)
+    if root is None:
+        return ""
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and webpage.hidden_by(e)]:
+        if element.getparent() is not None:
+            element.drop_tree()
+    page = lxml.html.tostring(root, encoding="unicode")
+    return parse_policy_whole(page)
+
+
+def parse_policy_whole(text: str) -> str:
+    blocks = html_reader.blocks_from_whole_html(text)
+    return "\n\n".join(block.text for block in blocks)
+
+
+def trafilatura_reader() -> Callable[[str], str] | None:
+    try:
+        import trafilatura  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+
+    def read(text: str) -> str:
+        return trafilatura.extract(text, include_tables=True, include_comments=False, favor_recall=True) or ""
+
+    return read
+
+
+def score_webpages(corpus: Path, limit: int | None = None) -> Section:
+    folder = corpus / "opp115_pages"
+    section = Section(f"Saved web pages ({folder})")
+    methods: dict[str, Callable[[str], str]] = {
+        "tool": lambda text: parse_policy(text, "html").text,
+        "whole page (--whole-page)": parse_policy_whole,
+        "visible text": visible_text,
+    }
+    if (extract := trafilatura_reader()) is not None:
+        methods["trafilatura alone"] = extract
+    else:
+        section.notes.append("(trafilatura is not installed: its column is left out)")
+    for method in methods:
+        section.scores[method] = {}
+    for name, page, gold_path in page_pairs(folder)[:limit]:
+        text, _warnings = decode_policy_bytes(page.read_bytes(), page)
+        gold = gold_text(gold_path)
+        for method, read in methods.items():
+            section.scores[method][name] = score(read(text), gold)
+    section.notes.append(webpage_speed())
+    return section
+
+
+def big_page(size: int = 1_048_576) -> str:
+    """A saved page of about *size* bytes: menus, a cookie banner, a long policy, a footer."""
+    menu = "".join(f'<li><a href="/s{n}">Section {n}</a></li>' for n in range(40))
+    parts = [f"<html><body><nav><ul>{menu}</ul></nav>", '<div id="cookie-banner">We use cookies. Accept?</div>']
+    parts.append('<main><h1>Privacy Policy</h1><div class="policy">')
+    number = 0
+    while sum(map(len, parts)) < size - 2000:
+        number += 1
+        parts.append(
+            f"<h2>{number}. How we use information {number}</h2><p>We collect your personal data (item "
+            f"{number}) to provide the service, and we share it with third parties only as described "
+            f"here; you may ask us to access or delete it at privacy{number}@example.com.</p>"
+            f"<ul><li>your name and e-mail address;</li><li>your device and browser details.</li></ul>"
+        )
+    parts.append(f"</div></main><aside><ul>{menu}</ul></aside><footer>{menu}</footer></body></html>")
+    return "".join(parts)
+
+
+def webpage_speed() -> str:
+    page = big_page()
+    data = page.encode()
+    start = time.perf_counter()
+    policy = html_reader.read(data, Path("big.html"))
+    elapsed = time.perf_counter() - start
+    return (
+        f"\nSpeed: a {len(data) / 1_048_576:.2f} MiB saved page read in {elapsed:.2f} s "
+        f"({len(policy.clauses):,} clauses; target under 2 s)"
+    )
+
+
+SECTIONS: dict[str, Callable[[Path, int | None], Section]] = {"webpage": score_webpages}
+"""Each format's section. A PDF section is one more entry: ``"pdf": score_pdf``."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="the folder holding opp115_pages/ (../shared/corpus)")
+    parser.add_argument("--format", choices=sorted(SECTIONS), action="append", help="default: every format")
+    parser.add_argument("--pages", type=int, default=None, help="only the first N documents of each format")
+    parser.add_argument("--worst", type=int, default=10, help="list the K documents with the lowest F1")
+    args = parser.parse_args(argv)
+    for fmt in args.format or sorted(SECTIONS):
+        print_section(SECTIONS[fmt](args.corpus, args.pages), args.worst)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
