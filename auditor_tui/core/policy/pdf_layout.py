@@ -152,7 +152,9 @@ _GET_TEXT_OBJECT = _function(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, c
 _GET_LOOSE_BOX = _function(
     pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
 )
-_TOKENS = re.compile(r"\r\n|[\r\n]|[\s\x00\ufffe]+|[^\s\x00\ufffe]+")
+_TOKENS = re.compile(r"\r\n|[\r\n]|[\s\x00]+|[^\s\x00\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
+_LINE_END_HYPHEN = "\ufffe\x02"
+"""How PDFium marks a hyphen at a line end (and drops the line break after it)."""
 
 
 def _page_text(textpage: Any, count: int) -> str:
@@ -213,15 +215,20 @@ def _lines(textpage: Any, number: int) -> list[Line]:
         if word[0] in _BREAK:
             builder.flush()
             continue
-        if word[0].isspace() or word[0] in "\x00\ufffe":
+        if word[0].isspace() or word[0] == "\x00":
             continue
         first = match.start()
         key = _GET_TEXT_OBJECT(raw, first)
         style = styles.get(key)
         if style is None:
             style = styles[key] = _style(textpage, first, name, flags, matrix)
+        hyphen = word[-1] in _LINE_END_HYPHEN
+        if hyphen:
+            word = word[:-1] + "-"
         for piece, left, right, bottom, top in _split_word(raw, word, first, rect, where, style.size):
-            builder.add(piece.replace("\x02", "\xad"), left, right, bottom, top, style)
+            builder.add(piece, left, right, bottom, top, style)
+        if hyphen:
+            builder.flush()
     builder.flush()
     return builder.lines
 

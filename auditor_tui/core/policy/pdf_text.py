@@ -223,9 +223,19 @@ _HYPHENATED = re.compile(r"(\w+)-$")
 _COMPOUND = re.compile(r"\w+(?:-\w+)+")
 
 
+def _column_widths(lines: Sequence[Line]) -> dict[tuple[int, int], float]:
+    """The widest line of each column (lines of a page that start at the same x)."""
+    widest: dict[tuple[int, int], float] = {}
+    for line in lines:
+        key = (line.page, round(line.x0 / 6))
+        widest[key] = max(widest.get(key, 0.0), line.width)
+    return widest
+
+
 def units_from_lines(lines: Sequence[Line]) -> list[Unit]:
     """Paragraph units from lines in reading order (headings as explicit heading units)."""
     spacing = _spacing(lines)
+    widths = _column_widths(lines)
     compounds = Counter(match.casefold() for line in lines for match in _COMPOUND.findall(line.text))
     units: list[Unit] = []
     previous: Line | None = None
@@ -233,8 +243,10 @@ def units_from_lines(lines: Sequence[Line]) -> list[Unit]:
     gap = "start"
     for line in lines:
         if previous is not None and _continues(previous, line, spacing, right):
-            unit = units[-1]
-            _append(unit, line, compounds)
+            # A line well short of its column's width ends where its writer ended it (an
+            # address, a list of names): it stays a line. A full line wraps on.
+            short = previous.width < 0.6 * widths[(previous.page, round(previous.x0 / 6))]
+            _append(units[-1], line, compounds, short=short)
             right = max(right, line.x1)
         else:
             role = "heading" if line.heading else ""
@@ -248,8 +260,8 @@ def units_from_lines(lines: Sequence[Line]) -> list[Unit]:
     return units
 
 
-def _append(unit: Unit, line: Line, compounds: Counter[str]) -> None:
-    """Add *line* to *unit*: a wrapped line runs on, a short line (an address) stays a line."""
+def _append(unit: Unit, line: Line, compounds: Counter[str], *, short: bool) -> None:
+    """Add *line* to *unit*, joining a word split by a hyphen at the line end."""
     last = unit.lines[-1]
     if last.endswith("\xad"):
         unit.lines[-1] = last[:-1] + line.text
@@ -260,13 +272,8 @@ def _append(unit: Unit, line: Line, compounds: Counter[str]) -> None:
         compound = f"{hyphen.group(1)}-{following.group(0) if following else ''}".casefold()
         # A word split at a line end is joined; a compound broken at its own hyphen
         # ("third-" / "party", as browsers break) keeps it when the text spells it so elsewhere.
-        joined = last[:-1] + line.text if compounds[compound] == 0 else last + line.text
-        unit.lines[-1] = joined
-        return
-    if len(line.text) < _SHORT and all(len(part) < _SHORT for part in unit.lines):
-        unit.lines.append(line.text)  # short lines (an address, a list of names) stay lines
+        unit.lines[-1] = last[:-1] + line.text if compounds[compound] == 0 else last + line.text
+    elif short:
+        unit.lines.append(line.text)
     else:
         unit.lines[-1] = f"{last} {line.text}"
-
-
-_SHORT = 45
