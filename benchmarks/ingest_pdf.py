@@ -134,6 +134,11 @@ def _key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+def _title_key(text: str) -> str:
+    """A heading compared without its list number ("1. Who we are" is "Who we are")."""
+    return _key(re.sub(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[A-Za-z]|[ivxIVX]{1,6})[.):]\s+", "", text))
+
+
 def gold_headings(page: Page, gold: str) -> list[str]:
     """The page's h1-h6 whose words are in the gold text (the policy's own headings)."""
     parser = _Headings()
@@ -237,8 +242,8 @@ def measure(page: Page, pdf: Path, readings: dict[str, Callable[[Path], tuple[st
         seconds[name] = time.perf_counter() - start
         scores[name] = score(text, gold)
         if name == "auditor-tui":
-            keys = {_key(title) for title in titles}
-            found = sum(1 for heading in expected if _key(heading) in keys)
+            keys = {_title_key(title) for title in titles}
+            found = sum(1 for heading in expected if _title_key(heading) in keys)
     return Row(page, scores, seconds, (len(expected), found))
 
 
@@ -248,11 +253,12 @@ def report(label: str, rows: list[Row], names: list[str], *, per_page: bool) -> 
         for row in rows:
             cells = "  ".join(f"{row.scores[n][0]:.2f}/{row.scores[n][1]:.2f}/{row.scores[n][2]:.2f}" for n in names)
             print(f"  {row.page.name[:40]:<40} {cells}  headings {row.headings[1]}/{row.headings[0]}")
-    print(f"  {'reading':<14} {'P':>6} {'R':>6} {'F1':>6} {'s/doc':>7}")
+    print(f"  {'reading':<14} {'P':>6} {'R':>6} {'F1':>6} {'F1 med':>7} {'s/doc':>7}")
     for name in names:
         p, r, f = (statistics.fmean(row.scores[name][k] for row in rows) for k in range(3))
+        median = statistics.median(row.scores[name][2] for row in rows)
         per = statistics.fmean(row.seconds[name] for row in rows)
-        print(f"  {name:<14} {p:6.3f} {r:6.3f} {f:6.3f} {per:7.3f}")
+        print(f"  {name:<14} {p:6.3f} {r:6.3f} {f:6.3f} {median:7.3f} {per:7.3f}")
     with_headings = [row for row in rows if row.headings[0]]
     if with_headings:
         share = statistics.fmean(row.headings[1] / row.headings[0] for row in with_headings)

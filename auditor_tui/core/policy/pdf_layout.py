@@ -133,7 +133,7 @@ def page_lines(document: pdfium.PdfDocument, index: int) -> PageText:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            lines = _lines(textpage, index + 1)
+            lines = stitch(_lines(textpage, index + 1))
         finally:
             textpage.close()
         images = _count_images(page)
@@ -177,22 +177,24 @@ def _split_word(
     """The word's pieces with their boxes, cut where a gap between letters is a missing space."""
     pieces = []
     start = 0
-    box: list[float] = []
     limit = _LETTER_GAP_EM * size
+    x0 = x1 = bottom = top = 0.0
+    started = False
+    get_box = _GET_LOOSE_BOX
     for offset in range(len(word)):
-        if not _GET_LOOSE_BOX(raw, first + offset, where):
+        if not get_box(raw, first + offset, where):
             continue
         left, right = rect.left, rect.right
-        bottom, top = min(rect.bottom, rect.top), max(rect.bottom, rect.top)
-        if box and left > box[1] + limit:
-            pieces.append((word[start:offset], *box))
-            start, box = offset, []
-        if not box:
-            box = [left, right, bottom, top]
-        else:
-            box[1], box[2], box[3] = max(box[1], right), min(box[2], bottom), max(box[3], top)
-    if box:
-        pieces.append((word[start:], *box))
+        if started and left > x1 + limit:
+            pieces.append((word[start:offset], x0, x1, bottom, top))
+            start, started = offset, False
+        if not started:
+            x0, x1, started = left, right, True
+            bottom, top = min(rect.bottom, rect.top), max(rect.bottom, rect.top)
+        elif right > x1:
+            x1 = right
+    if started:
+        pieces.append((word[start:], x0, x1, bottom, top))
     return pieces
 
 
@@ -279,6 +281,38 @@ def _mark_links(document: Any, page: Any, lines: list[Line]) -> None:
                 covered += stop - start
                 end = stop
         line.link = min(1.0, covered / line.width) if line.width > 0 else 0.0
+
+
+def stitch(lines: list[Line]) -> list[Line]:
+    """Join pieces of one line that the file drew apart (between other text), in place of the first.
+
+    Some producers draw a line's letters in several runs with other text between them (a
+    browser's page header, drawn glyph by glyph); pieces on one baseline, in one size, that
+    touch or nearly touch are one line.
+    """
+    order = sorted(range(len(lines)), key=lambda i: (round(lines[i].bottom), lines[i].x0))
+    merged: dict[int, int] = {}  # index of a piece -> index of the line it joined
+    current: int | None = None
+    for index in order:
+        line = lines[index]
+        if current is not None:
+            head = lines[current]
+            gap = line.x0 - head.x1
+            if (
+                abs(line.bottom - head.bottom) <= 0.2 * head.size
+                and abs(line.size - head.size) <= 0.1 * head.size
+                and -0.5 * head.size <= gap <= 0.3 * head.size
+            ):
+                joint = " " if gap > _LETTER_GAP_EM * head.size else ""
+                head.text = f"{head.text}{joint}{line.text}"
+                head.x1 = max(head.x1, line.x1)
+                head.bottom, head.top = min(head.bottom, line.bottom), max(head.top, line.top)
+                merged[index] = current
+                continue
+        current = index
+    if not merged:
+        return lines
+    return [line for index, line in enumerate(lines) if index not in merged]
 
 
 # --------------------------------------------------------------------------- columns

@@ -172,7 +172,9 @@ def mark_font_headings(lines: Sequence[Line]) -> int:
             continue
         accepted.append(run)
         styles.add((run[0].size, run[0].bold))
-    ranks = {style: 10 * rank for rank, style in enumerate(sorted(styles, key=lambda s: (-s[0], not s[1])), 1)}
+    # Ranks 1-9, above the 10 and more of the headings the text heuristics find (``headings.py``).
+    ordered = sorted(styles, key=lambda s: (-s[0], not s[1]))
+    ranks = {style: min(rank, 9) for rank, style in enumerate(ordered, 1)}
     for run in accepted:
         for line in run:
             line.heading = ranks[(run[0].size, run[0].bold)]

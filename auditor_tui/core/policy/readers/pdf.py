@@ -25,7 +25,6 @@ from auditor_tui.core.policy.pdf_layout import PageText, page_lines
 from auditor_tui.core.policy.pdf_text import drop_furniture, mark_font_headings, mark_outline_headings, units_from_lines
 from auditor_tui.core.policy.readers.base import Reader
 from auditor_tui.core.policy.segment import segment
-from auditor_tui.core.policy.units import explicit_headings
 
 _PDFIUM = threading.Lock()
 """PDFium is not thread-safe; the app reads policies in a worker thread."""
@@ -40,12 +39,16 @@ def read(data: bytes, path: Path) -> Policy:
     warnings = _scan_warnings(pages, path)
     drop_furniture(pages)
     lines = [line for page in pages for line in page.lines]
-    if not outline or mark_outline_headings(pages, outline) * 2 < len(outline):
+    from_outline = bool(outline) and mark_outline_headings(pages, outline) * 2 >= len(outline)
+    if not from_outline:
         for line in lines:
             line.heading = 0
         mark_font_headings(lines)
     units = units_from_lines(lines)
-    blocks = segment(units, heuristics=explicit_headings(units) < 2)
+    # Without an outline, a short title-like line standing alone reads as a heading even in
+    # body type (a printed web page whose style sheet was lost): the plain-text heuristics
+    # find those, ranked below the headings set in larger or bold type.
+    blocks = segment(units, heuristics=not from_outline)
     return assemble(blocks, fmt="pdf", path=path, warnings=tuple(warnings))
 
 
