@@ -347,3 +347,15 @@ async def test_the_review_screens_evidence_list_shows_the_page(tmp_path: Path, w
         await pilot.pause()
         evidence = str(app.screen.query_one("#detail-evidence", Static).render())
         assert "c2" in evidence and "p. 2" in evidence
+
+
+def test_a_line_drawn_in_pieces_between_other_text_is_one_line(tmp_path: Path) -> None:
+    def page(pdf: canvas.Canvas, _number: int) -> None:
+        pdf.setFont(BODY, 10)
+        pdf.drawString(72, 700, "We collect")  # the first half of the line ...
+        pdf.drawString(72, 600, "We delete your data after a year.")
+        width = pdf.stringWidth("We collect ", BODY, 10)
+        pdf.drawString(72 + width, 700, "your e-mail address.")  # ... and the rest, drawn later
+
+    policy = load_policy(make_pdf(tmp_path / "pieces.pdf", [page]))
+    assert [c.text for c in policy.clauses] == ["We collect your e-mail address.", "We delete your data after a year."]

@@ -290,29 +290,42 @@ def stitch(lines: list[Line]) -> list[Line]:
     browser's page header, drawn glyph by glyph); pieces on one baseline, in one size, that
     touch or nearly touch are one line.
     """
-    order = sorted(range(len(lines)), key=lambda i: (round(lines[i].bottom), lines[i].x0))
-    merged: dict[int, int] = {}  # index of a piece -> index of the line it joined
-    current: int | None = None
-    for index in order:
-        line = lines[index]
-        if current is not None:
-            head = lines[current]
-            gap = line.x0 - head.x1
-            if (
-                abs(line.bottom - head.bottom) <= 0.2 * head.size
-                and abs(line.size - head.size) <= 0.1 * head.size
-                and -0.5 * head.size <= gap <= 0.3 * head.size
-            ):
-                joint = " " if gap > _LETTER_GAP_EM * head.size else ""
-                head.text = f"{head.text}{joint}{line.text}"
-                head.x1 = max(head.x1, line.x1)
-                head.bottom, head.top = min(head.bottom, line.bottom), max(head.top, line.top)
-                merged[index] = current
-                continue
-        current = index
+    merged: set[int] = set()
+    place = list(range(len(lines)))  # where each line goes: its first piece's place
+    for row in _rows(lines):
+        current: int | None = None
+        for index in sorted(row, key=lambda i: lines[i].x0):
+            line = lines[index]
+            if current is not None:
+                head = lines[current]
+                gap = line.x0 - head.x1
+                if abs(line.size - head.size) <= 0.1 * head.size and -0.5 * head.size <= gap <= 0.3 * head.size:
+                    joint = " " if gap > _LETTER_GAP_EM * head.size else ""
+                    head.text = f"{head.text}{joint}{line.text}"
+                    head.x1 = max(head.x1, line.x1)
+                    head.bottom, head.top = min(head.bottom, line.bottom), max(head.top, line.top)
+                    merged.add(index)
+                    place[current] = min(place[current], index)
+                    continue
+            current = index
     if not merged:
         return lines
-    return [line for index, line in enumerate(lines) if index not in merged]
+    kept = sorted((place[index], index) for index in range(len(lines)) if index not in merged)
+    return [lines[index] for _, index in kept]
+
+
+def _rows(lines: list[Line]) -> list[list[int]]:
+    """The indices of the lines, grouped by baseline (within a fifth of the type size)."""
+    rows: list[list[int]] = []
+    first: Line | None = None
+    for index in sorted(range(len(lines)), key=lambda i: lines[i].bottom):
+        line = lines[index]
+        if first is not None and line.bottom - first.bottom <= 0.2 * first.size:
+            rows[-1].append(index)
+        else:
+            rows.append([index])
+            first = line
+    return rows
 
 
 # --------------------------------------------------------------------------- columns
