@@ -359,3 +359,30 @@ def test_a_line_drawn_in_pieces_between_other_text_is_one_line(tmp_path: Path) -
 
     policy = load_policy(make_pdf(tmp_path / "pieces.pdf", [page]))
     assert [c.text for c in policy.clauses] == ["We collect your e-mail address.", "We delete your data after a year."]
+
+
+def test_menus_and_repeated_controls_are_dropped_but_contents_and_addresses_kept(tmp_path: Path) -> None:
+    def link(pdf: canvas.Canvas, x: float, y: float, text: str, *, url: str | None = None) -> None:
+        pdf.setFont(BODY, 10)
+        pdf.drawString(x, y, text)
+        box = (x, y - 2, x + pdf.stringWidth(text, BODY, 10), y + 8)
+        if url:
+            pdf.linkURL(url, box, relative=0)
+        else:
+            pdf.linkAbsolute(text, "top", box)  # a link to a place in the document
+
+    def page(pdf: canvas.Canvas, _number: int) -> None:
+        pdf.bookmarkPage("top")
+        for index, item in enumerate(["Home", "Products", "Stores", "Careers"]):  # the site's menu
+            link(pdf, 72 + 90 * index, 760, item, url=f"https://shop.example/{item.lower()}")
+        link(pdf, 72, 720, "What we collect")  # the policy's own table of contents
+        y = 680.0
+        for _ in range(3):
+            y = lines(pdf, ["We collect your name and address when you order from us."], y=y) - 8
+            link(pdf, 72, y, "Back to top")
+            y -= 20
+        link(pdf, 72, y, "privacy@shop.example", url="mailto:privacy@shop.example")
+
+    text = load_policy(make_pdf(tmp_path / "menu.pdf", [page])).text
+    assert "Products" not in text and "Back to top" not in text
+    assert "What we collect" in text and "privacy@shop.example" in text

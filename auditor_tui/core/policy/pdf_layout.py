@@ -38,7 +38,9 @@ class Line:
     """The effective font size in points of most of its characters."""
     bold: bool
     link: float = 0.0
-    """The share of its width inside link annotations (0 to 1)."""
+    """The share of its width inside links out of the document (0 to 1)."""
+    anchor: float = 0.0
+    """The share of its width inside any link, to the document itself too."""
     heading: int = 0
     """Set by ``pdf_text``: 0 for body text, else the heading's rank (smaller is higher)."""
 
@@ -257,30 +259,38 @@ def _external(document: Any, link: Any, uri: Any) -> bool:
 
 
 def _mark_links(document: Any, page: Any, lines: list[Line]) -> None:
-    """Each line's share of width covered by links out of the document (menus are mostly links).
+    """Each line's share of width covered by links out of the document, and by any link.
 
-    Links to a place in the document itself (a table of contents) are content, not menus.
+    Menus are mostly links out; links to a place in the document itself (a table of contents,
+    "back to top") are ``Line.anchor`` only.
     """
-    rects = []
+    outward: list[tuple[float, float, float, float]] = []
+    inward: list[tuple[float, float, float, float]] = []
     position = ctypes.c_int(0)
     link = pdfium_c.FPDF_LINK()
     rect = pdfium_c.FS_RECTF()
     uri = ctypes.create_string_buffer(2048)
     while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
-        if _external(document, link, uri) and pdfium_c.FPDFLink_GetAnnotRect(link, rect):
-            rects.append((rect.left, rect.right, min(rect.bottom, rect.top), max(rect.bottom, rect.top)))
-    if not rects:
+        if pdfium_c.FPDFLink_GetAnnotRect(link, rect):
+            box = (rect.left, rect.right, min(rect.bottom, rect.top), max(rect.bottom, rect.top))
+            (outward if _external(document, link, uri) else inward).append(box)
+    if not outward and not inward:
         return
     for line in lines:
-        middle = (line.bottom + line.top) / 2
-        spans = sorted((max(x0, line.x0), min(x1, line.x1)) for x0, x1, b, t in rects if b <= middle <= t)
-        covered, end = 0.0, line.x0
-        for start, stop in spans:
-            start = max(start, end)
-            if stop > start:
-                covered += stop - start
-                end = stop
-        line.link = min(1.0, covered / line.width) if line.width > 0 else 0.0
+        line.link = _covered(line, outward)
+        line.anchor = max(line.link, _covered(line, outward + inward))
+
+
+def _covered(line: Line, rects: list[tuple[float, float, float, float]]) -> float:
+    middle = (line.bottom + line.top) / 2
+    spans = sorted((max(x0, line.x0), min(x1, line.x1)) for x0, x1, b, t in rects if b <= middle <= t)
+    covered, end = 0.0, line.x0
+    for start, stop in spans:
+        start = max(start, end)
+        if stop > start:
+            covered += stop - start
+            end = stop
+    return min(1.0, covered / line.width) if line.width > 0 else 0.0
 
 
 def stitch(lines: list[Line]) -> list[Line]:

@@ -63,13 +63,20 @@ def drop_furniture(pages: Sequence[PageText]) -> None:
     repeated = max(2, math.ceil(0.4 * len(pages)))
     # A table of contents is links too, but its entries come back as the headings below.
     plain = {_key(line.text) for page in pages for line in page.lines if line.link < _LINK_DENSE}
+    # A short link said three times or more ("Back to top", "Learn more") is a control, not text.
+    echoes = Counter(
+        _key(line.text)
+        for page in pages
+        for line in page.lines
+        if line.anchor >= _LINK_DENSE and len(line.text.split()) <= 5
+    )
     for page in pages:
         kept = []
         for line in page.lines:
             zone = _in_margin(line, page)
             if zone and (_PAGE_NUMBER.fullmatch(line.text) or seen[(zone, _key(line.text))] >= repeated):
                 continue
-            if _menu_item(line, plain):
+            if _menu_item(line, plain) or (line.anchor >= _LINK_DENSE and echoes[_key(line.text)] >= 3):
                 continue
             kept.append(line)
         page.lines = kept
