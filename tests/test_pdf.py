@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("reportlab")
 
@@ -386,3 +388,29 @@ def test_menus_and_repeated_controls_are_dropped_but_contents_and_addresses_kept
     text = load_policy(make_pdf(tmp_path / "menu.pdf", [page])).text
     assert "Products" not in text and "Back to top" not in text
     assert "What we collect" in text and "privacy@shop.example" in text
+
+
+_WORDS = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=12),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paragraphs=st.lists(_WORDS, min_size=1, max_size=5))
+def test_every_word_drawn_is_read_once_in_order(tmp_path: Path, paragraphs: list[list[str]]) -> None:
+    def page(pdf: canvas.Canvas, _number: int) -> None:
+        y = 680.0  # below the top margin, where a lone number would be a page number
+        for words in paragraphs:
+            wrapped, line = [], ""
+            for word in words:
+                if line and len(line) + 1 + len(word) > 70:
+                    wrapped.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}".strip()
+            y = lines(pdf, [*wrapped, line], y=y) - 12
+
+    policy = load_policy(make_pdf(tmp_path / "words.pdf", [page]))
+    assert policy.text.split() == [word for words in paragraphs for word in words]

@@ -176,7 +176,8 @@ _LETTER_GAP_EM = 0.12
 def _split_word(
     raw: int, word: str, first: int, rect: Any, where: int, size: float
 ) -> list[tuple[str, float, float, float, float]]:
-    """The word's pieces with their boxes, cut where a gap between letters is a missing space."""
+    """The word's pieces with their boxes, cut where a gap between letters is a missing space
+    (or where the letters go on another line without PDFium marking a break)."""
     pieces = []
     start = 0
     limit = _LETTER_GAP_EM * size
@@ -187,7 +188,8 @@ def _split_word(
         if not get_box(raw, first + offset, where):
             continue
         left, right = rect.left, rect.right
-        if started and left > x1 + limit:
+        # A gap, a step back or a change of line inside what PDFium gave as one word.
+        if started and (left > x1 + limit or left < x1 - size or abs(min(rect.bottom, rect.top) - bottom) > size / 2):
             pieces.append((word[start:offset], x0, x1, bottom, top))
             start, started = offset, False
         if not started:
