@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from auditor_tui.core.errors import PolicyError
 from auditor_tui.core.policy import load_policy, reader_for
@@ -184,3 +186,30 @@ def test_docx_by_suffix_and_content_type() -> None:
     content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert reader_for(content_type=content_type).format == "docx"
     assert reader_for(content_type="application/pdf").format == "pdf"
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
+_PARAGRAPH = st.lists(_WORD, min_size=5, max_size=40).map(lambda words: " ".join(words).capitalize() + ".")
+_HEADING = st.tuples(st.lists(_WORD, min_size=1, max_size=5).map(lambda w: " ".join(w).title()), st.integers(1, 4))
+_BLOCKS = st.lists(st.one_of(_PARAGRAPH, _HEADING), min_size=1, max_size=15)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(blocks=_BLOCKS)
+def test_headings_and_paragraphs_come_back_in_order(tmp_path: Path, blocks: list) -> None:
+    paragraphs = [block for block in blocks if isinstance(block, str)]
+    headings = [block for block in blocks if isinstance(block, tuple)]
+    # With fewer than two heading styles the plain-text heuristics look for headings too.
+    assume(paragraphs and len(headings) >= 2)
+    document = Document()
+    for block in blocks:
+        if isinstance(block, tuple):
+            document.add_heading(block[0], level=block[1])
+        else:
+            document.add_paragraph(block)
+    policy = load_policy(save(document, tmp_path / "random.docx"))
+    assert [c.text for c in policy.clauses] == paragraphs
+    ranks = sorted({level for _, level in headings})
+    assert [(s.title, s.level) for s in policy.sections] == [
+        (title, ranks.index(level) + 1) for title, level in headings
+    ]

@@ -414,3 +414,34 @@ def test_every_word_drawn_is_read_once_in_order(tmp_path: Path, paragraphs: list
 
     policy = load_policy(make_pdf(tmp_path / "words.pdf", [page]))
     assert policy.text.split() == [word for words in paragraphs for word in words]
+
+
+def _sample_pdf() -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=PAGE)
+    for number in (1, 2):
+        pdf.bookmarkPage(f"p{number}")
+        pdf.addOutlineEntry(f"Part {number}", f"p{number}", level=0)
+        lines(pdf, [f"Part {number}", "We collect your name when you register, and keep it for a year."], y=680)
+        pdf.linkURL("https://example.com/", (72, 600, 200, 612), relative=0)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+_SAMPLE = _sample_pdf()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.tuples(st.integers(0, len(_SAMPLE) - 1), st.integers(0, 255)), min_size=1, max_size=8))
+def test_a_corrupted_pdf_is_read_or_refused_with_a_policy_error(tmp_path: Path, changes) -> None:
+    data = bytearray(_SAMPLE)
+    for offset, value in changes:
+        data[offset] = value
+    path = tmp_path / "corrupt.pdf"
+    path.write_bytes(bytes(data))
+    try:
+        policy = load_policy(path)
+    except PolicyError:
+        return
+    assert all(policy.text[c.start : c.end] == c.text for c in policy.clauses)

@@ -59,9 +59,7 @@ def _pages(data: bytes, path: Path) -> tuple[list[PageText], list[tuple[str, int
     except pdfium.PdfiumError as error:
         raise _open_error(error, path) from None
     try:
-        outline = [
-            (bookmark.get_title(), bookmark.level, _page_of(bookmark)) for bookmark in document.get_toc(max_depth=6)
-        ]
+        outline = _outline(document)
         pages = []
         for index in range(len(document)):
             try:
@@ -77,6 +75,16 @@ def _pages(data: bytes, path: Path) -> tuple[list[PageText], list[tuple[str, int
     if not pages:
         raise PolicyError("the PDF has no pages", path=path, hint="is it the right file?")
     return pages, outline
+
+
+def _outline(document: pdfium.PdfDocument) -> list[tuple[str, int, int | None]]:
+    """The bookmarks as (title, depth, 0-based page); none if the outline cannot be read."""
+    try:
+        return [
+            (bookmark.get_title(), bookmark.level, _page_of(bookmark)) for bookmark in document.get_toc(max_depth=6)
+        ]
+    except (pdfium.PdfiumError, ValueError, UnicodeDecodeError):
+        return []  # a broken outline only costs the headings it would have given
 
 
 def _page_of(bookmark: pdfium.PdfBookmark) -> int | None:
