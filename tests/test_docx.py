@@ -213,3 +213,21 @@ def test_headings_and_paragraphs_come_back_in_order(tmp_path: Path, blocks: list
     assert [(s.title, s.level) for s in policy.sections] == [
         (title, ranks.index(level) + 1) for title, level in headings
     ]
+
+
+_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_links_and_tracked_changes_read_as_word_shows_them(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+
+    document = Document()
+    paragraph = document.add_paragraph("Write to us at ")
+    paragraph._p.append(parse_xml(f"<w:hyperlink {_NS}><w:r><w:t>our contact page</w:t></w:r></w:hyperlink>"))
+    paragraph._p.append(
+        parse_xml(f'<w:del {_NS} w:id="1" w:author="a"><w:r><w:delText> or by fax</w:delText></w:r></w:del>')
+    )
+    paragraph._p.append(parse_xml(f'<w:ins {_NS} w:id="2" w:author="a"><w:r><w:t> or by e-mail</w:t></w:r></w:ins>'))
+    paragraph.add_run(".")
+    policy = load_policy(save(document, tmp_path / "changes.docx"))
+    assert [c.text for c in policy.clauses] == ["Write to us at our contact page or by e-mail."]

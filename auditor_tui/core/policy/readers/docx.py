@@ -130,7 +130,7 @@ def _units(document: Any) -> list[Unit]:
 
 
 def _paragraph(units: list[Unit], gap: Gap, paragraph: Any, style: _Style, numbering: Any) -> None:
-    lines = [line for line in (normalise_line(part) for part in paragraph.text.split("\n")) if line]
+    lines = [line for line in (normalise_line(part) for part in _text(paragraph._p).split("\n")) if line]
     if not lines:
         return
     outline = _outline_level(paragraph._p)
@@ -151,6 +151,35 @@ def _paragraph(units: list[Unit], gap: Gap, paragraph: Any, style: _Style, numbe
     units.append(Unit(lines, gap.take()))
 
 
+_SKIPPED = frozenset(
+    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag for tag in ("del", "moveFrom", "pPr", "rPr")
+) | {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CHARACTERS = {_W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+
+
+def _text(element: Any) -> str:
+    """A paragraph's text as Word shows it: runs, links, fields and tracked insertions, not
+    deletions; a text box's own paragraphs once (not again in the fallback copy)."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node.iterchildren():
+            tag = child.tag
+            if tag == _W + "t":
+                parts.append(child.text or "")
+            elif tag in _CHARACTERS:
+                parts.append(_CHARACTERS[tag])
+            elif tag == _W + "p" and parts:
+                parts.append("\n")  # a paragraph of a text box inside this one
+                walk(child)
+            elif tag not in _SKIPPED:
+                walk(child)
+
+    walk(element)
+    return "".join(parts)
+
+
 def _table(units: list[Unit], gap: Gap, table: Any) -> None:
     for row in table.rows:
         cells: list[str] = []
@@ -159,7 +188,7 @@ def _table(units: list[Unit], gap: Gap, table: Any) -> None:
             if id(cell._tc) in seen:  # a merged cell is listed once per column it spans
                 continue
             seen.add(id(cell._tc))
-            text = " ".join(line for line in (normalise_line(part) for part in cell.text.split("\n")) if line)
+            text = " ".join(line for line in (normalise_line(part) for part in _text(cell._tc).split("\n")) if line)
             if text:
                 cells.append(text)
         if cells:
