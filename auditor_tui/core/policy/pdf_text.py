@@ -150,9 +150,10 @@ def body_style(lines: Sequence[Line]) -> tuple[float, bool]:
 def mark_font_headings(lines: Sequence[Line]) -> int:
     """Mark short runs of lines larger than the body text, or bold where it is not, as headings.
 
-    A run is one to three lines of one style; a bold run at the body size must look like a
-    title (``title_style``), so a bold sentence stays a paragraph. Larger type ranks higher;
-    at one size, bold ranks above regular. Returns how many headings were marked.
+    A run is one to four lines of one style; a bold run at the body size or smaller must look
+    like a title (``title_style``; a closing colon allowed), so a bold sentence stays a
+    paragraph. Larger type ranks higher; at one size, bold ranks above regular. Returns how
+    many headings were marked.
     """
     size, bold = body_style(lines)
     if not size:
@@ -160,7 +161,7 @@ def mark_font_headings(lines: Sequence[Line]) -> int:
     runs: list[list[Line]] = []
     for index, line in enumerate(lines):
         larger = line.size >= size * 1.12
-        if not (larger or (line.bold and not bold and line.size >= size * 0.95)):
+        if not (larger or (line.bold and not bold and line.size >= size * 0.8)):
             continue
         previous = lines[index - 1] if index else None
         if runs and previous is runs[-1][-1] and _same_style(previous, line) and _close(previous, line):
@@ -171,9 +172,9 @@ def mark_font_headings(lines: Sequence[Line]) -> int:
     accepted = []
     for run in runs:
         text = " ".join(line.text for line in run)
-        if len(run) > 3 or len(text) > 160 or text[-1] in ",;" or sum(line.link for line in run) >= len(run) / 2:
+        if len(run) > 4 or len(text) > 160 or text[-1] in ",;" or sum(line.link for line in run) >= len(run) / 2:
             continue
-        if run[0].size < size * 1.12 and title_style(normalise_line(text)) is None:
+        if run[0].size < size * 1.12 and title_style(normalise_line(text).rstrip(":")) is None:
             continue
         if run[0].size >= size * 1.12 and len(text.split()) > 25:
             continue
