@@ -445,3 +445,23 @@ def test_a_corrupted_pdf_is_read_or_refused_with_a_policy_error(tmp_path: Path, 
     except PolicyError:
         return
     assert all(policy.text[c.start : c.end] == c.text for c in policy.clauses)
+
+
+def test_list_items_are_clauses_of_their_own(tmp_path: Path) -> None:
+    items = ["Your name and address", "The orders you place", "The messages you send us"]
+
+    def page(pdf: canvas.Canvas, _number: int) -> None:
+        y = lines(pdf, ["We collect the following information about you when you use the shop:"], y=680)
+        for item in items:  # bullets drawn as shapes, as browsers print them
+            pdf.circle(80, y + 3, 2, fill=1)
+            y = lines(pdf, [item], x=90, y=y)
+        y = lines(pdf, ["And we keep it for as long as the law requires us to keep it, no longer."], y=y - 8)
+        lines(pdf, [f"• {item}" for item in items], y=y - 8)  # bullets as text
+
+    policy = load_policy(make_pdf(tmp_path / "list.pdf", [page]))
+    assert [c.text for c in policy.clauses] == [
+        "We collect the following information about you when you use the shop:",
+        *items,
+        "And we keep it for as long as the law requires us to keep it, no longer.",
+        *(f"• {item}" for item in items),
+    ]

@@ -233,30 +233,42 @@ _HYPHENATED = re.compile(r"(\w+)-$")
 _COMPOUND = re.compile(r"\w+(?:-\w+)+")
 
 
-def _column_widths(lines: Sequence[Line]) -> dict[tuple[int, int], float]:
-    """The widest line of each column (lines of a page that start at the same x)."""
-    widest: dict[tuple[int, int], float] = {}
+def _column_rights(lines: Sequence[Line]) -> dict[tuple[int, int], float]:
+    """Where each column ends: the furthest right edge of the page's lines that start at, or a
+    little left of, the same x (so an indented list measures against its paragraph)."""
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    rights: dict[tuple[int, int], float] = {}
     for line in lines:
         key = (line.page, round(line.x0 / 6))
-        widest[key] = max(widest.get(key, 0.0), line.width)
-    return widest
+        if key not in rights:
+            em = line.size
+            rights[key] = max(other.x1 for other in by_page[line.page] if line.x0 - 4 * em <= other.x0 <= line.x0 + em)
+    return rights
 
 
 def units_from_lines(lines: Sequence[Line]) -> list[Unit]:
     """Paragraph units from lines in reading order (headings as explicit heading units)."""
     spacing = _spacing(lines)
-    widths = _column_widths(lines)
+    rights = _column_rights(lines)
     compounds = Counter(match.casefold() for line in lines for match in _COMPOUND.findall(line.text))
     units: list[Unit] = []
     previous: Line | None = None
     right = 0.0
     gap = "start"
     for line in lines:
+        # A line well short of its column's width ends where its writer ended it (a list item
+        # whose bullet is a drawing, an address line): the next line starts a unit of its own,
+        # as in plain text, and ``segment`` joins address lines again. A full line wraps on.
+        short = previous is not None and previous.width < 0.6 * (
+            rights[(previous.page, round(previous.x0 / 6))] - previous.x0
+        )
         if previous is not None and _continues(previous, line, spacing, right):
-            # A line well short of its column's width ends where its writer ended it (an
-            # address, a list of names): it stays a line. A full line wraps on.
-            short = previous.width < 0.6 * widths[(previous.page, round(previous.x0 / 6))]
-            _append(units[-1], line, compounds, short=short)
+            if short and not line.heading and not _HYPHENATED.search(units[-1].lines[-1]):
+                units.append(Unit([line.text], "none", page=line.page))
+            else:
+                _append(units[-1], line, compounds)
             right = max(right, line.x1)
         else:
             role = "heading" if line.heading else ""
@@ -270,7 +282,7 @@ def units_from_lines(lines: Sequence[Line]) -> list[Unit]:
     return units
 
 
-def _append(unit: Unit, line: Line, compounds: Counter[str], *, short: bool) -> None:
+def _append(unit: Unit, line: Line, compounds: Counter[str]) -> None:
     """Add *line* to *unit*, joining a word split by a hyphen at the line end."""
     last = unit.lines[-1]
     if last.endswith("\xad"):
@@ -283,7 +295,5 @@ def _append(unit: Unit, line: Line, compounds: Counter[str], *, short: bool) -> 
         # A word split at a line end is joined; a compound broken at its own hyphen
         # ("third-" / "party", as browsers break) keeps it when the text spells it so elsewhere.
         unit.lines[-1] = last[:-1] + line.text if compounds[compound] == 0 else last + line.text
-    elif short:
-        unit.lines.append(line.text)
     else:
         unit.lines[-1] = f"{last} {line.text}"
