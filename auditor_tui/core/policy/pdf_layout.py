@@ -147,7 +147,10 @@ def page_lines(document: pdfium.PdfDocument, index: int) -> PageText:
 
 def _function(binding: Any, restype: Any, *argtypes: Any) -> Any:
     """A PDFium function called with plain integers (much cheaper per call than the bindings)."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(binding, ctypes.c_void_p).value)
+    address = ctypes.cast(binding, ctypes.c_void_p).value
+    if address is None:  # pragma: no cover - a binding is never a null function
+        raise RuntimeError("PDFium function not found")
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
 _GET_TEXT_OBJECT = _function(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
@@ -208,7 +211,7 @@ def _lines(textpage: Any, number: int) -> list[Line]:
     if count <= 0:
         return []
     text = _page_text(textpage, count)
-    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
     builder = _LineBuilder(number)
     rect = pdfium_c.FS_RECTF()
     where = ctypes.addressof(rect)
