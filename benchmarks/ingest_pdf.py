@@ -206,9 +206,6 @@ READINGS: dict[str, Callable[[Path], tuple[str, list[str]]]] = {
     "auditor-tui": read_ours,
     "pdftotext": read_pdftotext,
 }
-if "--raw-only" in sys.argv:  # the library comparison alone, before our reader existed
-    del READINGS["auditor-tui"]
-    sys.argv.remove("--raw-only")
 COMPARED: dict[str, Callable[[Path], tuple[str, list[str]]]] = {
     "pdfminer.six": read_pdfminer,
     "pypdf": read_pypdf,
