@@ -463,7 +463,7 @@ _TMP = Path(tempfile.mkdtemp(prefix="auditor-fuzz-"))
 
 
 @FEW
-@given(some_bytes, st.sampled_from([".txt", ".md", ".html", ".htm", ".markdown", "", ".pdf"]))
+@given(some_bytes, st.sampled_from([".txt", ".md", ".html", ".htm", ".markdown", "", ".pdf", ".docx"]))
 def test_loading_random_policy_files(data, suffix):
     path = _TMP / f"policy{suffix}"
     path.write_bytes(data)

@@ -206,5 +206,8 @@ def test_main_content_is_deterministic_and_never_adds_text(page: str) -> None:
     if main.clauses:
         check_invariants(main)
     assert main == parse_policy(page, "html")
-    source_words = re.findall(r"[^\W_]+", unescape(re.sub(r"<[^>]*>", " ", page)))
-    assert set(re.findall(r"[^\W_]+", main.text)) <= set(source_words)
+    # Markup may or may not separate words (a stray end tag such as "</p>" is dropped by the
+    # parser, joining the text around it), so a word read may be one of either reading.
+    apart = re.findall(r"[^\W_]+", unescape(re.sub(r"<[^>]*>", " ", page)))
+    joined = re.findall(r"[^\W_]+", unescape(re.sub(r"<[^>]*>", "", page)))
+    assert set(re.findall(r"[^\W_]+", main.text)) <= set(apart) | set(joined)

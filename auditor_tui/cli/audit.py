@@ -151,6 +151,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
                 ],
                 "clauses": [
                     {"id": c.id, "section": c.section_label, "text": c.text, "start": c.start, "end": c.end}
+                    | ({"page": c.page} if c.page is not None else {})
                     for c in policy.clauses
                 ],
             }
@@ -169,7 +170,8 @@ def cmd_clauses(args: argparse.Namespace) -> int:
             print(f"\n{'#' * block.level} {safe(block.title)}")
         else:
             text = safe(block.text).replace("\n", "\n        ")
-            print(f"  {block.id:>5}  {text}")
+            page = f"p. {block.page}  " if block.page is not None else ""
+            print(f"  {block.id:>5}  {page}{text}")
     return 0
 
 

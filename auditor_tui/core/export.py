@@ -85,6 +85,11 @@ def _seal(record: Mapping[str, Any]) -> str:
     return sha256_hex(canonical_json({k: v for k, v in record.items() if k != SEAL_KEY}))
 
 
+def _page(tag: Mapping[str, Any]) -> str:
+    """``, p. 3`` after an evidence quote's section where the policy has pages; else ""."""
+    return f", p. {tag['page']}" if tag.get("page") is not None else ""
+
+
 def build_record(session: Session, checklist: Checklist, *, exported: datetime | None = None) -> dict[str, Any]:
     """The full record of an audit, from which every export is rendered.
 
@@ -118,6 +123,8 @@ def build_record(session: Session, checklist: Checklist, *, exported: datetime |
                     {
                         "clause": tag.clause,
                         "section": tag.section,
+                        # Only where the policy has pages (PDF), so other records are unchanged.
+                        **({"page": tag.page} if tag.page is not None else {}),
                         "text": tag.text,
                         "sha256": tag.sha256,
                         "orphan": tag.orphan,
@@ -411,7 +418,7 @@ def _md_body(record: Mapping[str, Any]) -> str:
                 if on
             )
             where = md_inline(_one_line(tag["section"])) if tag["section"] else "(no section)"
-            add(f"> **{md_inline(_one_line(tag['clause']))}**, *{where}*{flags}")
+            add(f"> **{md_inline(_one_line(tag['clause']))}**, *{where}*{_page(tag)}{flags}")
             add(">")
             add(md_text(tag["text"], prefix="> "))
     add("")
@@ -587,7 +594,7 @@ def _html_body(record: Mapping[str, Any]) -> str:
             )
             add("<blockquote>")
             add(
-                f'<p class="where"><b>{_h(tag["clause"])}</b> &middot; <i>{_h(tag["section"] or "(no section)")}</i>{_h(flags)}</p>'
+                f'<p class="where"><b>{_h(tag["clause"])}</b> &middot; <i>{_h(tag["section"] or "(no section)")}</i>{_h(_page(tag))}{_h(flags)}</p>'
             )
             add(f'<div class="text">{_h(tag["text"])}</div>')
             add("</blockquote>")
@@ -654,7 +661,8 @@ def _csv_rows(record: Mapping[str, Any]) -> list[list[str]]:
     rows.append(list(CSV_COLUMNS))
     for item in record["items"]:
         quotes = "\n\n".join(
-            f"[{tag['clause']}] {tag['section'] or '(no section)'}: {tag['text']}" for tag in item["evidence"]
+            f"[{tag['clause']}] {tag['section'] or '(no section)'}{_page(tag)}: {tag['text']}"
+            for tag in item["evidence"]
         )
         rows.append(
             [

@@ -102,7 +102,7 @@ def _carry_tag(tag: Tag, diff: ClauseDiff) -> tuple[list[Tag], bool]:
     """The tags an old tag becomes, and whether its evidence changed."""
     changes = [c for c in diff.by_old_clause(tag.clause) if c.new is not None]
     if not changes:
-        return [Tag(tag.clause, tag.section, tag.text, tag.sha256, orphan=True)], True
+        return [Tag(tag.clause, tag.section, tag.text, tag.sha256, orphan=True, page=tag.page)], True
     out = []
     changed = False
     for change in changes:

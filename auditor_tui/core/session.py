@@ -81,10 +81,19 @@ class Tag:
     """Re-audit only: the clause changed since it was tagged; the auditor should look again."""
     orphan: bool = False
     """Re-audit only: the clause is gone from the new policy; the quote is the old text."""
+    page: int | None = None
+    """The page the clause starts on, for policies with pages (PDF); written only when set."""
 
     @classmethod
     def of(cls, clause: Clause) -> Tag:
-        return cls(clause=clause.id, section=clause.section_label, text=clause.text, sha256=clause.sha256)
+        return cls(
+            clause=clause.id, section=clause.section_label, text=clause.text, sha256=clause.sha256, page=clause.page
+        )
+
+    @property
+    def where(self) -> str:
+        """``p. 3`` for a tag with a page, else ""."""
+        return f"p. {self.page}" if self.page is not None else ""
 
 
 @dataclass
@@ -462,7 +471,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
             tags=[
                 {
                     "clause": tag.clause,
-                    **_table(section=tag.section),
+                    **_table(section=tag.section, page=tag.page),
                     "sha256": tag.sha256,
                     **_table(similarity=tag.similarity, recheck=tag.recheck, orphan=tag.orphan),
                     "text": tag.text,
@@ -639,6 +648,9 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
                 raise r.fail(tag_where, "must be a table")
             text = r.get(raw_tag, "text", str, tag_where)
             similarity = r.get(raw_tag, "similarity", (int, float), tag_where, None)
+            page = r.get(raw_tag, "page", int, tag_where, None)
+            if page is not None and page < 1:
+                raise r.fail(tag_where, "field 'page' must be a page number, 1 or more")
             tags.append(
                 Tag(
                     clause=r.get(raw_tag, "clause", str, tag_where),
@@ -648,6 +660,7 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
                     similarity=None if similarity is None else float(similarity),
                     recheck=r.get(raw_tag, "recheck", bool, tag_where, False),
                     orphan=r.get(raw_tag, "orphan", bool, tag_where, False),
+                    page=page,
                 )
             )
         items[item_id] = ItemState(

@@ -1,6 +1,6 @@
 """Reading a policy: a document split into sections and clauses.
 
-A policy file (plain text, markdown or HTML) is decoded, normalised and split into *blocks*:
+A policy file (plain text, markdown, HTML, PDF or Word) is decoded, normalised and split into *blocks*:
 section headings and clauses. The blocks are joined with blank lines into the **normalised
 text**; every heading and clause records its character offsets into it, and the document's
 fingerprint is the SHA-256 of that text. Clause ids (``c1``, ``c2``, ...) follow document
@@ -11,8 +11,8 @@ Reading is in four stages, each a plain function, each in its own module:
 1. ``decode.py``: :func:`read_policy_bytes` reads the file under the size limit
    (:data:`MAX_POLICY_BYTES`) and :func:`decode_policy_bytes` decodes it (binary files refused,
    UTF-8 with or without BOM, UTF-16 with BOM, cp1252 fall-back with a warning);
-2. ``readers/``: one module per format (``text.py``, ``markdown.py``, ``html.py``) turns the
-   text into *units* (``units.py``): runs of normalised lines, plus the headings the markup
+2. ``readers/``: one module per format (``text.py``, ``markdown.py``, ``html.py``, ``pdf.py``,
+   ``docx.py``) turns the input into *units* (``units.py``): runs of normalised lines, plus the headings the markup
    states. ``readers/__init__.py`` is the registry (suffix or content type to reader) and
    states the contract a new reader follows;
 3. ``segment.py`` decides what the undecided units are, by the layout a human reader uses:

@@ -30,7 +30,7 @@ def assemble(blocks: list[Block], *, fmt: str, path: Path | None, warnings: tupl
             sections.append(current)
             stack.append(current)
         else:
-            clauses.append(Clause(f"c{len(clauses) + 1}", len(clauses), block.text, start, end, current))
+            clauses.append(Clause(f"c{len(clauses) + 1}", len(clauses), block.text, start, end, current, block.page))
     return Policy(
         text="".join(parts),
         sections=tuple(sections),

@@ -47,6 +47,8 @@ class Clause:
     end: int
     """Offsets into the normalised text: ``policy.text[start:end] == text``."""
     section: Section | None
+    page: int | None = None
+    """The page (1-based) the clause starts on, for formats with pages (PDF); else None."""
 
     @property
     def sha256(self) -> str:
@@ -65,6 +67,8 @@ class Block:
     kind: str  # "heading" or "clause"
     text: str
     level: int = 1
+    page: int | None = None
+    """The page (1-based) the block starts on, for formats with pages."""
 
 
 @dataclass(frozen=True)

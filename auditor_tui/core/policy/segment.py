@@ -94,9 +94,9 @@ def segment(units: list[Unit], *, heuristics: bool) -> list[Block]:
     blocks: list[Block] = []
     for unit in units:
         if unit.role == "heading":
-            blocks.append(Block("heading", " ".join(unit.lines), unit.level))
+            blocks.append(Block("heading", " ".join(unit.lines), unit.level, unit.page))
         else:
-            blocks.extend(Block("clause", piece) for piece in split_long(unit.text))
+            blocks.extend(Block("clause", piece, page=unit.page) for piece in split_long(unit.text))
     return blocks
 
 
@@ -139,7 +139,7 @@ def join_table_rows(units: list[Unit]) -> list[Unit]:
         ):
             if not (out and out[-1].label):
                 _join_table_header(out)
-            out.append(Unit(unit.lines + following.lines, unit.gap, "clause", label=True))
+            out.append(Unit(unit.lines + following.lines, unit.gap, "clause", label=True, page=unit.page))
             index += 2
         else:
             out.append(unit)
@@ -159,7 +159,7 @@ def _join_table_header(out: list[Unit]) -> None:
         run.insert(0, unit)
     if len(run) >= 2:
         del out[-len(run) :]
-        out.append(Unit([line for unit in run for line in unit.lines], run[0].gap, "clause"))
+        out.append(Unit([line for unit in run for line in unit.lines], run[0].gap, "clause", page=run[0].page))
 
 
 _POSTCODE = re.compile(
@@ -232,7 +232,7 @@ def join_addresses(units: list[Unit], *, heuristics: bool) -> list[Unit]:
             index += 1
             lines = lines[1:]
         if _is_address(lines):
-            out.append(Unit(lines, units[index].gap, "clause"))
+            out.append(Unit(lines, units[index].gap, "clause", page=units[index].page))
             index += len(lines)
         else:
             out.append(units[index])

@@ -43,6 +43,8 @@ class Unit:
     """Decided by the markup, not by the heuristics."""
     label: bool = False
     """A table row "Right 1" joined with its description."""
+    page: int | None = None
+    """The page (1-based) the unit starts on, for formats with pages (PDF)."""
 
     @property
     def single(self) -> bool:

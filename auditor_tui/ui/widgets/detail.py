@@ -140,6 +140,7 @@ class DetailPane(VerticalScroll):
                 "\n",
                 Content.styled(f"{tag.clause} ", "bold"),
                 Content.styled(printable(tag.section or "(no section)"), "italic $text-muted"),
+                Content.styled(f", {tag.where}" if tag.where else "", "$text-muted"),
                 Content.styled(flag, "bold $warning"),
                 "\n  “",
                 Content(printable(clip(tag.text, 400), keep_newlines=True)),

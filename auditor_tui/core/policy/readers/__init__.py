@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor_tui.core.policy.readers import html, markdown, text
+from auditor_tui.core.policy.readers import docx, html, markdown, pdf, text
 from auditor_tui.core.policy.readers.base import Reader
 from auditor_tui.core.policy.readers.text import looks_like_markdown
 
@@ -40,6 +40,8 @@ READERS: tuple[Reader, ...] = (
     text.READER,
     markdown.READER,
     html.READER,
+    pdf.READER,
+    docx.READER,
 )
 """Every reader; the first is the default for unknown input."""
 
