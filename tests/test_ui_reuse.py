@@ -119,3 +119,37 @@ async def test_linked_audit_items_are_named_for_the_clause(reused: Path) -> None
         assert "Tagged in linked audits" in text
         assert f"gdpr-transparency: 13-2-a ({gdpr.items['13-2-a'].status})" in text
         await pilot.press("q")
+
+
+async def test_start_screen_u_reuses_the_selected_audit(workdir: Path) -> None:
+    from textual.widgets import Select
+
+    from auditor_tui.ui.screens.reuse_form import ReuseScreen
+    from auditor_tui.ui.screens.review import ReviewScreen
+
+    (workdir / "sessions" / "policies").mkdir(parents=True)
+    shutil.copy(EXAMPLE_POLICY, workdir / "sessions" / "policies")
+    shutil.copy(EXAMPLE, workdir / "sessions" / EXAMPLE.name)
+    app = AuditorApp(sessions_dir="sessions")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ReuseScreen)
+        select = app.screen.query_one("#new-checklist", Select)
+        assert [value for _label, value in select._options if value != Select.NULL] == [
+            "ccpa-privacy-policy",
+            "opp115-data-practices",
+        ]
+        await pilot.click("#new-start")  # no checklist chosen yet: says so, starts nothing
+        await pilot.pause()
+        assert isinstance(app.screen, ReuseScreen)
+        assert "Choose the checklist" in str(app.screen.query_one("#new-error", Static).render())
+        select.value = "ccpa-privacy-policy"
+        await pilot.pause()
+        await pilot.click("#new-start")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        session = app.screen.session
+        assert session.checklist.id == "ccpa-privacy-policy" and session.reuse is not None
+        assert session.items[ITEM].proposed
+        await pilot.press("q")
