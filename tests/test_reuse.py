@@ -176,3 +176,19 @@ def test_cli_review_reuse(example: Path) -> None:
         text=True,
     )
     assert bad.returncode == 2 and "cannot be combined" in bad.stderr
+
+
+def test_crosswalked_exemplars_teach_only_equivalents_and_subsets(example: Path) -> None:
+    from auditor_tui.core.crosswalk_exemplars import crosswalked_exemplars, merge_exemplars
+    from auditor_tui.core.suggest import load_exemplars
+
+    gdpr = load_session(example)
+    taught = crosswalked_exemplars("sessions", "ccpa-privacy-policy")
+    # 13-2-a (retention) is `equivalent` to CCPA retention; 14-2-f (sources) a `subset` of sources.
+    assert {e.text for e in taught["retention"]} == {t.text for t in gdpr.items["13-2-a"].tags}
+    assert {e.text for e in taught["sources"]} == {t.text for t in gdpr.items["14-2-f"].tags}
+    # 13-1-e only `overlaps` third-parties-disclosed: it teaches nothing there.
+    assert "third-parties-disclosed" not in taught
+    assert load_exemplars("sessions", "ccpa-privacy-policy") == {}  # off unless asked for
+    merged = merge_exemplars(taught, taught)
+    assert [len(v) for v in merged.values()] == [len(v) for v in taught.values()]
