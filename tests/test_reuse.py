@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.diff import diff_policies
 from auditor_tui.core.errors import AuditorError, SessionError
 from auditor_tui.core.policy import load_policy
 from auditor_tui.core.reuse import start_reuse
-from auditor_tui.core.session import dumps_session, load_session, loads_session
+from auditor_tui.core.session import Proposal, dumps_session, load_session, loads_session
 from auditor_tui.core.workflow import PREPARER_ACTIONS, session_digest
 from tests.conftest import POLICY_2007, POLICY_2017, REPO
 
@@ -192,3 +194,32 @@ def test_crosswalked_exemplars_teach_only_equivalents_and_subsets(example: Path)
     assert load_exemplars("sessions", "ccpa-privacy-policy") == {}  # off unless asked for
     merged = merge_exemplars(taught, taught)
     assert [len(v) for v in merged.values()] == [len(v) for v in taught.values()]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.builds(
+            Proposal,
+            clause=st.from_regex(r"c[1-9][0-9]{0,2}", fullmatch=True),
+            section=_TEXT,
+            sha256=st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
+            text=_TEXT,
+            source_audit=_TEXT,
+            source_item=_TEXT,
+            relation=st.sampled_from(["equivalent", "subset", "superset", "overlaps"]),
+            recheck=st.booleans(),
+            source_checklist=_TEXT,
+            page=st.none() | st.integers(1, 500),
+        ),
+        max_size=4,
+    )
+)
+def test_proposals_survive_a_save_and_load(example: Path, proposals: list[Proposal]) -> None:
+    session = load_session(example)
+    session.items["13-2-a"].proposed = list(proposals)
+    again = loads_session(dumps_session(session))
+    assert again.items["13-2-a"].proposed == proposals
