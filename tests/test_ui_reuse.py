@@ -63,6 +63,8 @@ async def test_accepted_proposal_becomes_a_tag_and_survives_a_restart(reused: Pa
     async with app.run_test(size=(120, 40)) as pilot:
         await _select(app, pilot)
         assert "proposed by a reused audit" in label(app)
+        row = app.screen.query_one(ChecklistList).get_option(ITEM).prompt
+        assert f"⇄{len(proposed)}" in str(row)  # the checklist pane shows the item has proposals
         clause_id, prompt = first_option(app)
         assert clause_id == proposed[0]
         assert "from gdpr-transparency 13-2-a (equivalent)" in prompt
@@ -145,8 +147,8 @@ async def test_start_screen_u_reuses_the_selected_audit(workdir: Path) -> None:
         assert isinstance(app.screen, ReuseScreen)
         assert "Choose the checklist" in str(app.screen.query_one("#new-error", Static).render())
         select.value = "ccpa-privacy-policy"
-        await pilot.pause()
-        await pilot.click("#new-start")
+        app.screen.query_one("#new-policy").focus()
+        await pilot.press("enter")  # in the policy field: starts
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         session = app.screen.session
