@@ -76,6 +76,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="OLD_SESSION",
         help="re-audit: carry the audit of an earlier version of this policy forward",
     )
+    p.add_argument(
+        "--reuse",
+        dest="reuse_session",
+        type=Path,
+        metavar="SESSION",
+        help="start with the evidence of SESSION (an audit of this policy, or of an earlier version, against "
+        "another checklist) proposed for the related items of --checklist (nothing is decided for you)",
+    )
     add_source_options(p)
     p.set_defaults(func=cmd_review)
 
@@ -241,6 +249,24 @@ def cmd_start(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     config = settings()
     auditor = args.auditor or config.identity()
+    if args.from_session is not None and args.reuse_session is not None:
+        raise AuditorError("--from and --reuse cannot be combined", hint="re-audit first, then reuse the re-audit")
+    if args.reuse_session is not None:
+        from auditor_tui.core.reuse import start_reuse
+
+        audit, summary = start_reuse(
+            args.policy,
+            args.checklist or config.default_checklist,
+            args.reuse_session,
+            session_path=args.session,
+            auditor=auditor,
+            title=args.title,
+            sessions_dir=config.sessions_dir,
+            whole_page=args.whole_page,
+            timeout=args.timeout,
+        )
+        print(f"Started {audit.path}: {summary.line()}")
+        return _run(config, audit)
     if args.from_session is not None:
         from auditor_tui.core.reaudit import start_reaudit
 

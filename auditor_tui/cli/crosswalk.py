@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import shutil
 import textwrap
+from pathlib import Path
 from typing import Any
 
 from auditor_tui.cli._output import print_json, safe
 from auditor_tui.core.checklist import Checklist, find_checklist
 from auditor_tui.core.crosswalk import RELATIONS, Crosswalk, CrosswalkScan, find_crosswalk, scan_crosswalks
+from auditor_tui.core.errors import AuditorError
 
 EXIT_SOME_BROKEN = 1
 
@@ -24,11 +26,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "status is then 1.",
     )
     p.add_argument("--show", metavar="ID|PATH", help="print the pairs of this crosswalk")
+    p.add_argument(
+        "--sessions",
+        nargs=2,
+        type=Path,
+        metavar=("A", "B"),
+        help="with --show: two audits of the crosswalk's two checklists; print each item of A with its "
+        "counterparts in B and both statuses",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_crosswalks)
 
 
 def cmd_crosswalks(args: argparse.Namespace) -> int:
+    if args.sessions and not args.show:
+        raise AuditorError("--sessions needs --show ID", hint="e.g. crosswalks --show gdpr-ccpa --sessions A B")
+    if args.sessions:
+        from auditor_tui.cli.crosswalk_sessions import show_sessions
+
+        return show_sessions(find_crosswalk(args.show), *args.sessions, fmt=args.format)
     if args.show:
         crosswalk = find_crosswalk(args.show)
         if args.format == "json":

@@ -15,6 +15,9 @@ The file is the audit's record, meant to be read, diffed and committed::
     [origin]          session, audit_id, policy_path, policy_sha256  (only for a re-audit)
     [[items]]         id, status, note, rejected, review_comment, previous_status
     [[items.tags]]    clause, section, sha256, text: the clause quoted, so the audit stands alone
+    [reuse]           session, audit_id, checklist_id, policy_sha256, crosswalk  (only for a reuse)
+    [[items.proposed]] clause, section, sha256, source_audit, source_item, relation, recheck, text:
+                      evidence proposed from that audit, until accepted (a tag) or rejected
     [[history]]       at, who, action, item, detail, data, hash: append-only and hash-chained
                       (see :mod:`auditor_tui.core.history`)
 
@@ -97,6 +100,27 @@ class Tag:
 
 
 @dataclass
+class Proposal:
+    """Evidence another audit of this policy found for a related item (reuse across checklists):
+    proposed only, never evidence until the auditor accepts it (it then becomes a :class:`Tag`)."""
+
+    clause: str
+    section: str
+    sha256: str
+    text: str
+    source_audit: str
+    """The audit id of the session it came from (its path is in :class:`Reuse`)."""
+    source_item: str
+    """The item of the other checklist the clause was tagged to."""
+    relation: str
+    """How the source item relates to this one, from the crosswalk (``equivalent``, ``subset``...)."""
+    recheck: bool = False
+    """The clause changed between the version audited there and this one: look again."""
+    source_checklist: str = ""
+    page: int | None = None
+
+
+@dataclass
 class ItemState:
     """The auditor's decision on one checklist item."""
 
@@ -110,6 +134,11 @@ class ItemState:
     """The reviewer's comment when changes were requested."""
     previous_status: str = ""
     """Re-audit only: the status in the audit this one was carried forward from."""
+    proposed: list[Proposal] = field(default_factory=list)
+    """Reuse only: evidence proposed from an audit against another checklist (not yet evidence)."""
+
+    def proposal_for(self, clause_id: str) -> Proposal | None:
+        return next((p for p in self.proposed if p.clause == clause_id), None)
 
     def tag_for(self, clause_id: str) -> Tag | None:
         return next((tag for tag in self.tags if tag.clause == clause_id and not tag.orphan), None)
@@ -183,6 +212,18 @@ class Origin:
 
 
 @dataclass
+class Reuse:
+    """Where a reused audit's proposals came from: another checklist's audit of this policy."""
+
+    session: str
+    audit_id: str
+    checklist_id: str
+    policy_sha256: str
+    crosswalk: str
+    """The crosswalk id(s) used, comma-separated."""
+
+
+@dataclass
 class Session:
     """One audit. Change it only through its methods, which keep the history."""
 
@@ -200,6 +241,7 @@ class Session:
     signoff: SignOff | None = None
     origin: Origin | None = None
     schema_version: int = SCHEMA_VERSION
+    reuse: Reuse | None = None
 
     # ------------------------------------------------------------------ reading
 
@@ -327,6 +369,45 @@ class Session:
             raise SessionError(f"item {item_id} has no removed evidence {clause_id!r}")
         state.tags.remove(tag)
         self.record("drop-orphan", who=who, item=item_id, detail=clause_id)
+
+    def accept_proposal(self, item_id: str, clause_id: str, *, who: str | None = None) -> Tag:
+        """Make a proposed clause (reuse) evidence for the item: it becomes a tag."""
+        self._require_editable()
+        state = self.item(item_id)
+        proposal = state.proposal_for(clause_id)
+        if proposal is None:
+            raise SessionError(f"item {item_id} has no proposed evidence {clause_id!r}")
+        state.proposed.remove(proposal)
+        tag = state.tag_for(clause_id)
+        if tag is None:
+            tag = Tag(proposal.clause, proposal.section, proposal.text, proposal.sha256, page=proposal.page)
+            state.tags.append(tag)
+            state.tags.sort(key=_tag_order)
+        if clause_id in state.rejected:
+            state.rejected.remove(clause_id)
+        self.record("accept-proposal", who=who, item=item_id, detail=clause_id, data=_proposal_data(proposal))
+        return tag
+
+    def reject_proposal(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
+        """Drop a proposed clause; it is remembered as rejected, as a rejected suggestion is."""
+        self._require_editable()
+        state = self.item(item_id)
+        proposal = state.proposal_for(clause_id)
+        if proposal is None:
+            raise SessionError(f"item {item_id} has no proposed evidence {clause_id!r}")
+        state.proposed.remove(proposal)
+        if clause_id not in state.rejected and state.tag_for(clause_id) is None:
+            state.rejected.append(clause_id)
+            state.rejected.sort(key=clause_order)
+        self.record("reject-proposal", who=who, item=item_id, detail=clause_id, data=_proposal_data(proposal))
+
+
+def _proposal_data(proposal: Proposal) -> dict[str, str]:
+    return {
+        "source_audit": proposal.source_audit,
+        "source_item": proposal.source_item,
+        "relation": proposal.relation,
+    }
 
 
 def clause_order(clause_id: str) -> tuple[int, str]:
@@ -460,6 +541,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["origin"] = _table(
             session=o.session, audit_id=o.audit_id, policy_path=o.policy_path, policy_sha256=o.policy_sha256
         )
+    if session.reuse:
+        data["reuse"] = _reuse_table(session.reuse)
     data["items"] = [
         _table(
             id=state.id,
@@ -478,6 +561,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
                 }
                 for tag in state.tags
             ],
+            proposed=[_proposal_table(p) for p in state.proposed],
         )
         for state in session.items.values()
     ]
@@ -493,6 +577,30 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         for event in session.history
     ]
     return data
+
+
+def _reuse_table(reuse: Reuse) -> dict[str, Any]:
+    return _table(
+        session=reuse.session,
+        audit_id=reuse.audit_id,
+        checklist_id=reuse.checklist_id,
+        policy_sha256=reuse.policy_sha256,
+        crosswalk=reuse.crosswalk,
+    )
+
+
+def _proposal_table(p: Proposal) -> dict[str, Any]:
+    return {
+        "clause": p.clause,
+        **_table(section=p.section, page=p.page),
+        "sha256": p.sha256,
+        "source_audit": p.source_audit,
+        **_table(source_checklist=p.source_checklist),
+        "source_item": p.source_item,
+        "relation": p.relation,
+        **_table(recheck=p.recheck),
+        "text": p.text,
+    }
 
 
 def _dumps_table(table: dict[str, Any]) -> str:
@@ -527,8 +635,10 @@ def dumps_session(session: Session) -> str:
     chunks.append(_dumps_table(data))
     for item in items:
         tags = item.pop("tags", [])
+        proposed = item.pop("proposed", [])
         chunks.append("\n[[items]]\n" + _dumps_table(item))
         chunks.extend("\n[[items.tags]]\n" + _dumps_table(tag) for tag in tags)
+        chunks.extend("\n[[items.proposed]]\n" + _dumps_table(p) for p in proposed)
     for event in history:
         data = event.pop("data", None)
         chunks.append("\n[[history]]\n" + _dumps_table(event))
@@ -672,6 +782,7 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
             review_comment=r.get(raw, "review_comment", str, where, ""),
             previous_status=r.get(raw, "previous_status", str, where, ""),
         )
+        items[item_id].proposed = _read_proposals(r, raw, where)
     history = []
     for number, raw in enumerate(r.get(data, "history", list, "session", []), 1):
         where = f"history[{number}]"
@@ -712,6 +823,15 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
             policy_path=r.get(raw, "policy_path", str, "[origin]", ""),
             policy_sha256=r.get(raw, "policy_sha256", str, "[origin]", ""),
         )
+    reuse = None
+    if (raw := r.table(data, "reuse", required=False)) is not None:
+        reuse = Reuse(
+            session=r.get(raw, "session", str, "[reuse]", ""),
+            audit_id=r.get(raw, "audit_id", str, "[reuse]", ""),
+            checklist_id=r.get(raw, "checklist_id", str, "[reuse]", ""),
+            policy_sha256=r.get(raw, "policy_sha256", str, "[reuse]", ""),
+            crosswalk=r.get(raw, "crosswalk", str, "[reuse]", ""),
+        )
     clauses = r.get(pol, "clauses", int, "[policy]")
     if clauses < 0:
         raise r.fail("[policy]", "field 'clauses' must not be negative")
@@ -738,7 +858,35 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
         signoff=signoff,
         origin=origin,
         schema_version=version,
+        reuse=reuse,
     )
+
+
+def _read_proposals(r: _Reader, raw: dict[str, Any], where: str) -> list[Proposal]:
+    proposals = []
+    for number, table in enumerate(r.get(raw, "proposed", list, where, []), 1):
+        at = f"{where} proposal {number}"
+        if not isinstance(table, dict):
+            raise r.fail(at, "must be a table")
+        text = r.get(table, "text", str, at)
+        page = r.get(table, "page", int, at, None)
+        if page is not None and page < 1:
+            raise r.fail(at, "field 'page' must be a page number, 1 or more")
+        proposals.append(
+            Proposal(
+                clause=r.get(table, "clause", str, at),
+                section=r.get(table, "section", str, at, ""),
+                sha256=r.get(table, "sha256", str, at, sha256_text(text)),
+                text=text,
+                source_audit=r.get(table, "source_audit", str, at, ""),
+                source_item=r.get(table, "source_item", str, at, ""),
+                relation=r.get(table, "relation", str, at, ""),
+                recheck=r.get(table, "recheck", bool, at, False),
+                source_checklist=r.get(table, "source_checklist", str, at, ""),
+                page=page,
+            )
+        )
+    return proposals
 
 
 def _policy_ref(r: _Reader, pol: dict[str, Any], clauses: int) -> PolicyRef:

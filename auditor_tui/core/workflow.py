@@ -80,7 +80,21 @@ DEFAULT_STATEMENT = (
 )
 PART_HASH_LENGTH = 16
 
-PREPARER_ACTIONS = frozenset({"create", "tag", "untag", "status", "note", "reject-suggestion", "drop-orphan", "submit"})
+PREPARER_ACTIONS = frozenset(
+    {
+        "create",
+        "tag",
+        "untag",
+        "status",
+        "note",
+        "reject-suggestion",
+        "drop-orphan",
+        "submit",
+        "reuse",
+        "accept-proposal",
+        "reject-proposal",
+    }
+)
 """History actions that make someone a preparer of the audit (and so not its reviewer)."""
 
 

@@ -29,6 +29,7 @@ from auditor_tui.ui.keys import EDITING_ACTIONS, editing_keys, review_bindings
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.help import HelpScreen
 from auditor_tui.ui.screens.note import NoteEditor
+from auditor_tui.ui.screens.review_reuse import ReuseActions
 from auditor_tui.ui.screens.review_suggestions import SuggestionActions
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
 from auditor_tui.ui.widgets.detail import DetailPane
@@ -37,7 +38,7 @@ from auditor_tui.ui.widgets.policy_view import PolicyView
 AUTOSAVE_DELAY = 0.5  # seconds: every change is on disk within a second
 
 
-class ReviewScreen(SuggestionActions, Screen[None]):
+class ReviewScreen(SuggestionActions, ReuseActions, Screen[None]):
     """Audit one policy against one checklist."""
 
     BINDINGS = review_bindings()
@@ -113,6 +114,7 @@ class ReviewScreen(SuggestionActions, Screen[None]):
             )
         self.compute_suggestions()
         self.load_changes()
+        self.load_linked()
 
     # ------------------------------------------------------------------ current things
 

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.text import printable
+from auditor_tui.ui.screens.review_reuse import proposal_label
 from auditor_tui.ui.widgets.detail import DetailPane
 
 if TYPE_CHECKING:
@@ -83,15 +84,20 @@ class SuggestionActions:
             self._suggestion_item = item_id
             self.suggestion_index = 0
             self.forget_shown_suggestion()
+        # Proposals from a reused audit come first (they need no scores: they are shown at once).
+        self._proposals_shown = self.proposals_for(item_id)
+        entries: list[Entry] = [(p.clause, 100.0, ()) for p in self._proposals_shown]
+        labels = [proposal_label(p) for p in self._proposals_shown]
         if self.scores is None:
-            self._suggestion_entries = []
-            detail.show_suggestions([], self.audit.policy, likely_missing=False, note="Suggestions: computing…")
+            self._suggestion_entries = entries
+            detail.show_suggestions(
+                entries, self.audit.policy, likely_missing=False, note="Suggestions: computing…", proposals=labels
+            )
             return
         from auditor_tui.core.suggest import matched_spans
 
         state = self.session.items[item_id]
-        exclude = frozenset(state.rejected) | {tag.clause for tag in state.tags}
-        entries: list[Entry] = []
+        exclude = frozenset(state.rejected) | {tag.clause for tag in state.tags} | {e[0] for e in entries}
         for suggestion in self.scores.for_item(item_id, top=SUGGESTIONS_SHOWN, exclude=exclude):
             clause = self.audit.policy.clause(suggestion.clause_id)
             if clause is not None:
@@ -100,18 +106,22 @@ class SuggestionActions:
         self.suggestion_index = max(0, min(self.suggestion_index, len(entries) - 1))
         note = self.gap_note(item_id)
         detail.show_suggestions(
-            entries, self.audit.policy, likely_missing=bool(note), chosen=self.suggestion_index, gap=note
+            entries,
+            self.audit.policy,
+            likely_missing=bool(note),
+            chosen=self.suggestion_index,
+            gap=note,
+            proposals=labels,
         )
 
     def show_clause_items(self: ReviewScreen) -> None:
-        if self.scores is None:
-            return
+        clause_id = self.policy_view.clause.id
         entries = []
-        for item_id, score in self.scores.for_clause(self.policy_view.clause.id, top=3):
+        for item_id, score in self.scores.for_clause(clause_id, top=3) if self.scores is not None else ():
             item = self.audit.checklist.item(item_id)
             if item is not None:
                 entries.append((item_id, item.title, score))
-        self.query_one(DetailPane).show_clause_items(entries)
+        self.query_one(DetailPane).show_clause_items(entries, linked=self.linked_labels(clause_id))
 
     # ------------------------------------------------------------------ the chosen suggestion
 
@@ -120,7 +130,7 @@ class SuggestionActions:
             # A key typed right after moving to another item can come before the message that
             # the item changed: never act on the previous item's suggestions.
             self.show_suggestions()
-        if self.scores is None:
+        if self.scores is None and not self._suggestion_entries:  # proposals need no scores
             self.say("Suggestions are still being computed", severity="warning")
             return None
         if not self._suggestion_entries:
@@ -178,6 +188,9 @@ class SuggestionActions:
         entry = self._chosen("accept")
         if entry is None or self._show_first(entry[0], "a again tags it"):
             return
+        if (proposal := self.chosen_proposal()) is not None:
+            self.accept_proposal(proposal)
+            return
         clause = self.audit.policy.clause(entry[0])
         item_id, where = self.item_id, self._where()
         if clause is not None and self.run_change(lambda: self.session.toggle_tag(item_id, clause), item_id):
@@ -187,6 +200,9 @@ class SuggestionActions:
     def action_reject_suggestion(self: ReviewScreen) -> None:
         entry = self._chosen("reject")
         if entry is None or self._show_first(entry[0], "x again rejects it"):
+            return
+        if (proposal := self.chosen_proposal()) is not None:
+            self.reject_proposal(proposal)
             return
         item_id, clause_id, where = self.item_id, entry[0], self._where()
         if self.run_change(lambda: self.session.reject_suggestion(item_id, clause_id), item_id):

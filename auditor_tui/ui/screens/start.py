@@ -181,6 +181,7 @@ class StartScreen(Screen[None]):
         Binding("n", "new", "New audit"),
         Binding("s", "sample", "Sample audit"),
         Binding("f", "reaudit", "Re-audit a new version"),
+        Binding("u", "reuse", "Reuse for another checklist"),
         Binding("r", "reload", "Reload"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -303,6 +304,21 @@ class StartScreen(Screen[None]):
             self.app.show_error("Cannot re-audit this session", str(error))
             return
         self.app.push_screen(ReauditScreen(self.sessions_dir, path, title, self.config), self._started)
+
+    def action_reuse(self) -> None:
+        """Reuse the selected audit's evidence for another checklist (asks which)."""
+        from auditor_tui.ui.screens.reuse_form import ReuseScreen
+
+        path = self._selected()
+        if path is None:
+            self.notify("No audit selected to reuse", severity="warning")
+            return
+        try:
+            source = load_session(path)
+        except AuditorError as error:
+            self.app.show_error("Cannot reuse this session", str(error))
+            return
+        self.app.push_screen(ReuseScreen(self.sessions_dir, path, source, self.config), self._started)
 
     def _open(self, path: Path) -> None:
         try:

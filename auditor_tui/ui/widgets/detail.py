@@ -165,9 +165,11 @@ class DetailPane(VerticalScroll):
         chosen: int = 0,
         note: str = "",
         gap: str = "",
+        proposals: Sequence[str] = (),
     ) -> None:
         """Suggestions as (clause id, score, highlight spans), best first; *chosen* is the one
-        ``a`` accepts, marked ``▶``."""
+        ``a`` accepts, marked ``▶``. The first ``len(proposals)`` are proposals from a reused
+        audit, each shown with its label (where it came from) instead of a score."""
         width = self.text_width
         bar = SCORE_BAR if width >= NARROW else NARROW_SCORE_BAR
         options = []
@@ -178,8 +180,13 @@ class DetailPane(VerticalScroll):
             marker = Content.styled("▶ ", "bold $accent") if rank == chosen else Content("  ")
             head = [marker, score_bar(score, bar), Content.styled(f" {score:3.0f} ", "bold")]
             room = width - 2 - bar - 5 - len(clause.id) - 1
+            if rank < len(proposals):  # no score: where it came from, on a line of its own
+                head = [marker, Content.styled(f"⇄ {printable(proposals[rank])}", "bold $secondary"), "\n  "]
+                room = width - 4 - len(clause.id)
             options.append(clause_option(clause, spans, head=head, limit=QUOTE_LINES * width, section_width=room))
         label = f"Suggestions {chosen + 1}/{len(options)}" if options else "Suggestions: none left"
+        if proposals:
+            label += f" ({len(proposals)} proposed by a reused audit, ⇄)"
         keys = " (n/N choose, a accept, x reject)" if options else ""
         if likely_missing:
             label = f"LIKELY MISSING ({printable(gap) or 'no clause scores high'}). " + label
@@ -197,12 +204,21 @@ class DetailPane(VerticalScroll):
         suggestions_list.scroll_to_highlight()
         self.scroll_to_widget(suggestions_list, animate=False)
 
-    def show_clause_items(self, entries: Sequence[tuple[str, str, float]]) -> None:
-        """What the current clause probably evidences: (item id, title, score)."""
-        if not entries:
+    def show_clause_items(self, entries: Sequence[tuple[str, str, float]], *, linked: Sequence[str] = ()) -> None:
+        """What the current clause probably evidences: (item id, title, score); and *linked*,
+        the items of other audits of this policy (other checklists) it is tagged to."""
+        if not entries and not linked:
             self.query_one("#detail-clause-items", Static).update("")
             return
-        parts: list[Content | str] = [Content.styled("This clause probably evidences", "bold")]
+        parts: list[Content | str] = []
+        if linked:
+            parts.append(Content.styled("Tagged in linked audits", "bold"))
+            for label in linked:
+                parts += ["\n", Content.styled("⇄ ", "$secondary"), Content(printable(label))]
+            if entries:
+                parts.append("\n")
+        if entries:
+            parts.append(Content.styled("This clause probably evidences", "bold"))
         for item_id, title, score in entries:
             parts += [
                 "\n",

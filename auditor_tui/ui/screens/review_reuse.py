@@ -1,0 +1,77 @@
+"""The review screen's side of reuse (one policy, several frameworks).
+
+* **Proposals**: the evidence another checklist's audit found for a related item
+  (``review --reuse``) is listed first among the item's suggestions, marked with where it came
+  from (``⇄ from gdpr-transparency 13-2-a (equivalent)``); ``n`` / ``N`` reach it as any
+  suggestion, ``a`` accepts it (it becomes a tag), ``x`` rejects it (remembered).
+* **Linked audits**: the other audits of the same policy text against other checklists, loaded
+  in a worker; the detail area names the items of theirs the current clause is tagged to.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from auditor_tui.core.session import Proposal
+from auditor_tui.core.text import printable
+
+if TYPE_CHECKING:
+    from auditor_tui.core.linked import LinkedAudits
+    from auditor_tui.ui.screens.review import ReviewScreen
+
+
+def proposal_label(proposal: Proposal) -> str:
+    """``from gdpr-transparency 13-2-a (equivalent)``, with ``, changed: re-check`` when its
+    clause changed between the versions."""
+    source = f"{proposal.source_checklist} {proposal.source_item}".strip()
+    recheck = ", changed: re-check" if proposal.recheck else ""
+    return f"from {source} ({proposal.relation}{recheck})"
+
+
+class ReuseActions:
+    """Mixed into :class:`~auditor_tui.ui.screens.review.ReviewScreen`."""
+
+    linked: LinkedAudits | None = None
+    _proposals_shown: list[Proposal]
+
+    def proposals_for(self: ReviewScreen, item_id: str) -> list[Proposal]:
+        """The item's proposals whose clause is in the policy shown, in policy order."""
+        return [p for p in self.session.items[item_id].proposed if self.audit.policy.clause(p.clause) is not None]
+
+    def chosen_proposal(self: ReviewScreen) -> Proposal | None:
+        """The proposal ``a`` / ``x`` act on, when the chosen suggestion is one."""
+        shown = getattr(self, "_proposals_shown", [])
+        return shown[self.suggestion_index] if self.suggestion_index < len(shown) else None
+
+    def accept_proposal(self: ReviewScreen, proposal: Proposal) -> None:
+        item_id, where = self.item_id, self._where()
+        if self.run_change(lambda: self.session.accept_proposal(item_id, proposal.clause), item_id):
+            self.forget_shown_suggestion()
+            self.say(f"Accepted {proposal.clause} for {printable(item_id)} ({where}, {proposal_label(proposal)})")
+
+    def reject_proposal(self: ReviewScreen, proposal: Proposal) -> None:
+        item_id, where = self.item_id, self._where()
+        if self.run_change(lambda: self.session.reject_proposal(item_id, proposal.clause), item_id):
+            self.forget_shown_suggestion()
+            self.say(f"Rejected {proposal.clause} for {printable(item_id)} ({where})")
+
+    @work(thread=True, exclusive=True, group="linked")
+    def load_linked(self: ReviewScreen) -> None:
+        from auditor_tui.core.linked import linked_audits
+
+        linked = linked_audits(self.session, self.app.sessions_dir)
+        if linked.sessions:
+            self.app.call_from_thread(self._linked_ready, linked)
+
+    def _linked_ready(self: ReviewScreen, linked: LinkedAudits) -> None:
+        self.linked = linked
+        self.show_clause_items()
+
+    def linked_labels(self: ReviewScreen, clause_id: str) -> list[str]:
+        """``ccpa-privacy-policy: retention (satisfied)`` for each linked audit's item the
+        clause is tagged to."""
+        if self.linked is None:
+            return []
+        return [item.label for item in self.linked.for_clause(clause_id)]
