@@ -12,6 +12,7 @@ from auditor_tui.core.merge import merge_sessions
 from auditor_tui.core.session import load_session, save_session
 from auditor_tui.ui.app import AuditorApp
 from auditor_tui.ui.screens.dialogs import AskDialog
+from auditor_tui.ui.widgets.checklist_list import ChecklistList
 from tests.ui_helpers import autosave, make_audit
 
 SIZE = (120, 40)
@@ -43,6 +44,8 @@ async def test_the_conflict_is_shown_and_greater_than_keeps_theirs(conflicted: A
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "CONFLICT: ours by alice: missing / theirs by bob: partial" in note_text(app)
+        row = app.screen.query_one(ChecklistList).get_option_at_index(1).prompt
+        assert "CONFLICT" in str(row)
         await pilot.press("greater_than_sign")
         await autosave(pilot)
         state = next(iter(load_session(conflicted.path).items.values()))

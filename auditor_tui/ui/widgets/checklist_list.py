@@ -38,6 +38,8 @@ def item_prompt(item: Item, state: ItemState, width: int | None = None) -> Conte
     count = evidence_count(state)
     head = Content.assemble(status_content(state.status), " ", Content.styled(printable(item.id), "bold"), " ")
     tail = Content.styled(f" ({count})", "$text-muted") if count else Content("")
+    if state.conflict is not None:  # a git merge left both versions: shown even with the details folded
+        tail = Content.assemble(tail, Content.styled(" CONFLICT", "bold $error"))
     title = printable(item.title)
     if width is None:
         return Content.assemble(head, title, tail)
