@@ -259,3 +259,18 @@ def test_assign_and_open_items_by_assignee(repo: Path, as_user) -> None:
     found = open_items_by_assignee([again])
     assert list(found) == ["bob"] and [item for _, item in found["bob"]] == ["a-1", "c-3"]
     assert found["bob"][0][0].audit_id == s.audit_id
+
+
+def test_a_conflict_withdraws_a_submitted_audit_from_review(repo: Path, as_user) -> None:
+    """A conflict is resolved by an edit, so a submitted side goes back to in-progress."""
+    base = load_session(SESSION)
+    ours, theirs = load_session(SESSION), load_session(SESSION)
+    for item_id in ours.items:
+        ours.set_status(item_id, "satisfied")
+    submit(ours)
+    as_user("bob")
+    theirs.set_status("a-1", "missing")
+    result = merge_sessions(base, ours, theirs)
+    assert result.session.state == "in-progress" and result.session.items["a-1"].conflict is not None
+    assert any("withdrawn from review" in line for line in result.conflicts)
+    assert result.session.history[-1].action == "reopen" and result.session.history_break() is None

@@ -228,6 +228,11 @@ def merge_sessions(base: Session | None, ours: Session, theirs: Session, *, who:
     )
     result = MergeResult(merged, [f"item {i}: {conflict_line(merged.items[i])}" for i in conflicts])
     _drop_signoff(result, ours, theirs, person)
+    if conflicts and merged.state == "ready-for-review":  # a conflict is resolved by an edit
+        from auditor_tui.core.workflow import reopen
+
+        reopen(merged, by=person, reason="merged with items in conflict; resolve them and submit again")
+        result.conflicts.append("withdrawn from review: resolve the conflicts, then submit it again")
     return result
 
 

@@ -13,7 +13,8 @@ The file is the audit's record, meant to be read, diffed and committed::
     [cursor]          item, clause: where the auditor was
     [signoff]         reviewer, at, statement, schema, digest[, signature]   (once signed off)
     [origin]          session, audit_id, policy_path, policy_sha256  (only for a re-audit)
-    [[items]]         id, status, note, rejected, review_comment, previous_status
+    [[items]]         id, status, note, rejected, review_comment, previous_status, assignee
+    [items.conflict]  ours_by, theirs_by, fields and THEIRS's values of them: a merge's open conflict
     [[items.tags]]    clause, section, sha256, text: the clause quoted, so the audit stands alone
     [[history]]       at, who, action, item, detail, data, hash: append-only and hash-chained
                       (see :mod:`auditor_tui.core.history`)
