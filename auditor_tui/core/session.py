@@ -13,7 +13,8 @@ The file is the audit's record, meant to be read, diffed and committed::
     [cursor]          item, clause: where the auditor was
     [signoff]         reviewer, at, statement, schema, digest[, signature]   (once signed off)
     [origin]          session, audit_id, policy_path, policy_sha256  (only for a re-audit)
-    [[items]]         id, status, note, rejected, review_comment, previous_status
+    [[items]]         id, status, note, rejected, review_comment, previous_status, assignee
+    [items.conflict]  ours_by, theirs_by, fields and THEIRS's values of them: a merge's open conflict
     [[items.tags]]    clause, section, sha256, text: the clause quoted, so the audit stands alone
     [reuse]           session, audit_id, checklist_id, policy_sha256, crosswalk  (only for a reuse)
     [[items.proposed]] clause, section, sha256, source_audit, source_item, relation, recheck, text:
@@ -32,6 +33,7 @@ that also appends to the history; the UI and the CLI never edit the fields direc
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -121,6 +123,18 @@ class Proposal:
 
 
 @dataclass
+class ItemConflict:
+    """The other side of an item two merged branches changed differently (``[items.conflict]``)."""
+
+    ours_by: str
+    theirs_by: str
+    fields: list[str]
+    """The fields that differ; the item holds OURS's values of them."""
+    theirs: dict[str, Any] = field(default_factory=dict)
+    """THEIRS's values of :attr:`fields` (a field missing here had its default)."""
+
+
+@dataclass
 class ItemState:
     """The auditor's decision on one checklist item."""
 
@@ -139,6 +153,13 @@ class ItemState:
 
     def proposal_for(self, clause_id: str) -> Proposal | None:
         return next((p for p in self.proposed if p.clause == clause_id), None)
+
+    # -- issue 18 (team work): who is doing the item, and a merge's unresolved conflict.
+    assignee: str = ""
+    """Who is doing this item (shared data model; written only when set)."""
+    conflict: ItemConflict | None = None
+    """Both sides of a git merge changed this item differently: these fields are OURS's, the
+    other side's values are kept here until :meth:`Session.resolve_conflict`."""
 
     def tag_for(self, clause_id: str) -> Tag | None:
         return next((tag for tag in self.tags if tag.clause == clause_id and not tag.orphan), None)
@@ -360,6 +381,42 @@ class Session:
         if clause_id is not None:
             self.cursor.clause = clause_id
 
+    # -- issue 18 (team work): assignment and merge conflicts; the lead may fold these into
+    # the findings engineer's methods.
+
+    def assign(self, item_id: str, name: str, *, who: str | None = None) -> None:
+        """Say who is doing the item ("" to unassign)."""
+        self._require_editable()
+        state = self.item(item_id)
+        name = " ".join(name.split())
+        if state.assignee == name:
+            return
+        old, state.assignee = state.assignee, name
+        self.record("assign", who=who, item=item_id, detail=f"{old or '-'} -> {name or '-'}", data={"assignee": name})
+
+    def resolve_conflict(self, item_id: str, keep: str, *, who: str | None = None) -> None:
+        """End a merge conflict on the item, keeping ``ours`` (the values in the item) or ``theirs``."""
+        self._require_editable()
+        state = self.item(item_id)
+        conflict = state.conflict
+        if conflict is None:
+            raise SessionError(f"item {item_id} has no merge conflict to resolve")
+        if keep not in ("ours", "theirs"):
+            raise SessionError(f"keep {keep!r}: say 'ours' or 'theirs'")
+        if keep == "theirs":
+            defaults = ItemState(item_id)
+            for name in conflict.fields:
+                setattr(state, name, conflict.theirs.get(name, getattr(defaults, name)))
+        state.conflict = None
+        by = conflict.ours_by if keep == "ours" else conflict.theirs_by
+        self.record(
+            "resolve",
+            who=who,
+            item=item_id,
+            detail=f"kept {keep} (by {by}): {', '.join(conflict.fields)}",
+            data={"keep": keep, "fields": ",".join(conflict.fields)},
+        )
+
     def drop_orphan(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
         """Drop the item's evidence *clause_id* that a re-audit found removed from the policy."""
         self._require_editable()
@@ -551,6 +608,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
             previous_status=state.previous_status,
             review_comment=state.review_comment,
             rejected=list(state.rejected),
+            assignee=state.assignee,
+            conflict=_conflict_table(state.conflict),
             tags=[
                 {
                     "clause": tag.clause,
@@ -636,7 +695,10 @@ def dumps_session(session: Session) -> str:
     for item in items:
         tags = item.pop("tags", [])
         proposed = item.pop("proposed", [])
+        conflict = item.pop("conflict", None)
         chunks.append("\n[[items]]\n" + _dumps_table(item))
+        if conflict:  # a sub-table of the item just above, before its tags
+            chunks.append("[items.conflict]\n" + _dumps_table(conflict))
         chunks.extend("\n[[items.tags]]\n" + _dumps_table(tag) for tag in tags)
         chunks.extend("\n[[items.proposed]]\n" + _dumps_table(p) for p in proposed)
     for event in history:
@@ -781,6 +843,8 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
             rejected=list(rejected),
             review_comment=r.get(raw, "review_comment", str, where, ""),
             previous_status=r.get(raw, "previous_status", str, where, ""),
+            assignee=r.get(raw, "assignee", str, where, ""),
+            conflict=_read_conflict(r, raw, where),
         )
         items[item_id].proposed = _read_proposals(r, raw, where)
     history = []
@@ -887,6 +951,32 @@ def _read_proposals(r: _Reader, raw: dict[str, Any], where: str) -> list[Proposa
             )
         )
     return proposals
+
+
+def _conflict_table(conflict: ItemConflict | None) -> dict[str, Any] | None:
+    if conflict is None:
+        return None
+    theirs = {k: v for k, v in conflict.theirs.items() if v is not None}
+    return {"ours_by": conflict.ours_by, "theirs_by": conflict.theirs_by, "fields": list(conflict.fields), **theirs}
+
+
+def _read_conflict(r: _Reader, raw: dict[str, Any], where: str) -> ItemConflict | None:
+    table = r.get(raw, "conflict", dict, where, None)
+    if table is None:
+        return None
+    where = f"{where} [items.conflict]"
+    names = r.get(table, "fields", list, where)
+    known = {f.name for f in dataclasses.fields(ItemState)} - {"id", "tags", "conflict"}
+    if not names or not all(isinstance(n, str) and n in known for n in names):
+        raise r.fail(where, "field 'fields' must list the item's fields in conflict")
+    if "status" in table and table["status"] not in STATUSES:
+        raise r.fail(where, f"status {table['status']!r} is not one of {', '.join(STATUSES)}")
+    return ItemConflict(
+        ours_by=r.get(table, "ours_by", str, where, ""),
+        theirs_by=r.get(table, "theirs_by", str, where, ""),
+        fields=list(names),
+        theirs={n: table[n] for n in names if n in table},
+    )
 
 
 def _policy_ref(r: _Reader, pol: dict[str, Any], clauses: int) -> PolicyRef:

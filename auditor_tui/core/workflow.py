@@ -93,6 +93,7 @@ PREPARER_ACTIONS = frozenset(
         "reuse",
         "accept-proposal",
         "reject-proposal",
+        "resolve",
     }
 )
 """History actions that make someone a preparer of the audit (and so not its reviewer)."""
@@ -327,6 +328,12 @@ def submit(session: Session, *, by: str | None = None) -> None:
         raise WorkflowError("cannot submit: it is already waiting for review")
     if session.state == "signed-off":
         raise WorkflowError("cannot submit: it is already signed off (reopen it first to change it)")
+    conflicts = [state.id for state in session.items.values() if state.conflict is not None]
+    if conflicts:
+        raise WorkflowError(
+            f"cannot submit: {len(conflicts)} items still have a merge conflict: {_list(conflicts)}",
+            hint="resolve each in the review screen (keep ours or theirs)",
+        )
     undecided = undecided_items(session)
     if undecided:
         statuses = {i: session.items[i].status for i in undecided}

@@ -22,7 +22,18 @@ _STATUS_IDS = {
 }
 
 EDITING_ACTIONS = frozenset(
-    {"toggle_tag", "edit_note", "status", "accept_suggestion", "reject_suggestion", "drop_removed", "submit", "save"}
+    {
+        "toggle_tag",
+        "edit_note",
+        "status",
+        "accept_suggestion",
+        "reject_suggestion",
+        "drop_removed",
+        "submit",
+        "save",
+        "assign",
+        "resolve",
+    }
 )
 """Actions that change the audit: hidden (and refused) while it is read-only."""
 
@@ -110,6 +121,23 @@ REVIEW_KEYS: tuple[Key, ...] = (
         "Find",
         id="command-palette",
     ),
+    Key("A", "assign", "Assign the current item to someone (empty: unassign)", "Team", "", "assign"),
+    Key(
+        "less_than_sign",
+        "resolve('ours')",
+        "Resolve: keep ours, the values the item shows (after a git merge conflict)",
+        "Team",
+        "",
+        "resolve-ours",
+    ),
+    Key(
+        "greater_than_sign",
+        "resolve('theirs')",
+        "Resolve: keep theirs, the other branch's values (after a git merge conflict)",
+        "Team",
+        "",
+        "resolve-theirs",
+    ),
     Key("S", "submit", "Submit for review", "Sign-off", "", "submit"),
     Key("R", "request_changes", "Request changes (reviewer)", "Sign-off", "", "request-changes"),
     Key("O", "signoff", "Sign off (reviewer)", "Sign-off", "", "signoff"),
@@ -131,6 +159,7 @@ REVIEW_KEYS: tuple[Key, ...] = (
 def display_keys(keys: str) -> str:
     """Key names as a person writes them: ``[``, ``?``, ``/``."""
     names = {"left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?", "slash": "/"}
+    names |= {"less_than_sign": "<", "greater_than_sign": ">"}
     return " ".join(",".join(names.get(k, k) for k in part.split(",")) for part in keys.split(" ")).replace(",", " or ")
 
 

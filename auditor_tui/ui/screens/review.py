@@ -317,6 +317,31 @@ class ReviewScreen(SuggestionActions, ReuseActions, Screen[None]):
 
         self.app.push_screen(NoteEditor(label, self.session.items[item_id].note), done)
 
+    def action_assign(self) -> None:
+        if not self.editable():
+            return
+        item_id = self.item_id
+        current = self.session.items[item_id].assignee
+
+        def done(answer: dict[str, str] | None) -> None:
+            if answer is not None and self.run_change(lambda: self.session.assign(item_id, answer["name"]), item_id):
+                name = self.session.items[item_id].assignee
+                self.say(
+                    f"{printable(item_id)} is assigned to {printable(name)}"
+                    if name
+                    else f"{printable(item_id)} is unassigned"
+                )
+
+        self.app.push_screen(AskDialog(f"Assign {item_id}", [("name", "Who does it (empty: nobody)", current)]), done)
+
+    def action_resolve(self, keep: str) -> None:
+        item_id = self.item_id
+        if self.session.items[item_id].conflict is None:
+            self.say(f"{printable(item_id)} has no merge conflict to resolve", severity="warning")
+            return
+        if self.run_change(lambda: self.session.resolve_conflict(item_id, keep), item_id):
+            self.say(f"Resolved {printable(item_id)}: kept {keep}")
+
     def action_toggle_detail(self) -> None:
         self.toggle_class("-show-detail")
         self.call_after_refresh(self.show_suggestions)  # their quotes are cut to the area's width

@@ -40,6 +40,8 @@ def item_prompt(item: Item, state: ItemState, width: int | None = None) -> Conte
     tail = Content.styled(f" ({count})", "$text-muted") if count else Content("")
     if state.proposed:  # a reused audit's proposals, still to accept or reject
         tail = Content.assemble(tail, Content.styled(f" ⇄{len(state.proposed)}", "$secondary"))
+    if state.conflict is not None:  # a git merge left both versions: shown even with the details folded
+        tail = Content.assemble(tail, Content.styled(" CONFLICT", "bold $error"))
     title = printable(item.title)
     if width is None:
         return Content.assemble(head, title, tail)

@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from auditor_tui.core.checklist import Item
+from auditor_tui.core.merge import conflict_line
 from auditor_tui.core.policy import Clause, Policy
 from auditor_tui.core.session import ItemState
 from auditor_tui.core.text import clip, excerpt, printable, shorten_path
@@ -120,6 +121,11 @@ class DetailPane(VerticalScroll):
             parts += ["\n", Content.styled(f"Before re-audit: {state.previous_status}", "$accent")]
         if state.review_comment:
             parts += ["\n", Content.styled("Reviewer: ", "bold $error"), Content(printable(state.review_comment))]
+        if state.assignee:
+            parts += ["\n", Content.styled("Assigned to ", "$text-muted"), Content(printable(state.assignee))]
+        if state.conflict is not None:
+            parts += ["\n", Content.styled(printable(conflict_line(state)), "bold $error")]
+            parts += [Content.styled("  (< keeps ours, > keeps theirs)", "$text-muted")]
         self.query_one("#detail-note", Static).update(Content.assemble(*parts))
 
     def _evidence(self, state: ItemState) -> Content:
