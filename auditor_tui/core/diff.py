@@ -397,7 +397,7 @@ def _merge(ops: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return merged
 
 
-def _token_opcodes(old_keys: list[str], new_keys: list[str]) -> list[tuple[str, int, int, int, int]]:
+def _token_opcodes(old_keys: list[str], new_keys: list[str]) -> Sequence[tuple[str, int, int, int, int]]:
     return SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
 
 

@@ -21,6 +21,7 @@ is enough to carry the tags forward (the diff is then marked ``partial``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class CarriedForward:
     opened: OpenedPolicy | None = None
     """The new version as read or fetched, with its provenance."""
 
-    def __iter__(self):  # ``session, diff = carry_forward_from_files(...)`` works too
+    def __iter__(self) -> Iterator[Session | ClauseDiff]:  # ``session, diff = carry_forward_from_files(...)`` works too
         return iter((self.session, self.diff))
 
 
@@ -106,6 +107,7 @@ def _carry_tag(tag: Tag, diff: ClauseDiff) -> tuple[list[Tag], bool]:
     out = []
     changed = False
     for change in changes:
+        assert change.new is not None  # kept by the filter above; mypy does not carry it over
         new = Tag.of(change.new)
         if change.kind == "modified":
             new.similarity = change.similarity

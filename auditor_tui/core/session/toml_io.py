@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import tomli_w
 
@@ -178,7 +178,9 @@ class _Reader:
     def fail(self, where: str, problem: str) -> SessionError:
         return SessionDamaged(f"{where}: {problem}", path=self.path, hint="restore the file from its .bak or from git")
 
-    def get(self, table: dict, key: str, kind: type | tuple[type, ...], where: str, default: Any = ...) -> Any:
+    def get(
+        self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = ...
+    ) -> Any:
         if key not in table:
             if default is ...:
                 raise self.fail(where, f"missing field '{key}'")
@@ -191,13 +193,18 @@ class _Reader:
             raise self.fail(where, f"field '{key}' must be {_TYPE_NAMES.get(names, names)}, not {_type_name(value)}")
         return value
 
-    def table(self, data: dict, key: str, *, required: bool = True) -> dict | None:
+    @overload
+    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]: ...
+    @overload
+    def table(self, data: dict[str, Any], key: str, *, required: bool) -> dict[str, Any] | None: ...
+    def table(self, data: dict[str, Any], key: str, *, required: bool = True) -> dict[str, Any] | None:
         if key not in data and not required:
             return None
-        return self.get(data, key, dict, "session", {} if not required else ...)
+        found: dict[str, Any] = self.get(data, key, dict, "session", {} if not required else ...)
+        return found
 
-    def moment(self, table: dict, key: str, where: str) -> datetime:
-        value = self.get(table, key, datetime, where)
+    def moment(self, table: dict[str, Any], key: str, where: str) -> datetime:
+        value: datetime = self.get(table, key, datetime, where)
         if value.tzinfo is None:
             raise self.fail(where, f"field '{key}' must be a UTC time with an offset, e.g. 2026-01-01T00:00:00Z")
         try:

@@ -21,10 +21,11 @@ from textual.widgets import Footer, OptionList, Static
 
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.errors import AuditorError
+from auditor_tui.core.history import iso
 from auditor_tui.core.session import identity
 from auditor_tui.core.status import STATUS_TABLE
 from auditor_tui.core.text import clip, printable
-from auditor_tui.core.workflow import iso, undecided_items, void_headline, voided_signoff
+from auditor_tui.core.workflow import undecided_items, void_headline, voided_signoff
 from auditor_tui.ui.keys import EDITING_ACTIONS, editing_keys, review_bindings
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.help import HelpScreen
