@@ -18,9 +18,9 @@ from auditor_tui.core.diff import (
     diff_files,
     diff_policies,
     normalise,
-    word_diff,
 )
 from auditor_tui.core.policy import Block, Policy, assemble, load_policy
+from auditor_tui.core.word_diff import word_diff
 from benchmarks.diff_speed import all_edited, revised, synthetic
 from tests.conftest import POLICIES, POLICY_2007, POLICY_2017, POLICY_2018
 

@@ -264,7 +264,7 @@ async def test_a_folder_that_cannot_be_listed_is_said_on_the_start_screen(workdi
     def denied(directory):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("auditor_tui.core.session.os.scandir", denied)
+    monkeypatch.setattr("auditor_tui.core.session.files.os.scandir", denied)
     app = AuditorApp(sessions_dir="sessions")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -12,7 +12,7 @@ from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.config import Config
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.fetch import DEFAULT_TIMEOUT
-from auditor_tui.core.policy import Policy, Section, read_policy_data
+from auditor_tui.core.policy import Clause, Policy, Section, read_policy_data
 from auditor_tui.core.session import find_sessions, restore_backup
 from auditor_tui.core.source import OpenedPolicy, open_policy
 
@@ -172,7 +172,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     )
     for line in provenance_lines(opened):
         print(line)
-    blocks = sorted([*policy.sections, *policy.clauses], key=lambda block: block.start)
+    blocks: list[Section | Clause] = sorted([*policy.sections, *policy.clauses], key=lambda block: block.start)
     for block in blocks:
         if isinstance(block, Section):
             print(f"\n{'#' * block.level} {safe(block.title)}")

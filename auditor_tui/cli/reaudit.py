@@ -96,9 +96,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
             continue
         section = f"  [{safe(change.section)}]" if change.section else ""
         if change.kind == "added":
+            assert change.new is not None  # an added clause has its new version (core.diff.Change)
             print(f"\nadded {change.new.id}{section}")
             print(_indent(change.new_text))
         elif change.kind == "removed":
+            assert change.old is not None  # a removed clause has its old version (core.diff.Change)
             print(f"\nremoved {change.old.id} (old){section}")
             print(_indent(change.old_text))
         else:

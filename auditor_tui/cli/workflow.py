@@ -25,9 +25,10 @@ from auditor_tui.core.export import (
     write_export,
 )
 from auditor_tui.core.files import is_regular_file, read_input_bytes
+from auditor_tui.core.history import iso
 from auditor_tui.core.lock import lock_or_fail
 from auditor_tui.core.session import Session, load_session, save_session
-from auditor_tui.core.workflow import Verification, iso, reopen, request_changes, sign_off, submit, verify_session
+from auditor_tui.core.workflow import Verification, reopen, request_changes, sign_off, submit, verify_session
 
 
 def _locked(command):

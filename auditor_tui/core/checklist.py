@@ -28,6 +28,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from auditor_tui.core.errors import ChecklistError
 from auditor_tui.core.files import is_regular_file, read_input_bytes
@@ -102,7 +103,7 @@ def _line_of(text: str, needle: str) -> int | None:
     return None if index < 0 else text.count("\n", 0, index) + 1
 
 
-def _string(table: dict, key: str, where: str, path: Path, *, required: bool = True) -> str:
+def _string(table: dict[str, Any], key: str, where: str, path: Path, *, required: bool = True) -> str:
     value = table.get(key)
     if value is None:
         if required:
@@ -115,7 +116,7 @@ def _string(table: dict, key: str, where: str, path: Path, *, required: bool = T
     return value
 
 
-def _strings(table: dict, key: str, where: str, path: Path) -> tuple[str, ...]:
+def _strings(table: dict[str, Any], key: str, where: str, path: Path) -> tuple[str, ...]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ChecklistError(f"{where}: field '{key}' must be a list of strings", path=path)

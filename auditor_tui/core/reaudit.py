@@ -21,6 +21,7 @@ is enough to carry the tags forward (the diff is then marked ``partial``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from auditor_tui.core.errors import AuditorError, SessionError
 from auditor_tui.core.policy import Policy
 from auditor_tui.core.session import (
     UNDECIDED,
+    ItemState,
     Origin,
     Session,
     Tag,
@@ -70,7 +72,7 @@ class CarriedForward:
     opened: OpenedPolicy | None = None
     """The new version as read or fetched, with its provenance."""
 
-    def __iter__(self):  # ``session, diff = carry_forward_from_files(...)`` works too
+    def __iter__(self) -> Iterator[Session | ClauseDiff]:  # ``session, diff = carry_forward_from_files(...)`` works too
         return iter((self.session, self.diff))
 
 
@@ -106,6 +108,7 @@ def _carry_tag(tag: Tag, diff: ClauseDiff) -> tuple[list[Tag], bool]:
     out = []
     changed = False
     for change in changes:
+        assert change.new is not None  # kept by the filter above; mypy does not carry it over
         new = Tag.of(change.new)
         if change.kind == "modified":
             new.similarity = change.similarity
@@ -135,6 +138,82 @@ def _merge_tags(tags: list[Tag]) -> list[Tag]:
                 seen.similarity = min(tag.similarity, seen.similarity or 100.0)
     ordered = sorted(live.values(), key=lambda t: clause_order(t.clause))
     return ordered + orphans
+
+
+def _carry_item(state: ItemState, old: ItemState, diff: ClauseDiff, counts: _Counts) -> str | None:
+    """Carry one item's tags, note and decision forward into *state* (counting its tags);
+    the re-review event's detail when its evidence changed, else None."""
+    tags: list[Tag] = []
+    changed = False
+    modified = removed = 0
+    for tag in old.tags:
+        if tag.orphan:
+            counts.dropped_orphans += 1
+            continue
+        carried, tag_changed = _carry_tag(tag, diff)
+        tags.extend(carried)
+        changed |= tag_changed
+        if carried[0].orphan:
+            removed += 1
+        elif tag_changed:
+            modified += 1
+    state.tags = _merge_tags(tags)
+    for tag in state.tags:
+        if tag.orphan:
+            counts.orphaned += 1
+        elif tag.recheck:
+            counts.recheck += 1
+        else:
+            counts.kept += 1
+    state.note = old.note
+    state.rejected = _carry_rejected(old.rejected, diff)
+    decision = old.previous_status if old.status == "re-review" else old.status
+    if changed and old.status not in UNDECIDED:
+        state.status, state.previous_status = "re-review", old.status
+    else:
+        state.status = old.status
+        state.previous_status = decision if old.status == "re-review" else ""
+    if changed and state.status == "re-review":
+        counts.re_review += 1
+        what = ", ".join(
+            part
+            for part in (f"{modified} modified" if modified else "", f"{removed} removed" if removed else "")
+            if part
+        )
+        return f"{decision or 'open'} -> re-review: evidence clauses {what}"
+    return None
+
+
+def _carry_detail(
+    diff: ClauseDiff,
+    base: Policy,
+    old_session: Session,
+    old_session_path: str,
+    counts: _Counts,
+    dropped_items: list[str],
+    checklist: Checklist,
+) -> str:
+    """The carry-forward event's detail: where from, what the diff found, what became of the tags."""
+    partial = diff.partial
+    summary = diff.summary()
+    clauses = (
+        f"clauses compared with the quoted evidence only (old policy file not used): "
+        f"{len(base.clauses)} quoted, {summary['unchanged']} unchanged, {summary['modified']} modified, "
+        f"{summary['removed']} removed"
+        if partial
+        else f"clauses {summary['unchanged']} unchanged, {summary['modified']} modified, "
+        f"{summary['added']} added, {summary['removed']} removed"
+    )
+    detail = (
+        f"from {old_session_path} (audit {old_session.audit_id[:8]}, policy {old_session.policy.sha256[:12]}): "
+        f"{clauses}; tags {counts.kept} kept, {counts.recheck} to recheck, {counts.orphaned} orphaned; "
+        f"items {counts.re_review} to re-review"
+    )
+    if counts.dropped_orphans:
+        detail += f"; {counts.dropped_orphans} orphaned tag(s) of the earlier re-audit not carried"
+    if dropped_items:
+        detail += f"; items not in checklist {checklist.version} dropped: {', '.join(dropped_items)}"
+    return detail
 
 
 def carry_forward(
@@ -192,63 +271,11 @@ def carry_forward(
         old = old_session.items.get(item_id)
         if old is None:
             continue
-        tags: list[Tag] = []
-        changed = False
-        modified = removed = 0
-        for tag in old.tags:
-            if tag.orphan:
-                counts.dropped_orphans += 1
-                continue
-            carried, tag_changed = _carry_tag(tag, diff)
-            tags.extend(carried)
-            changed |= tag_changed
-            if carried[0].orphan:
-                removed += 1
-            elif tag_changed:
-                modified += 1
-        state.tags = _merge_tags(tags)
-        for tag in state.tags:
-            if tag.orphan:
-                counts.orphaned += 1
-            elif tag.recheck:
-                counts.recheck += 1
-            else:
-                counts.kept += 1
-        state.note = old.note
-        state.rejected = _carry_rejected(old.rejected, diff)
-        decision = old.previous_status if old.status == "re-review" else old.status
-        if changed and old.status not in UNDECIDED:
-            state.status, state.previous_status = "re-review", old.status
-        else:
-            state.status = old.status
-            state.previous_status = decision if old.status == "re-review" else ""
-        if changed and state.status == "re-review":
-            counts.re_review += 1
-            what = ", ".join(
-                part
-                for part in (f"{modified} modified" if modified else "", f"{removed} removed" if removed else "")
-                if part
-            )
-            item_events.append((item_id, f"{decision or 'open'} -> re-review: evidence clauses {what}"))
+        event = _carry_item(state, old, diff, counts)
+        if event:
+            item_events.append((item_id, event))
 
-    summary = diff.summary()
-    clauses = (
-        f"clauses compared with the quoted evidence only (old policy file not used): "
-        f"{len(base.clauses)} quoted, {summary['unchanged']} unchanged, {summary['modified']} modified, "
-        f"{summary['removed']} removed"
-        if partial
-        else f"clauses {summary['unchanged']} unchanged, {summary['modified']} modified, "
-        f"{summary['added']} added, {summary['removed']} removed"
-    )
-    detail = (
-        f"from {old_session_path} (audit {old_session.audit_id[:8]}, policy {old_session.policy.sha256[:12]}): "
-        f"{clauses}; tags {counts.kept} kept, {counts.recheck} to recheck, {counts.orphaned} orphaned; "
-        f"items {counts.re_review} to re-review"
-    )
-    if counts.dropped_orphans:
-        detail += f"; {counts.dropped_orphans} orphaned tag(s) of the earlier re-audit not carried"
-    if dropped_items:
-        detail += f"; items not in checklist {checklist.version} dropped: {', '.join(dropped_items)}"
+    detail = _carry_detail(diff, base, old_session, old_session_path, counts, dropped_items, checklist)
     created = session.created
     session.history = []
     session.record(

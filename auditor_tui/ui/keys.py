@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from auditor_tui.core.status import STATUS_TABLE
 
@@ -172,8 +172,8 @@ def editing_keys() -> frozenset[str]:
     return frozenset(keys)
 
 
-def review_bindings() -> list[Binding]:
-    bindings = []
+def review_bindings() -> list[BindingType]:
+    bindings: list[BindingType] = []
     for key in REVIEW_KEYS:
         if not key.action:
             continue

@@ -15,14 +15,13 @@ from typing import Any
 from auditor_tui import __version__
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import AuditorError
-from auditor_tui.core.history import Event, event_from_dict, event_to_dict
+from auditor_tui.core.history import Event, event_from_dict, event_to_dict, iso
 from auditor_tui.core.session import STATUSES, Session, SignOff
 from auditor_tui.core.workflow import (
     DIGEST_SCHEMA,
     build_content,
     canonical_json,
     content_digest,
-    iso,
     last_review_request,
     session_content,
     sha256_hex,

@@ -10,7 +10,7 @@ clause's section heading with the headings they were tagged under.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -42,9 +42,9 @@ class Profile:
     """MAGNITUDE_FACTOR times the mean of the heaviest weights: the size of a good raw score."""
 
 
-def _item_terms(item: Item, w: Weights) -> Counter[str]:
+def _item_terms(item: Item, w: Weights) -> dict[str, float]:
     """The raw weight of each term of one item, by where in the item it appears."""
-    weights: Counter[str] = Counter()
+    weights: defaultdict[str, float] = defaultdict(float)
 
     def add(terms: Iterable[str], uni: float, bi: float) -> None:
         for term in set(terms):
@@ -69,7 +69,7 @@ def _item_terms(item: Item, w: Weights) -> Counter[str]:
     return weights
 
 
-def _specificity(checklist: Checklist, raw: list[Counter[str]], w: Weights) -> dict[str, float]:
+def _specificity(checklist: Checklist, raw: list[dict[str, float]], w: Weights) -> dict[str, float]:
     """Per term, 0-1: how much it tells one item (or one group) from the others."""
     n_items = len(raw)
     df: Counter[str] = Counter()
@@ -113,8 +113,8 @@ def build_profiles(
     spec = _specificity(checklist, raw, w)
     profiles: list[Profile] = []
     for item, weights in zip(checklist.items, raw, strict=False):
-        profile = {t: v * min(1.0, spec[t]) for t, v in weights.items() if v > 0}
-        profiles.append(Profile(item, profile))
+        weighted = {t: v * min(1.0, spec[t]) for t, v in weights.items() if v > 0}
+        profiles.append(Profile(item, weighted))
     _add_exemplars(profiles, exemplars, confidence, w, terms_of_text)
     for profile in profiles:
         top = sorted(profile.weights.values(), reverse=True)[:MAGNITUDE_TERMS]

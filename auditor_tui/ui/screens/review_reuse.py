@@ -19,7 +19,11 @@ from auditor_tui.core.text import printable
 
 if TYPE_CHECKING:
     from auditor_tui.core.linked import LinkedAudits
-    from auditor_tui.ui.screens.review import ReviewScreen
+    from auditor_tui.ui.screens.review_suggestions import SuggestionActions
+
+    _Base = SuggestionActions  # what the mixin uses of ReviewScreen, declared there
+else:
+    _Base = object  # at run time a plain mixin: ReviewScreen brings the rest
 
 
 def proposal_label(proposal: Proposal) -> str:
@@ -30,46 +34,46 @@ def proposal_label(proposal: Proposal) -> str:
     return f"from {source} ({proposal.relation}{recheck})"
 
 
-class ReuseActions:
+class ReuseActions(_Base):
     """Mixed into :class:`~auditor_tui.ui.screens.review.ReviewScreen`."""
 
     linked: LinkedAudits | None = None
     _proposals_shown: list[Proposal]
 
-    def proposals_for(self: ReviewScreen, item_id: str) -> list[Proposal]:
+    def proposals_for(self, item_id: str) -> list[Proposal]:
         """The item's proposals whose clause is in the policy shown, in policy order."""
         return [p for p in self.session.items[item_id].proposed if self.audit.policy.clause(p.clause) is not None]
 
-    def chosen_proposal(self: ReviewScreen) -> Proposal | None:
+    def chosen_proposal(self) -> Proposal | None:
         """The proposal ``a`` / ``x`` act on, when the chosen suggestion is one."""
         shown = getattr(self, "_proposals_shown", [])
         return shown[self.suggestion_index] if self.suggestion_index < len(shown) else None
 
-    def accept_proposal(self: ReviewScreen, proposal: Proposal) -> None:
+    def accept_proposal(self, proposal: Proposal) -> None:
         item_id, where = self.item_id, self._where()
         if self.run_change(lambda: self.session.accept_proposal(item_id, proposal.clause), item_id):
             self.forget_shown_suggestion()
             self.say(f"Accepted {proposal.clause} for {printable(item_id)} ({where}, {proposal_label(proposal)})")
 
-    def reject_proposal(self: ReviewScreen, proposal: Proposal) -> None:
+    def reject_proposal(self, proposal: Proposal) -> None:
         item_id, where = self.item_id, self._where()
         if self.run_change(lambda: self.session.reject_proposal(item_id, proposal.clause), item_id):
             self.forget_shown_suggestion()
             self.say(f"Rejected {proposal.clause} for {printable(item_id)} ({where})")
 
     @work(thread=True, exclusive=True, group="linked")
-    def load_linked(self: ReviewScreen) -> None:
+    def load_linked(self) -> None:
         from auditor_tui.core.linked import linked_audits
 
         linked = linked_audits(self.session, self.app.sessions_dir)
         if linked.sessions:
             self.app.call_from_thread(self._linked_ready, linked)
 
-    def _linked_ready(self: ReviewScreen, linked: LinkedAudits) -> None:
+    def _linked_ready(self, linked: LinkedAudits) -> None:
         self.linked = linked
         self.show_clause_items()
 
-    def linked_labels(self: ReviewScreen, clause_id: str) -> list[str]:
+    def linked_labels(self, clause_id: str) -> list[str]:
         """``ccpa-privacy-policy: retention (satisfied)`` for each linked audit's item the
         clause is tagged to."""
         if self.linked is None:

@@ -21,15 +21,49 @@ from auditor_tui.ui.screens.review_reuse import proposal_label
 from auditor_tui.ui.widgets.detail import DetailPane
 
 if TYPE_CHECKING:
-    from auditor_tui.ui.screens.review import ReviewScreen
+    from collections.abc import Callable
+
+    from textual import getters
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+
+    from auditor_tui.core.audit import Audit
+    from auditor_tui.core.session import Proposal, Session
+    from auditor_tui.core.suggest import Scores
+    from auditor_tui.ui.app import AuditorApp
+    from auditor_tui.ui.widgets.policy_view import PolicyView
+
+    _Screen = Screen[None]
+else:
+    _Screen = object  # at run time a plain mixin: ReviewScreen brings the Screen
 
 SUGGESTIONS_SHOWN = 5
 
 Entry = tuple[str, float, Sequence[tuple[int, int]]]  # clause id, score, matched spans
 
 
-class SuggestionActions:
+class SuggestionActions(_Screen):
     """Mixed into :class:`~auditor_tui.ui.screens.review.ReviewScreen`."""
+
+    if TYPE_CHECKING:  # what the mixin uses of ReviewScreen (which defines them all)
+        app = getters.app(AuditorApp)
+        audit: Audit
+        session: Session
+        scores: Scores | None
+
+        @property
+        def item_id(self) -> str: ...
+        @property
+        def policy_view(self) -> PolicyView: ...
+        def jump_to_item(self, item_id: str | None) -> None: ...
+        def run_change(self, change: Callable[[], object], item_id: str | None = None) -> bool: ...
+        def say(self, message: str, *, severity: SeverityLevel = "information", group: str = "result") -> None: ...
+        # from ReuseActions (review_reuse.py)
+        def proposals_for(self, item_id: str) -> list[Proposal]: ...
+        def chosen_proposal(self) -> Proposal | None: ...
+        def accept_proposal(self, proposal: Proposal) -> None: ...
+        def reject_proposal(self, proposal: Proposal) -> None: ...
+        def linked_labels(self, clause_id: str) -> list[str]: ...
 
     suggestion_index: int = 0
     """Which of the current item's suggestions ``a`` and ``x`` act on."""
@@ -39,7 +73,7 @@ class SuggestionActions:
     """The clause a suggestion showed in the policy pane (its words highlighted there)."""
 
     @work(thread=True, exclusive=True, group="suggest")
-    def compute_suggestions(self: ReviewScreen) -> None:
+    def compute_suggestions(self) -> None:
         """Score every clause against every item, off the UI thread."""
         from auditor_tui.core.suggest import Suggester, load_exemplars
 
@@ -57,12 +91,12 @@ class SuggestionActions:
         if not worker.is_cancelled:
             self.app.call_from_thread(self._suggestions_ready, scores)
 
-    def _suggestions_ready(self: ReviewScreen, scores) -> None:
+    def _suggestions_ready(self, scores) -> None:
         self.scores = scores
         self.show_suggestions()
         self.show_clause_items()
 
-    def open_gap(self: ReviewScreen, item_id: str) -> bool:
+    def open_gap(self, item_id: str) -> bool:
         """A likely gap: no clause scores high for the item, and it is still open and untagged
         (an item with evidence or a decision is the auditor's call, no longer a hint's: the
         core's rule, :meth:`Scores.gap`)."""
@@ -70,14 +104,14 @@ class SuggestionActions:
             return False
         return self.scores.gap(item_id, self.session.items[item_id]).likely_missing
 
-    def gap_note(self: ReviewScreen, item_id: str) -> str:
+    def gap_note(self, item_id: str) -> str:
         """ "72%: no clause speaks of ...; best candidate c12, 31" for a likely gap, else ""."""
         if self.scores is None:
             return ""
         gap = self.scores.gap(item_id, self.session.items[item_id])
         return f"{gap.probability:.0%}: {gap.reason}" if gap.likely_missing else ""
 
-    def show_suggestions(self: ReviewScreen) -> None:
+    def show_suggestions(self) -> None:
         detail = self.query_one(DetailPane)
         item_id = self.item_id
         if item_id != self._suggestion_item:
@@ -114,7 +148,7 @@ class SuggestionActions:
             proposals=labels,
         )
 
-    def show_clause_items(self: ReviewScreen) -> None:
+    def show_clause_items(self) -> None:
         clause_id = self.policy_view.clause.id
         entries = []
         for item_id, score in self.scores.for_clause(clause_id, top=3) if self.scores is not None else ():
@@ -125,7 +159,7 @@ class SuggestionActions:
 
     # ------------------------------------------------------------------ the chosen suggestion
 
-    def _chosen(self: ReviewScreen, verb: str) -> Entry | None:
+    def _chosen(self, verb: str) -> Entry | None:
         if self._suggestion_item != self.item_id:
             # A key typed right after moving to another item can come before the message that
             # the item changed: never act on the previous item's suggestions.
@@ -138,10 +172,10 @@ class SuggestionActions:
             return None
         return self._suggestion_entries[self.suggestion_index]
 
-    def _where(self: ReviewScreen) -> str:
+    def _where(self) -> str:
         return f"suggestion {self.suggestion_index + 1}/{len(self._suggestion_entries)} for {printable(self.item_id)}"
 
-    def show_suggestion_in_policy(self: ReviewScreen) -> None:
+    def show_suggestion_in_policy(self) -> None:
         """Move the policy pane to the chosen suggestion, its matched words highlighted."""
         clause_id, _score, spans = self._suggestion_entries[self.suggestion_index]
         self._shown_suggestion = clause_id
@@ -149,17 +183,17 @@ class SuggestionActions:
         self.policy_view.move_to_id(clause_id, top=True)
         self.policy_view.border_title = f"Policy · {self._where()}: a accepts, x rejects"
 
-    def forget_shown_suggestion(self: ReviewScreen) -> None:
+    def forget_shown_suggestion(self) -> None:
         if self._shown_suggestion is not None:
             self._shown_suggestion = None
             self.policy_view.set_highlights({})
             self.policy_view.border_title = "Policy"
 
-    def suggestion_seen(self: ReviewScreen, clause_id: str) -> bool:
+    def suggestion_seen(self, clause_id: str) -> bool:
         """Has the auditor seen this suggestion: in the detail area, or in the policy pane?"""
         return self.query_one(DetailPane).display or self.policy_view.clause.id == clause_id
 
-    def action_suggestion(self: ReviewScreen, delta: int) -> None:
+    def action_suggestion(self, delta: int) -> None:
         """Choose the next (1) or previous (-1) suggestion and show it in the policy pane."""
         if self._chosen("choose") is None:
             return
@@ -168,14 +202,14 @@ class SuggestionActions:
         self.show_suggestion_in_policy()
         self.query_one(DetailPane).reveal_suggestion()
 
-    def choose_suggestion(self: ReviewScreen, index: int) -> None:
+    def choose_suggestion(self, index: int) -> None:
         """Make suggestion *index* the chosen one (a click on it) and show it in the policy."""
         if 0 <= index < len(self._suggestion_entries):
             self.suggestion_index = index
             self.show_suggestions()
             self.show_suggestion_in_policy()
 
-    def _show_first(self: ReviewScreen, clause_id: str, verb: str) -> bool:
+    def _show_first(self, clause_id: str, verb: str) -> bool:
         """Show an unseen suggestion instead of acting on it. True when it was shown."""
         if self.suggestion_seen(clause_id):
             return False
@@ -184,7 +218,7 @@ class SuggestionActions:
         self.say(f"{where[0].upper()}{where[1:]} is {clause_id}, shown in the policy: {verb}")
         return True
 
-    def action_accept_suggestion(self: ReviewScreen) -> None:
+    def action_accept_suggestion(self) -> None:
         entry = self._chosen("accept")
         if entry is None or self._show_first(entry[0], "a again tags it"):
             return
@@ -197,7 +231,7 @@ class SuggestionActions:
             self.forget_shown_suggestion()
             self.say(f"Tagged {clause.id} to {printable(item_id)} ({where})")
 
-    def action_reject_suggestion(self: ReviewScreen) -> None:
+    def action_reject_suggestion(self) -> None:
         entry = self._chosen("reject")
         if entry is None or self._show_first(entry[0], "x again rejects it"):
             return
@@ -209,7 +243,7 @@ class SuggestionActions:
             self.forget_shown_suggestion()
             self.say(f"Rejected {clause_id} for {printable(item_id)} ({where})")
 
-    def action_gaps(self: ReviewScreen) -> None:
+    def action_gaps(self) -> None:
         if self.scores is None:
             self.say("Suggestions are still being computed", severity="warning")
             return

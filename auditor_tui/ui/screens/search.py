@@ -5,6 +5,8 @@ Ranking runs in an exclusive worker, so a keystroke never waits for the previous
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +16,9 @@ from textual.widgets import Input, Label, OptionList
 from textual.worker import get_current_worker
 
 from auditor_tui.core.policy import Policy
+
+if TYPE_CHECKING:
+    from auditor_tui.core.suggest import SearchIndex
 from auditor_tui.ui.widgets.detail import clause_option
 
 RESULTS = 50
@@ -31,7 +36,7 @@ class SearchScreen(ModalScreen[str | None]):
     def __init__(self, policy: Policy) -> None:
         super().__init__(classes="dialog-screen")
         self.policy = policy
-        self._index = None
+        self._index: SearchIndex | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog search-dialog"):

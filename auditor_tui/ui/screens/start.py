@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +27,11 @@ from auditor_tui.core.session import (
 )
 from auditor_tui.core.text import printable, shorten, shorten_middle
 from auditor_tui.ui.screens.dialogs import ConfirmDialog
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from auditor_tui.ui.app import AuditorApp
 
 
 class PathSuggester(Suggester):
@@ -176,6 +182,9 @@ NARROW_START = 110
 class StartScreen(Screen[None]):
     """Pick up a saved audit or start a new one."""
 
+    if TYPE_CHECKING:  # the app this screen runs in, with its methods (Textual types it as App)
+        app = getters.app(AuditorApp)
+
     BINDINGS = [
         Binding("enter", "resume", "Resume", show=True),
         Binding("n", "new", "New audit"),
@@ -250,8 +259,8 @@ class StartScreen(Screen[None]):
                     state = f"signed off by {loaded.signoff.reviewer}"
                 policy = Path(loaded.policy.path).name
                 updated = f"{loaded.updated:%Y-%m-%d %H:%M}"
-                row = (loaded.title, policy, loaded.checklist.id, loaded.progress, updated, state)
-                rows.append(tuple(printable(cell) for cell in row))
+                fields = (loaded.title, policy, loaded.checklist.id, loaded.progress, updated, state)
+                rows.append(tuple(printable(cell) for cell in fields))
             else:
                 rows.append((printable(path.name), "unreadable", "", "", "", ""))
         columns = self._columns(rows)

@@ -187,7 +187,7 @@ class DetailPane(VerticalScroll):
             head = [marker, score_bar(score, bar), Content.styled(f" {score:3.0f} ", "bold")]
             room = width - 2 - bar - 5 - len(clause.id) - 1
             if rank < len(proposals):  # no score: where it came from, on a line of its own
-                head = [marker, Content.styled(f"⇄ {printable(proposals[rank])}", "bold $secondary"), "\n  "]
+                head = [marker, Content.styled(f"⇄ {printable(proposals[rank])}", "bold $secondary"), Content("\n  ")]
                 room = width - 4 - len(clause.id)
             options.append(clause_option(clause, spans, head=head, limit=QUOTE_LINES * width, section_width=room))
         label = f"Suggestions {chosen + 1}/{len(options)}" if options else "Suggestions: none left"

@@ -85,7 +85,7 @@ class _Parser(HTMLParser):
         else:
             add_text(self.units, self.gap, text, listed=self.listed > 0)
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HTML_SKIPPED:
             self.skipping += 1
         elif self.skipping:
@@ -121,7 +121,7 @@ class _Parser(HTMLParser):
         elif tag in ("b", "strong"):
             self.bold = max(0, self.bold - 1)
 
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br" and not self.skipping:
             self.buffer.append("\n")
         elif tag in _HTML_BLOCKS and not self.skipping:

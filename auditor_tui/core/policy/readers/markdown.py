@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor_tui.core.policy.headings import title_style
 from auditor_tui.core.policy.model import Block, Policy
@@ -24,6 +25,9 @@ from auditor_tui.core.policy.units import (
     explicit_headings,
     normalise_line,
 )
+
+if TYPE_CHECKING:  # markdown-it is imported when a Markdown file is read
+    from markdown_it.token import Token
 
 
 def read(data: bytes, path: Path) -> Policy:
@@ -85,7 +89,7 @@ def units_from_markdown(text: str) -> list[Unit]:
     return units
 
 
-def _numbered_list_heading(tokens: list, index: int) -> tuple[str, int] | None:
+def _numbered_list_heading(tokens: list[Token], index: int) -> tuple[str, int] | None:
     """``1. Collection of information`` alone in a list, followed by a paragraph: a heading.
 
     Returns the title (number included) and the index of the list's closing token.
@@ -109,7 +113,7 @@ def _numbered_list_heading(tokens: list, index: int) -> tuple[str, int] | None:
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
 
 
-def _inline_text(children: list) -> str:
+def _inline_text(children: list[Token]) -> str:
     parts: list[str] = []
     for child in children:
         if child.type in ("text", "code_inline"):
@@ -124,7 +128,7 @@ def _inline_text(children: list) -> str:
     return "".join(parts)
 
 
-def _is_bold_only(children: list) -> bool:
+def _is_bold_only(children: list[Token]) -> bool:
     meaningful = [c for c in children if not (c.type == "text" and not c.content.strip())]
     if not (
         len(meaningful) >= 3
@@ -136,7 +140,7 @@ def _is_bold_only(children: list) -> bool:
     return title_style(normalise_line(_inline_text(meaningful))) is not None
 
 
-def _bold_lead(children: list) -> tuple[str, list] | None:
+def _bold_lead(children: list[Token]) -> tuple[str, list[Token]] | None:
     """``**Your Rights**`` then a line break then a body paragraph: the bold line is a heading."""
     if len(children) < 5 or children[0].type != "strong_open":
         return None

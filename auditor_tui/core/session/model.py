@@ -1,0 +1,508 @@
+"""The audit in memory: its items, tags and sign-off, and the :class:`Session` whose methods are
+the only way to change it (each records its history event)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from auditor_tui.core.checklist import Checklist
+from auditor_tui.core.config import identity
+from auditor_tui.core.errors import SessionError, WorkflowError
+from auditor_tui.core.history import Event, append, chain_break
+from auditor_tui.core.policy import Clause, Policy
+
+SCHEMA_VERSION = 2
+"""2: history events are hash-chained and the sign-off names its digest schema. Files of
+version 1 are read (their history is chained when read) and written back as version 2."""
+
+STATUSES = ("open", "satisfied", "partial", "missing", "not-applicable", "re-review")
+"""Item statuses. ``re-review`` is set by a re-audit when an item's evidence changed."""
+UNDECIDED = frozenset({"open", "re-review"})
+
+WORKFLOW_STATES = ("in-progress", "ready-for-review", "changes-requested", "signed-off")
+EDITABLE_STATES = frozenset({"in-progress", "changes-requested"})
+
+
+def now_utc() -> datetime:
+    """The current UTC time to the second (what the session records)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class Tag:
+    """A clause given as evidence for an item, quoted so the audit stands alone."""
+
+    clause: str
+    section: str
+    text: str
+    sha256: str
+    similarity: float | None = None
+    """Re-audit only: how similar the clause is to the one originally tagged (0-100)."""
+    recheck: bool = False
+    """Re-audit only: the clause changed since it was tagged; the auditor should look again."""
+    orphan: bool = False
+    """Re-audit only: the clause is gone from the new policy; the quote is the old text."""
+    page: int | None = None
+    """The page the clause starts on, for policies with pages (PDF); written only when set."""
+
+    @classmethod
+    def of(cls, clause: Clause) -> Tag:
+        return cls(
+            clause=clause.id, section=clause.section_label, text=clause.text, sha256=clause.sha256, page=clause.page
+        )
+
+    @property
+    def where(self) -> str:
+        """``p. 3`` for a tag with a page, else ""."""
+        return f"p. {self.page}" if self.page is not None else ""
+
+
+@dataclass
+class Proposal:
+    """Evidence another audit of this policy found for a related item (reuse across checklists):
+    proposed only, never evidence until the auditor accepts it (it then becomes a :class:`Tag`)."""
+
+    clause: str
+    section: str
+    sha256: str
+    text: str
+    source_audit: str
+    """The audit id of the session it came from (its path is in :class:`Reuse`)."""
+    source_item: str
+    """The item of the other checklist the clause was tagged to."""
+    relation: str
+    """How the source item relates to this one, from the crosswalk (``equivalent``, ``subset``...)."""
+    recheck: bool = False
+    """The clause changed between the version audited there and this one: look again."""
+    source_checklist: str = ""
+    page: int | None = None
+
+
+@dataclass
+class ItemConflict:
+    """The other side of an item two merged branches changed differently (``[items.conflict]``)."""
+
+    ours_by: str
+    theirs_by: str
+    fields: list[str]
+    """The fields that differ; the item holds OURS's values of them."""
+    theirs: dict[str, Any] = field(default_factory=dict)
+    """THEIRS's values of :attr:`fields` (a field missing here had its default)."""
+
+
+@dataclass
+class ItemState:
+    """The auditor's decision on one checklist item."""
+
+    id: str
+    status: str = "open"
+    note: str = ""
+    tags: list[Tag] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    """Clause ids whose suggestion the auditor rejected for this item."""
+    review_comment: str = ""
+    """The reviewer's comment when changes were requested."""
+    previous_status: str = ""
+    """Re-audit only: the status in the audit this one was carried forward from."""
+    proposed: list[Proposal] = field(default_factory=list)
+    """Reuse only: evidence proposed from an audit against another checklist (not yet evidence)."""
+
+    def proposal_for(self, clause_id: str) -> Proposal | None:
+        return next((p for p in self.proposed if p.clause == clause_id), None)
+
+    # -- issue 18 (team work): who is doing the item, and a merge's unresolved conflict.
+    assignee: str = ""
+    """Who is doing this item (shared data model; written only when set)."""
+    conflict: ItemConflict | None = None
+    """Both sides of a git merge changed this item differently: these fields are OURS's, the
+    other side's values are kept here until :meth:`Session.resolve_conflict`."""
+
+    def tag_for(self, clause_id: str) -> Tag | None:
+        return next((tag for tag in self.tags if tag.clause == clause_id and not tag.orphan), None)
+
+    @property
+    def decided(self) -> bool:
+        return self.status not in UNDECIDED
+
+
+@dataclass
+class PolicyRef:
+    path: str
+    """The file read: the policy file as given, or the snapshot of a fetched page (beside the session)."""
+    sha256: str
+    """Fingerprint: SHA-256 of the normalised text."""
+    clauses: int
+    source: str = ""
+    """Where the policy came from: the path as given, or the URL ("" in sessions older than this field)."""
+    format: str = ""
+    """How it was read: ``html``, ``text``, ``markdown``, ``pdf`` ..."""
+    raw_sha256: str = ""
+    """SHA-256 of the file's (or the fetched page's) raw bytes."""
+    retrieved: datetime | None = None
+    """When a URL was fetched (UTC); None for a file."""
+    http_status: int | None = None
+    content_type: str = ""
+    """The Content-Type the server sent."""
+    final_url: str = ""
+    """Where redirects led, when not to the URL itself."""
+    whole_page: bool = False
+    """A web page read whole (``--whole-page``) rather than for its main content."""
+
+
+@dataclass
+class ChecklistRef:
+    id: str
+    version: str
+    sha256: str
+    path: str = ""
+
+
+@dataclass
+class Cursor:
+    item: str = ""
+    clause: str = ""
+
+
+@dataclass
+class SignOff:
+    reviewer: str
+    at: datetime
+    statement: str
+    digest: str
+    signature: str = ""
+    schema: int = 1
+    """Which digest schema :attr:`digest` was computed with (see :mod:`auditor_tui.core.workflow`);
+    1 for sign-offs written before the history was covered."""
+    parts: dict[str, str] = field(default_factory=dict)
+    """Short SHA-256 of each part of the signed content (``audit``, ``policy``, ``checklist``,
+    ``item:ID``), so ``verify`` can name what changed; see :mod:`auditor_tui.core.workflow`."""
+
+
+@dataclass
+class Origin:
+    """Where a re-audit was carried forward from."""
+
+    session: str
+    audit_id: str
+    policy_path: str
+    policy_sha256: str
+
+
+@dataclass
+class Reuse:
+    """Where a reused audit's proposals came from: another checklist's audit of this policy."""
+
+    session: str
+    audit_id: str
+    checklist_id: str
+    policy_sha256: str
+    crosswalk: str
+    """The crosswalk id(s) used, comma-separated."""
+
+
+def _proposal_data(proposal: Proposal) -> dict[str, str]:
+    return {
+        "source_audit": proposal.source_audit,
+        "source_item": proposal.source_item,
+        "relation": proposal.relation,
+    }
+
+
+@dataclass
+class Session:
+    """One audit. Change it only through its methods, which keep the history."""
+
+    audit_id: str
+    title: str
+    auditor: str
+    created: datetime
+    updated: datetime
+    policy: PolicyRef
+    checklist: ChecklistRef
+    items: dict[str, ItemState]
+    history: list[Event] = field(default_factory=list)
+    cursor: Cursor = field(default_factory=Cursor)
+    state: str = "in-progress"
+    signoff: SignOff | None = None
+    origin: Origin | None = None
+    schema_version: int = SCHEMA_VERSION
+    reuse: Reuse | None = None
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @property
+    def decided_count(self) -> int:
+        return sum(1 for state in self.items.values() if state.decided)
+
+    @property
+    def progress(self) -> str:
+        """``decided/total``, e.g. ``12/31``."""
+        return f"{self.decided_count}/{len(self.items)}"
+
+    def item(self, item_id: str) -> ItemState:
+        try:
+            return self.items[item_id]
+        except KeyError:
+            raise SessionError(f"no item {item_id!r} in this audit") from None
+
+    def items_by_clause(self) -> dict[str, list[str]]:
+        """For each tagged clause id, the ids of the items it is evidence for."""
+        result: dict[str, list[str]] = {}
+        for state in self.items.values():
+            for tag in state.tags:
+                if not tag.orphan:
+                    result.setdefault(tag.clause, []).append(state.id)
+        return result
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for state in self.items.values():
+            counts[state.status] += 1
+        return counts
+
+    # ------------------------------------------------------------------ changing
+
+    def _require_editable(self) -> None:
+        if not self.editable:
+            what = {
+                "signed-off": "it is signed off; reopen it first to make changes",
+                "ready-for-review": "it is waiting for review; the reviewer must request changes first",
+            }.get(self.state, f"its state is {self.state}")
+            raise WorkflowError(f"this audit cannot be changed: {what}")
+
+    def record(
+        self,
+        action: str,
+        *,
+        who: str | None = None,
+        item: str = "",
+        detail: str = "",
+        data: dict[str, str] | None = None,
+        at: datetime | None = None,
+    ) -> Event:
+        """Append to the (hash-chained) history and touch ``updated``. The author is *who*,
+        else the person at the keyboard (:func:`identity`)."""
+        self.updated = at or now_utc()
+        event = Event(self.updated, who or identity(), action, item, detail, dict(data or {}))
+        return append(self.history, event, self.audit_id)
+
+    def history_break(self) -> int | None:
+        """The index of the first history event that breaks the hash chain, or None."""
+        return chain_break(self.history, self.audit_id)
+
+    def toggle_tag(self, item_id: str, clause: Clause, *, who: str | None = None) -> bool:
+        """Tag *clause* to the item, or untag it if it was tagged. True when now tagged."""
+        self._require_editable()
+        state = self.item(item_id)
+        existing = state.tag_for(clause.id)
+        if existing is not None:
+            state.tags.remove(existing)
+            self.record("untag", who=who, item=item_id, detail=clause.id)
+            return False
+        state.tags.append(Tag.of(clause))
+        state.tags.sort(key=_tag_order)
+        if clause.id in state.rejected:
+            state.rejected.remove(clause.id)
+        self.record("tag", who=who, item=item_id, detail=clause.id)
+        return True
+
+    def set_status(self, item_id: str, status: str, *, who: str | None = None) -> None:
+        self._require_editable()
+        if status not in STATUSES:
+            raise SessionError(f"unknown status {status!r}", hint=f"use one of {', '.join(STATUSES)}")
+        state = self.item(item_id)
+        if state.status == status:
+            return
+        old, state.status = state.status, status
+        self.record("status", who=who, item=item_id, detail=f"{old} -> {status}")
+
+    def set_note(self, item_id: str, note: str, *, who: str | None = None) -> None:
+        self._require_editable()
+        state = self.item(item_id)
+        if state.note == note:
+            return
+        state.note = note
+        self.record("note", who=who, item=item_id, detail=f"{len(note)} characters")
+
+    def reject_suggestion(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
+        """Hide a suggested clause for this item (remembered in the session)."""
+        self._require_editable()
+        state = self.item(item_id)
+        if clause_id in state.rejected:
+            return
+        state.rejected.append(clause_id)
+        state.rejected.sort(key=clause_order)
+        self.record("reject-suggestion", who=who, item=item_id, detail=clause_id)
+
+    def move_cursor(self, item_id: str | None = None, clause_id: str | None = None) -> None:
+        """Remember where the auditor is (not a change to the audit: no history)."""
+        if item_id is not None:
+            self.cursor.item = item_id
+        if clause_id is not None:
+            self.cursor.clause = clause_id
+
+    # -- issue 18 (team work): assignment and merge conflicts; the lead may fold these into
+    # the findings engineer's methods.
+
+    def assign(self, item_id: str, name: str, *, who: str | None = None) -> None:
+        """Say who is doing the item ("" to unassign)."""
+        self._require_editable()
+        state = self.item(item_id)
+        name = " ".join(name.split())
+        if state.assignee == name:
+            return
+        old, state.assignee = state.assignee, name
+        self.record("assign", who=who, item=item_id, detail=f"{old or '-'} -> {name or '-'}", data={"assignee": name})
+
+    def resolve_conflict(self, item_id: str, keep: str, *, who: str | None = None) -> None:
+        """End a merge conflict on the item, keeping ``ours`` (the values in the item) or ``theirs``."""
+        self._require_editable()
+        state = self.item(item_id)
+        conflict = state.conflict
+        if conflict is None:
+            raise SessionError(f"item {item_id} has no merge conflict to resolve")
+        if keep not in ("ours", "theirs"):
+            raise SessionError(f"keep {keep!r}: say 'ours' or 'theirs'")
+        if keep == "theirs":
+            defaults = ItemState(item_id)
+            for name in conflict.fields:
+                setattr(state, name, conflict.theirs.get(name, getattr(defaults, name)))
+        state.conflict = None
+        by = conflict.ours_by if keep == "ours" else conflict.theirs_by
+        self.record(
+            "resolve",
+            who=who,
+            item=item_id,
+            detail=f"kept {keep} (by {by}): {', '.join(conflict.fields)}",
+            data={"keep": keep, "fields": ",".join(conflict.fields)},
+        )
+
+    def drop_orphan(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
+        """Drop the item's evidence *clause_id* that a re-audit found removed from the policy."""
+        self._require_editable()
+        state = self.item(item_id)
+        tag = next((t for t in state.tags if t.orphan and t.clause == clause_id), None)
+        if tag is None:
+            raise SessionError(f"item {item_id} has no removed evidence {clause_id!r}")
+        state.tags.remove(tag)
+        self.record("drop-orphan", who=who, item=item_id, detail=clause_id)
+
+    def accept_proposal(self, item_id: str, clause_id: str, *, who: str | None = None) -> Tag:
+        """Make a proposed clause (reuse) evidence for the item: it becomes a tag."""
+        self._require_editable()
+        state = self.item(item_id)
+        proposal = state.proposal_for(clause_id)
+        if proposal is None:
+            raise SessionError(f"item {item_id} has no proposed evidence {clause_id!r}")
+        state.proposed.remove(proposal)
+        tag = state.tag_for(clause_id)
+        if tag is None:
+            tag = Tag(proposal.clause, proposal.section, proposal.text, proposal.sha256, page=proposal.page)
+            state.tags.append(tag)
+            state.tags.sort(key=_tag_order)
+        if clause_id in state.rejected:
+            state.rejected.remove(clause_id)
+        self.record("accept-proposal", who=who, item=item_id, detail=clause_id, data=_proposal_data(proposal))
+        return tag
+
+    def reject_proposal(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
+        """Drop a proposed clause; it is remembered as rejected, as a rejected suggestion is."""
+        self._require_editable()
+        state = self.item(item_id)
+        proposal = state.proposal_for(clause_id)
+        if proposal is None:
+            raise SessionError(f"item {item_id} has no proposed evidence {clause_id!r}")
+        state.proposed.remove(proposal)
+        if clause_id not in state.rejected and state.tag_for(clause_id) is None:
+            state.rejected.append(clause_id)
+            state.rejected.sort(key=clause_order)
+        self.record("reject-proposal", who=who, item=item_id, detail=clause_id, data=_proposal_data(proposal))
+
+
+def clause_order(clause_id: str) -> tuple[int, str]:
+    match = re.fullmatch(r"c(\d+)", clause_id)
+    return (int(match.group(1)), "") if match else (1 << 62, clause_id)
+
+
+def _tag_order(tag: Tag) -> tuple[int, str]:
+    return clause_order(tag.clause)
+
+
+# --------------------------------------------------------------------------- creating
+
+
+def new_session(
+    policy: Policy,
+    checklist: Checklist,
+    *,
+    policy_path: str,
+    title: str = "",
+    auditor: str = "",
+) -> Session:
+    """A fresh audit with every item open."""
+    created = now_utc()
+    auditor = auditor or identity()
+    session = Session(
+        audit_id=str(uuid.uuid4()),
+        title=title or f"{Path(policy_path).stem} against {checklist.id}",
+        auditor=auditor,
+        created=created,
+        updated=created,
+        policy=PolicyRef(path=policy_path, sha256=policy.sha256, clauses=len(policy.clauses)),
+        checklist=ChecklistRef(
+            id=checklist.id,
+            version=checklist.version,
+            sha256=checklist.sha256,
+            path=checklist.portable_path(),
+        ),
+        items={item.id: ItemState(item.id) for item in checklist.items},
+        cursor=Cursor(item=checklist.items[0].id if checklist.items else "", clause=policy.clauses[0].id),
+    )
+    session.record("create", at=created, detail=f"policy {policy.sha256[:12]}", data={"policy": policy.sha256})
+    return session
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "audit"
+
+
+def default_session_path(policy_path: str | Path, checklist_id: str, directory: str | Path = "sessions") -> Path:
+    """A readable, unused file name: ``sessions/2026-11-22-privacy-policy-gdpr-transparency.toml``."""
+    directory = Path(directory)
+    stem = f"{now_utc():%Y-%m-%d}-{_slug(Path(policy_path).stem)}-{_slug(checklist_id)}"
+    candidate = directory / f"{stem}.toml"
+    number = 2
+    while candidate.exists():
+        candidate = directory / f"{stem}-{number}.toml"
+        number += 1
+    return candidate
+
+
+def check_against(session: Session, checklist: Checklist, path: str | Path | None = None) -> None:
+    """Check that the session's items are those of *checklist*; add items new to it as open."""
+    unknown = [item_id for item_id in session.items if checklist.item(item_id) is None]
+    if unknown:
+        raise SessionError(
+            f"items {', '.join(unknown[:5])} are not in checklist {checklist.id} {checklist.version}",
+            path=path,
+            hint="open it with the checklist it was made with (--checklist PATH)",
+        )
+    ordered = {item.id: session.items.get(item.id) or ItemState(item.id) for item in checklist.items}
+    session.items = ordered
+
+
+def iter_tags(session: Session) -> Iterable[tuple[str, Tag]]:
+    """Every (item id, tag) pair of the audit, in checklist order."""
+    for state in session.items.values():
+        for tag in state.tags:
+            yield state.id, tag
