@@ -213,7 +213,7 @@ _EMAIL = re.compile(r"[\w.+-]@[\w-]+\.\w|\[at\]")
 _PHONE = re.compile(r"\+?\(?\d[\d ().-]{7,}\d")
 _PERIOD_BEFORE = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})[ -]?(?:\(\d+\) )?(?:calendar |business |working )?$")
 _DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b")
-# A contact block (who the controller is and where): a company's legal form after a capitalised
+# A contact block (who the controller is and where): a company's legal form after its
 # name, a postcode or street address. Matched on the text as written (case tells "Limited" the
 # legal form from "limited to").
 _COMPANY = re.compile(
@@ -221,30 +221,10 @@ _COMPANY = re.compile(
     r"S\.à r\.l|B\.V|BV|N\.V|Pty|Corp|Corporation|S\.p\.A|S\.L|Oy|ApS|A/S)(?![\w-])"
 )
 _COMPANY_HINTS = (
-    "Limited",
-    "Ltd",
-    "LTD",
-    "PLC",
-    "lc",
-    "LLC",
-    "L.L.C",
-    "LLP",
-    "Inc",
-    "INC",
-    "GmbH",
-    "AG",
-    "S.",
-    "SA",
-    "SARL",
-    "B.V",
-    "BV",
-    "N.V",
-    "Pty",
-    "Corp",
-    "Oy",
-    "ApS",
-    "A/S",
+    *("Limited", "Ltd", "LTD", "PLC", "plc", "Plc", "LLC", "L.L.C", "LLP", "Inc", "INC", "GmbH", "AG"),
+    *("SA", "S.A", "S.à", "S.p", "S.L", "B.V", "BV", "N.V", "Pty", "Corp", "Oy", "ApS", "A/S"),
 )
+"""Substrings one of which every legal form of _COMPANY has: most clauses skip the expression."""
 _POSTCODE = re.compile(
     r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b"  # UK
     r"|\b[A-Z]{2},? \d{5}(?:-\d{4})?\b"  # US state and ZIP
