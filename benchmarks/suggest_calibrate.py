@@ -1,7 +1,7 @@
 """Fit the gap model (``auditor_tui.core.suggest.gaps``) on rows dumped by the quality benchmark.
 
     python benchmarks/suggest_quality.py CORPUS_DIR --split tune --dump-gaps tune.jsonl
-    python benchmarks/suggest_calibrate.py tune.jsonl [--precision 0.95] [--check check.jsonl]
+    python benchmarks/suggest_calibrate.py tune.jsonl [--precision 0.95] [--min-recall R] [--check check.jsonl]
 
 Fits a logistic regression of "the item has no evidence in the policy" on
 :func:`gap_features` (best score, margin, past audits), pooled over both
@@ -88,13 +88,19 @@ def tally(
     return out
 
 
-def choose_threshold(rows: list[dict], beta: tuple[float, ...], precision: float) -> float:
-    """The lowest threshold at which every (corpus, run) reaches *precision* (or the best found)."""
+def choose_threshold(rows: list[dict], beta: tuple[float, ...], precision: float, min_recall: float = 0.0) -> float:
+    """The lowest threshold at which every (corpus, run) reaches *precision*; when none does,
+    the one with the best worst precision. Only thresholds that leave every run a recall of at
+    least *min_recall* count (else a threshold that flags nothing wins: no flag, no false
+    finding)."""
     best = (float("-inf"), 0.99)
     for step in range(50, 100):
         t = step / 100
+        tallied = tally(rows, beta, t).values()
+        if any(r < min_recall for _, r, _ in tallied if not math.isnan(r)):
+            continue
         # A run with no flag has no false finding.
-        worst = min((1.0 if math.isnan(p) else p) for p, _, _ in tally(rows, beta, t).values())
+        worst = min((1.0 if math.isnan(p) else p) for p, _, _ in tallied)
         if worst >= precision:
             return t
         best = max(best, (worst, t))
@@ -117,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("rows", type=Path)
     parser.add_argument("--check", type=Path, help="rows of the held-out half, only to report")
     parser.add_argument("--precision", type=float, default=0.95)
+    parser.add_argument(
+        "--min-recall", type=float, default=0.0, help="ignore thresholds that leave a run less recall than this"
+    )
     parser.add_argument("--current", action="store_true", help="report the coefficients in gaps.py, do not fit")
     args = parser.parse_args(argv)
     rows = [r for r in read(args.rows) if r["run"] != "warm"]
@@ -124,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         beta, threshold = GAP_COEFFICIENTS, GAP_THRESHOLD
     else:
         beta = fit(rows)
-        threshold = choose_threshold(rows, beta, args.precision)
+        threshold = choose_threshold(rows, beta, args.precision, args.min_recall)
         print("GAP_COEFFICIENTS =", "(" + ", ".join(f"{b:.3f}" for b in beta) + ")")
         print(f"GAP_THRESHOLD = {threshold:.2f}")
     report("tune", rows, beta, threshold)

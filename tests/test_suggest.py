@@ -20,6 +20,7 @@ from auditor_tui.core.suggest import (
     stem,
     terms_of,
 )
+from auditor_tui.core.suggest.terms import signs
 from tests.conftest import POLICY_2007, POLICY_2018, TINY_CHECKLIST
 
 DPO = "13-1-b"
@@ -65,6 +66,29 @@ def test_terms_include_bigrams_and_signs():
     terms = terms_of("Contact our Data Protection Officer at dpo@example.org within 30 days.")
     assert {"data protect", "protect officer", "dpo", "<email>", "<period>"} <= terms
     assert "our" not in terms
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "unwanted"),
+    [
+        ("Example Limited, 1 High Street, London EC1A 1BB. Tel: +44 20 7946 0000", {"<company>", "<address>"}, set()),
+        ("Example GmbH, Musterstraße 1, 10115 Berlin", {"<company>", "<address>", "<contact>"}, set()),
+        ("Acme, Inc., 123 Main Street, Palo Alto, CA 94301", {"<company>", "<address>", "<contact>"}, set()),
+        ("Write to PO Box 123 or email privacy@example.com", {"<address>", "<email>", "<contact>"}, {"<company>"}),
+        ("Access is limited to staff who need it.", set(), {"<company>", "<contact>"}),
+        ("In 2018 The policy changed; we keep logs for 30 days.", {"<period>"}, {"<address>", "<contact>"}),
+        ("We use Google Analytics, a service of Google LLC.", {"<company>"}, {"<contact>"}),
+    ],
+)
+def test_contact_signs(text, wanted, unwanted):
+    found = signs(text)
+    assert wanted <= found and not (unwanted & found), found
+
+
+def test_a_sign_named_as_a_keyword_weighs_in_the_profile():
+    checklist = find_checklist("gdpr-transparency")
+    profile = Suggester(checklist)._profiles[[i.id for i in checklist.items].index("13-1-a")]
+    assert profile.weights.get("<contact>", 0.0) > 0.0 and "contact" in profile.weights
 
 
 # --------------------------------------------------------------------------- scoring

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from auditor_tui.core.checklist import find_checklist
-from auditor_tui.core.policy import load_policy
+from auditor_tui.core.policy import load_policy, parse_policy
 from auditor_tui.core.session import new_session
 from auditor_tui.core.suggest import Exemplar, Gap, Suggester
-from tests.conftest import POLICIES, POLICY_2018
+from tests.conftest import POLICIES, POLICY_2007, POLICY_2018
 
 SHORT = POLICIES / "004_aa02e47dc2da3b1a.txt"
 """12 clauses: says nothing of a DPO, of automated decisions or of a representative."""
@@ -100,3 +100,29 @@ def test_one_audit_cannot_push_a_wrong_clause_above_the_checklists_best(gdpr):
     # Twenty audits of one policy are one policy's evidence.
     same = {DPO: [Exemplar(text, "", f"audit-{i}", "policy-1") for i in range(20)]}
     assert Suggester(gdpr, same).audit_counts[DPO] == 1
+
+
+def _iomart_2007_variants() -> tuple[str, str, str]:
+    """The 2007 iomart policy as published, with its contact block alone under a heading that
+    says nothing, and with no contact details at all."""
+    text = POLICY_2007.read_text(encoding="utf-8")
+    head, contact = text.split("### **9\\. Contact Us**")
+    block = contact[contact.index("**iomart Limited**") :]
+    return text, head + "### **9\\. Other matters**\n\n" + block, head
+
+
+def test_a_contact_block_evidences_the_controller(gdpr):
+    """A company's name with its postal address, phone and email is the controller's identity
+    and contact details: the item is not flagged, and the block is its best candidate."""
+    suggester = Suggester(gdpr)
+    published, bare_block, _ = _iomart_2007_variants()
+    for policy in (load_policy(POLICY_2007), parse_policy(published, "markdown"), parse_policy(bare_block, "markdown")):
+        gap = suggester.score(policy).gap("13-1-a")
+        assert not gap.likely_missing, gap
+        assert gap.best_clause is not None and "G20 0SP" in policy.clause(gap.best_clause).text
+
+
+def test_a_policy_without_contact_details_is_flagged_for_the_controller(gdpr):
+    _, _, no_contact = _iomart_2007_variants()
+    gap = Suggester(gdpr).score(parse_policy(no_contact, "markdown")).gap("13-1-a")
+    assert gap.likely_missing, gap

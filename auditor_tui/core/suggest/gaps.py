@@ -24,14 +24,16 @@ from dataclasses import dataclass
 
 __all__ = ["GAP_COEFFICIENTS", "GAP_THRESHOLD", "Gap", "gap_features", "missing_probability"]
 
-GAP_COEFFICIENTS: tuple[float, ...] = (4.561, -8.445, 1.569, -1.014)
+GAP_COEFFICIENTS: tuple[float, ...] = (4.610, -8.491, 1.575, -1.026)
 """Logistic coefficients of :func:`gap_features` (intercept first)."""
 GAP_THRESHOLD = 0.7
 """An item is likely missing when its probability of having no evidence reaches this. No
-threshold reached a precision of 0.95 on every tune run with a useful recall (at 0.99 nothing
-is flagged). At 0.7, on the held-out halves, a flag was right 70 % of the time cold on
-GoPPC-150 (74 / 86 / 92 % with 1 / 5 / 20 past audits) and 97-100 % on OPP-115, and found
-15-48 % of the real gaps: a hint for where to look first, not a finding."""
+threshold reaches a precision of 0.95 on every tune run with a useful recall: on GoPPC-150 cold
+precision stays under 0.85 at any threshold that leaves a recall above 0.15 (0.83 / 0.18 at
+0.95; ``benchmarks/suggest_calibrate.py --min-recall``). At 0.7, on the held-out halves, a flag was
+right 70 % of the time cold on GoPPC-150 (74 / 85 / 91 % with 1 / 5 / 20 past audits) and
+94-100 % on OPP-115, and found a third to a half of the real gaps: a hint for where to look
+first, not a finding."""
 
 
 @dataclass(frozen=True, slots=True)

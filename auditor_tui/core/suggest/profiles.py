@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from auditor_tui.core.checklist import Checklist, Item
-from auditor_tui.core.suggest.terms import stems, terms_of, with_bigrams
+from auditor_tui.core.suggest.terms import SIGNS, stems, terms_of, with_bigrams
 from auditor_tui.core.suggest.weights import (
     EXAMPLE_SHARED,
     EXEMPLAR_BIGRAM_BONUS,
@@ -52,6 +52,11 @@ def _item_terms(item: Item, w: Weights) -> dict[str, float]:
 
     add(with_bigrams(stems(item.title)), w.title, w.title_bigram)
     for keyword in item.keywords:
+        if keyword in SIGNS:
+            # A pattern sign named as a keyword ("<contact>"): the item is evidenced by text of
+            # that shape (a contact block, an address) whatever its words.
+            weights[keyword] += w.keyword
+            continue
         found = stems(keyword)
         if len(found) == 1:
             weights[found[0]] += w.keyword

@@ -4,7 +4,9 @@ Text is cut into words, case-folded, stop words dropped and each word reduced to
 (``processing`` -> ``process``, ``cookies`` -> ``cooki``); consecutive stems also make
 *bigrams* (``data protection officer`` -> ``data protect``, ``protect officer``), so phrases
 weigh more than their words. Patterns add pseudo-terms: ``<email>``, ``<phone>``, ``<url>``,
-``<period>`` ("30 days"), ``<date>``.
+``<period>`` ("30 days"), ``<date>``, and for contact details ``<company>`` (a legal form after
+a name: "Example Ltd"), ``<address>`` (a postcode, street address or PO box) and ``<contact>``
+(two or more of a company, an address, a phone number and an email address: a contact block).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-__all__ = ["STOP_WORDS", "WORD", "signs", "stem", "stems", "terms_of", "with_bigrams"]
+__all__ = ["SIGNS", "STOP_WORDS", "WORD", "signs", "stem", "stems", "terms_of", "with_bigrams"]
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -211,9 +213,37 @@ _EMAIL = re.compile(r"[\w.+-]@[\w-]+\.\w|\[at\]")
 _PHONE = re.compile(r"\+?\(?\d[\d ().-]{7,}\d")
 _PERIOD_BEFORE = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})[ -]?(?:\(\d+\) )?(?:calendar |business |working )?$")
 _DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b|\b\d{{4}}-\d\d-\d\d\b")
+# A contact block (who the controller is and where): a company's legal form after its
+# name, a postcode or street address. Matched on the text as written (case tells "Limited" the
+# legal form from "limited to").
+_COMPANY = re.compile(
+    r"\b[^\W\d_][\w&'’.-]*,? (?:Limited|Ltd|LTD|PLC|[Pp]lc|LLC|L\.L\.C|LLP|Inc|INC|GmbH|AG|S\.A|SAS|SARL|"
+    r"S\.à r\.l|B\.V|BV|N\.V|Pty|Corp|Corporation|S\.p\.A|S\.L|Oy|ApS|A/S)(?![\w-])"
+)
+_COMPANY_HINTS = (
+    *("Limited", "Ltd", "LTD", "PLC", "plc", "Plc", "LLC", "L.L.C", "LLP", "Inc", "INC", "GmbH", "AG"),
+    *("SA", "S.A", "S.à", "S.p", "S.L", "B.V", "BV", "N.V", "Pty", "Corp", "Oy", "ApS", "A/S"),
+)
+"""Substrings one of which every legal form of _COMPANY has: most clauses skip the expression."""
+_POSTCODE = re.compile(
+    r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b"  # UK
+    r"|\b[A-Z]{2},? \d{5}(?:-\d{4})?\b"  # US state and ZIP
+    r"|\b(?:[A-Z]-)?\d{5} [A-Z][a-zäöüéè]+"  # 10115 Berlin, 75008 Paris
+    r"|\b\d{4} ?[A-Z]{2}\b"  # 1012 AB (NL)
+    r"|\bP\.? ?O\.? Box \d+"
+)
+_STREET = re.compile(
+    r"\b\d{1,5}[A-Za-z]?,? (?:[A-Z][\w'’-]* ){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Way|Drive|Dr|"
+    r"Boulevard|Blvd|Square|Sq|Place|Pl|Court|Ct|Parkway|Terrace|Quay|Row|Hill|Close|Crescent|Highway)\b"
+    r"|\b[A-ZÄÖÜ][a-zäöüß]+(?:stra(?:ß|ss)e|weg|platz|gasse)\.? \d+"
+    r"|\b(?:Suite|Floor|Unit) \d+"
+)
 _UNITS = ("day", "week", "month", "year")
 _MONTH_NAMES = tuple(_MONTHS.split("|"))
 _DIGITS = "0123456789"
+SIGNS = frozenset({"<email>", "<phone>", "<url>", "<period>", "<date>", "<company>", "<address>", "<contact>"})
+"""Every pattern sign; a checklist keyword that is one of these weighs the sign itself."""
+_CONTACT_PARTS = frozenset({"<company>", "<address>", "<phone>", "<email>"})
 
 
 def signs(text: str, folded: str | None = None) -> set[str]:
@@ -237,11 +267,20 @@ def signs(text: str, folded: str | None = None) -> set[str]:
             index = folded.find(unit, index + 1)
         if "<period>" in found:
             break
-    if any(d in folded for d in _DIGITS):
+    digits = any(d in folded for d in _DIGITS)
+    if digits:
         if _PHONE.search(folded):
             found.add("<phone>")
         if ("-" in folded or any(m in folded for m in _MONTH_NAMES)) and _DATE.search(folded):
             found.add("<date>")
+        if _POSTCODE.search(text) or _STREET.search(text):
+            found.add("<address>")
+    if any(h in text for h in _COMPANY_HINTS) and _COMPANY.search(text):
+        found.add("<company>")
+    # Two or more of a company, an address, a phone number and an email address together are a
+    # contact block: who someone is and how to reach them.
+    if len(found & _CONTACT_PARTS) >= 2:
+        found.add("<contact>")
     return found
 
 
