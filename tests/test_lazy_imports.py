@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auditor_tui.cli import COMMANDS, build_parser
 from auditor_tui.core.policy import readers
@@ -60,3 +62,10 @@ def test_a_subcommand_imports_only_its_module() -> None:
     loaded = _modules_after("from auditor_tui.cli import main; main(['verify', '/nonexistent'])")
     assert "auditor_tui.cli.workflow" in loaded
     assert not {"auditor_tui.cli.audit", "auditor_tui.cli.config", "auditor_tui.cli.suggest", "textual"} & loaded
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .\t\n\r\u00a0\u2009\u3000\x0b\x0c\u200bé")), max_size=30))
+def test_normalise_line_fast_path_is_the_regular_expression(line: str) -> None:
+    from auditor_tui.core.policy.units import _SPACES, normalise_line
+
+    assert normalise_line(line) == _SPACES.sub(" ", line).strip()
