@@ -69,3 +69,8 @@ def test_normalise_line_fast_path_is_the_regular_expression(line: str) -> None:
     from auditor_tui.core.policy.units import _SPACES, normalise_line
 
     assert normalise_line(line) == _SPACES.sub(" ", line).strip()
+
+
+def test_the_app_imports_the_start_screen_only_to_show_it() -> None:
+    loaded = _modules_after("import auditor_tui.ui.app")
+    assert "auditor_tui.ui.screens.start" not in loaded
