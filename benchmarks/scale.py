@@ -20,6 +20,9 @@ fresh interpreter, first frame = the first line of the file's text drawn by the 
 ``render_line``. Toolong is looked for in this interpreter, then beside a ``tl`` on PATH, then
 installed with pip into a temporary virtualenv (never into this project); if none of that
 works the comparison is skipped with a note. Prints a table; asserts nothing.
+
+These figures are headless; benchmarks/first_screen.py measures the same in a real terminal
+(tmux), from the command to the policy on screen, beside Toolong and a Textual hello world.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from auditor_tui.ui.commands import ReviewCommands
 from auditor_tui.ui.keys import binding_ids
 from auditor_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.review import ReviewScreen
-from auditor_tui.ui.screens.start import StartScreen
 
 
 class AuditorApp(App[None]):
@@ -51,6 +50,10 @@ class AuditorApp(App[None]):
         if self.audit is not None:
             self.push_screen(ReviewScreen(self.audit))
         else:
+            # Imported here: a review opened from the command line never needs it (its tables,
+            # inputs and selects are a noticeable part of the start-up's imports).
+            from auditor_tui.ui.screens.start import StartScreen
+
             self.push_screen(StartScreen(self.sessions_dir, self.config))
 
     def open_review(self, audit: Audit) -> None:
@@ -128,6 +131,8 @@ class AuditorApp(App[None]):
         if discard:
             screen.discard_unsaved()
         screen.leaving = True
+        from auditor_tui.ui.screens.start import StartScreen
+
         if any(isinstance(s, StartScreen) for s in self.screen_stack):
             self.pop_screen()
             return

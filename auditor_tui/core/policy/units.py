@@ -19,6 +19,8 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 def normalise_line(line: str) -> str:
     """One line with every run of white space (NBSP included) as one space, trimmed."""
+    if "  " not in line and line.isprintable():
+        return line.strip(" ")  # the common line: its only white space is single spaces
     return _SPACES.sub(" ", line).strip()
 
 

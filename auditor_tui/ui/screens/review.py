@@ -8,6 +8,7 @@ within half a second. ``q`` and ``ctrl+s`` save at once.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual import events, on, work
@@ -37,6 +38,7 @@ from auditor_tui.ui.widgets.detail import DetailPane
 from auditor_tui.ui.widgets.policy_view import PolicyView
 
 AUTOSAVE_DELAY = 0.5  # seconds: every change is on disk within a second
+FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it computes
 
 
 class ReviewScreen(WorkflowActions, ReuseActions, SuggestionActions, Screen[None]):
@@ -57,6 +59,8 @@ class ReviewScreen(WorkflowActions, ReuseActions, SuggestionActions, Screen[None
         self.leaving = False
         """Set once the audit is saved for quitting: keys already typed after ``q`` do nothing."""
         self._suggestion_entries = []
+        self.first_frame = threading.Event()
+        """Set once the screen is painted: the workers wait for it (see on_mount)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A burst such as "q e" must not open the note editor on a screen that is closing.
@@ -113,9 +117,18 @@ class ReviewScreen(WorkflowActions, ReuseActions, SuggestionActions, Screen[None
                 "This audit is signed off and opens read-only. ctrl+o reopens it for changes (voids the sign-off).",
                 timeout=8,
             )
+        # The workers start now (so waiting for them waits for their results) but compute only
+        # once the first screen is painted: scoring every clause would otherwise hold the
+        # interpreter (the GIL) while the first frame is drawn.
+        self.call_after_refresh(self.first_frame.set)
         self.compute_suggestions()
         self.load_changes()
         self.load_linked()
+
+    def wait_for_first_frame(self) -> None:
+        """In a worker: wait until the screen has been painted once (a few seconds at most, so
+        a screen that is never painted, e.g. under a dialog, still gets its suggestions)."""
+        self.first_frame.wait(FIRST_FRAME_WAIT)
 
     # ------------------------------------------------------------------ current things
 
@@ -431,6 +444,7 @@ class ReviewScreen(WorkflowActions, ReuseActions, SuggestionActions, Screen[None
         origin = self.session.origin
         if origin is None or self.audit.read_only_reason:
             return
+        self.wait_for_first_frame()
         try:
             from auditor_tui.core.reaudit import diff_for_session
         except ImportError:

@@ -75,6 +75,7 @@ class SuggestionActions(_Screen):
     @work(thread=True, exclusive=True, group="suggest")
     def compute_suggestions(self) -> None:
         """Score every clause against every item, off the UI thread."""
+        self.wait_for_first_frame()
         from auditor_tui.core.suggest import Suggester, load_exemplars
 
         worker = get_current_worker()

@@ -5,6 +5,11 @@ A policy can have tens of thousands of clauses, so this is one ``ScrollView`` wh
 (see Toolong's ``log_lines.py`` for the same idea). The clauses are word-wrapped once per
 width into a flat list of :class:`_Line`; the cursor moves by clause.
 
+Wrapping is lazy, so that a long policy's first screen is drawn as soon as its first lines are
+wrapped: the blocks a drawing or a move needs are wrapped when it needs them, and the rest
+:data:`LAYOUT_CHUNK` blocks at a time after each refresh (the scrollbar meanwhile estimates the
+remaining lines from the wrapped ones).
+
 Policy text is data: it is turned into plain :class:`rich.segment.Segment` text after
 :func:`~auditor_tui.core.text.printable` has replaced control characters, so markup such as
 ``[/]`` or escape sequences show literally and do nothing.
@@ -30,6 +35,7 @@ from auditor_tui.core.text import printable, short_names
 
 MIN_TEXT = 48  # the gutter shows full item ids only while this many columns stay for the text
 CHANGE_MARK = len("~ changed")
+LAYOUT_CHUNK = 2_000  # blocks wrapped per step once the first screen is drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +128,9 @@ class PolicyView(ScrollView, can_focus=True):
         self._build_blocks()
         self._lines: list[_Line] = []
         self._block_first_line: list[int] = []
+        self._laid = 0  # blocks wrapped so far at the current width
         self._layout_width = -1
+        self._layout_scheduled = False
         self.gutter_width = 2
         self.cursor = 0
         self.item_marks: dict[str, list[str]] = {}
@@ -186,26 +194,76 @@ class PolicyView(ScrollView, can_focus=True):
         return max(10, width - self.gutter_width)
 
     def _relayout(self) -> None:
+        """Start wrapping again if the width changed: the visible lines now, the rest later."""
         width = self._text_width()
         if width == self._layout_width:
             return
         self._layout_width = width
-        lines: list[_Line] = []
-        firsts: list[int] = []
-        for index, (kind, text, _clause) in enumerate(self._blocks):
+        self._lines = []
+        self._block_first_line = []
+        self._laid = 0
+        self._lay_out_lines(int(self.scroll_offset.y) + max(1, self.scrollable_content_region.height) + 1)
+        self._schedule_layout()
+
+    @property
+    def laid_out(self) -> bool:
+        """Whether every block is wrapped at the current width."""
+        return self._laid >= len(self._blocks)
+
+    def _lay_out(self, stop: int) -> None:
+        """Wrap blocks up to (not including) *stop*."""
+        stop = min(stop, len(self._blocks))
+        if stop <= self._laid:
+            return
+        width = self._layout_width
+        lines = self._lines
+        firsts = self._block_first_line
+        append = lines.append
+        for index in range(self._laid, stop):
+            kind, text, _clause = self._blocks[index]
             if index:
-                lines.append(_Line("blank", index, 0, 0, False))
+                append(_Line("blank", index, 0, 0, False))
             firsts.append(len(lines))
             offset = 0
             first = True
             for part in text.split("\n"):
                 for start, end in wrap_offsets(part, width):
-                    lines.append(_Line(kind, index, offset + start, offset + end, first))
+                    append(_Line(kind, index, offset + start, offset + end, first))
                     first = False
                 offset += len(part) + 1
-        self._lines = lines
-        self._block_first_line = firsts
-        self.virtual_size = Size(self.scrollable_content_region.width, len(lines))
+        self._laid = stop
+        self._set_virtual_size()
+
+    def _lay_out_lines(self, count: int) -> None:
+        """Wrap blocks until at least *count* lines are known (or all blocks are wrapped)."""
+        while len(self._lines) < count and not self.laid_out:
+            self._lay_out(self._laid + 64)
+
+    def _lay_out_block(self, block: int) -> None:
+        """Wrap up to *block* and the one after it, which says where *block* ends."""
+        self._lay_out(block + 2)
+
+    def _set_virtual_size(self) -> None:
+        known = len(self._lines)
+        if not self.laid_out and self._laid:
+            known += round((len(self._blocks) - self._laid) * known / self._laid)
+        self.virtual_size = Size(self.scrollable_content_region.width, known)
+
+    def _schedule_layout(self) -> None:
+        if not self.laid_out and not self._layout_scheduled:
+            self._layout_scheduled = True
+            self.call_after_refresh(self._lay_out_more)
+
+    def _lay_out_more(self) -> None:
+        """Wrap the next chunk after a refresh, so drawing and keys come first."""
+        self._layout_scheduled = False
+        self._lay_out(self._laid + LAYOUT_CHUNK)
+        self._schedule_layout()
+
+    def finish_layout(self) -> None:
+        """Wrap every block now (a test, or a jump to the end)."""
+        self._relayout()
+        self._lay_out(len(self._blocks))
 
     def on_resize(self) -> None:
         self._relayout()
@@ -215,6 +273,7 @@ class PolicyView(ScrollView, can_focus=True):
         self._relayout()
 
     def _block_lines(self, block: int) -> tuple[int, int]:
+        self._lay_out_block(block)
         first = self._block_first_line[block]
         last = self._block_first_line[block + 1] - 2 if block + 1 < len(self._blocks) else len(self._lines) - 1
         return first, last
@@ -226,6 +285,7 @@ class PolicyView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = int(self.scroll_offset.y) + y
+        self._lay_out_lines(index + 1)
         if index >= len(self._lines):
             return Strip.blank(width, base)
         line = self._lines[index]
@@ -319,6 +379,7 @@ class PolicyView(ScrollView, can_focus=True):
             return
         block = self._clause_block[self.cursor]
         first, last = self._block_lines(block)
+        self._lay_out_lines(last + self.scrollable_content_region.height + 1)  # the page the move shows
         if block and self._blocks[block - 1][0] == "heading":
             first = self._block_first_line[block - 1]  # show the heading with its first clause
         height = self.scrollable_content_region.height
@@ -353,7 +414,8 @@ class PolicyView(ScrollView, can_focus=True):
         self.move_to(len(self.policy.clauses) - 1 if end else 0)
 
     def _clause_at_line(self, line: int) -> int:
-        block = self._lines[line].block
+        self._lay_out_lines(line + 1)
+        block = self._lines[min(line, len(self._lines) - 1)].block
         while block < len(self._blocks) and self._blocks[block][2] is None:
             block += 1
         if block >= len(self._blocks):
@@ -380,5 +442,6 @@ class PolicyView(ScrollView, can_focus=True):
 
     def on_click(self, event) -> None:  # mouse: click a clause to make it current
         line = int(self.scroll_offset.y) + event.y
+        self._lay_out_lines(line + 1)
         if 0 <= line < len(self._lines):
             self.move_to(self._clause_at_line(line))

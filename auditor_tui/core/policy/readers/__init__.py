@@ -4,7 +4,10 @@ The reader contract
 -------------------
 A reader is one module here that defines ``READER = Reader(format, suffixes, read, ...)``
 (:class:`~auditor_tui.core.policy.readers.base.Reader`) and is listed once in
-:data:`READERS` below. Its ``read`` function is::
+:data:`READERS` below: directly for a pure-Python reader, or, for one that needs a library
+(lxml, pypdfium2, python-docx), as ``lazy(module, format, suffixes, ...)``, which imports the
+module (and its library) only when a file of that format is read, so that opening a plain-text
+policy never pays for them. Its ``read`` function is::
 
     def read(data: bytes, path: Path) -> Policy
 
@@ -30,18 +33,62 @@ anything unknown is read as plain text, which refuses binary data with a clear m
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-from auditor_tui.core.policy.readers import docx, html, markdown, pdf, text
+from auditor_tui.core.policy.model import Block, Policy
+from auditor_tui.core.policy.readers import markdown, text
 from auditor_tui.core.policy.readers.base import Reader
 from auditor_tui.core.policy.readers.text import looks_like_markdown
+
+
+def _module_reader(module: str) -> Reader:
+    found: Reader = importlib.import_module(f"{__name__}.{module}").READER
+    return found
+
+
+def lazy(
+    module: str,
+    fmt: str,
+    suffixes: tuple[str, ...],
+    content_types: tuple[str, ...] = (),
+    *,
+    blocks: bool = False,
+    read_whole: bool = False,
+) -> Reader:
+    """A Reader for *module*'s ``READER`` that imports the module on its first use. Its
+    *fmt*, *suffixes* and *content_types* are the module's (a test checks they agree);
+    *blocks* / *read_whole*: whether the module's READER has them."""
+
+    def read(data: bytes, path: Path) -> Policy:
+        return _module_reader(module).read(data, path)
+
+    def whole(data: bytes, path: Path) -> Policy:
+        found = _module_reader(module).read_whole
+        assert found is not None
+        return found(data, path)
+
+    def split(text: str) -> list[Block]:
+        found = _module_reader(module).blocks
+        assert found is not None
+        return found(text)
+
+    return Reader(
+        fmt,
+        suffixes,
+        read,
+        content_types,
+        split if blocks else None,
+        read_whole=whole if read_whole else None,
+    )
+
 
 READERS: tuple[Reader, ...] = (
     text.READER,
     markdown.READER,
-    html.READER,
-    pdf.READER,
-    docx.READER,
+    lazy("html", "html", (".html", ".htm"), ("text/html", "application/xhtml+xml"), blocks=True, read_whole=True),
+    lazy("pdf", "pdf", (".pdf",), ("application/pdf",)),
+    lazy("docx", "docx", (".docx",), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",)),
 )
 """Every reader; the first is the default for unknown input."""
 
@@ -74,4 +121,14 @@ def detect_format(path: Path, text: str | None = None) -> str:
     return fmt
 
 
-__all__ = ["BY_CONTENT_TYPE", "BY_FORMAT", "BY_SUFFIX", "FORMATS", "READERS", "Reader", "detect_format", "reader_for"]
+__all__ = [
+    "BY_CONTENT_TYPE",
+    "BY_FORMAT",
+    "BY_SUFFIX",
+    "FORMATS",
+    "READERS",
+    "Reader",
+    "detect_format",
+    "lazy",
+    "reader_for",
+]

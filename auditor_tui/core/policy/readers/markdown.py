@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from auditor_tui.core.policy.headings import title_style
 from auditor_tui.core.policy.model import Block, Policy
 from auditor_tui.core.policy.readers.base import Reader, read_text
-from auditor_tui.core.policy.readers.html import units_from_html
 from auditor_tui.core.policy.segment import segment
 from auditor_tui.core.policy.units import (
     Gap,
@@ -81,6 +80,8 @@ def units_from_markdown(text: str) -> list[Unit]:
         elif kind in ("code_block", "fence"):
             add_verbatim(units, gap, token.content)
         elif kind == "html_block":
+            from auditor_tui.core.policy.readers.html import units_from_html  # lxml: only for HTML
+
             for unit in units_from_html(token.content):
                 if unit.gap == "start":
                     unit.gap = gap.take()
