@@ -16,7 +16,7 @@ from pathlib import Path
 from auditor_tui.cli._output import safe
 from auditor_tui.core.audit import Audit, resolve_policy_path
 from auditor_tui.core.errors import AuditorError, SessionError, WorkflowError
-from auditor_tui.core.export import FORMATS, export_text, format_for, looks_like_export, verify_export
+from auditor_tui.core.export import ALL_FORMATS, export_text, format_for, looks_like_export, verify_export
 from auditor_tui.core.export_file import write_export
 from auditor_tui.core.files import is_regular_file, read_input_bytes
 from auditor_tui.core.lock import lock_or_fail
@@ -124,11 +124,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser(
         "export",
-        help="export an audit as Markdown, HTML, CSV or JSON",
+        help="export an audit as Markdown, HTML, CSV, JSON or Excel (xlsx)",
         description="Export an audit. A draft (not signed off) is marked 'DRAFT - not signed off'.",
     )
     p.add_argument("session", metavar="SESSION", type=Path, help="the session file")
-    p.add_argument("--format", choices=FORMATS, default=None, help="default: from -o's suffix, else md")
+    p.add_argument("--format", choices=ALL_FORMATS, default=None, help="default: from -o's suffix, else md")
     p.add_argument(
         "-o",
         "--output",

@@ -70,7 +70,19 @@ EXPORT_FORMAT = "auditor-tui-export"
 EXPORT_FORMAT_VERSION = 1
 SEAL_KEY = "auditor-tui-seal"
 FORMATS = ("md", "html", "csv", "json")
-SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
+"""The text formats; :data:`ALL_FORMATS` adds the binary ones."""
+ALL_FORMATS = (*FORMATS, "xlsx")
+SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+}
+BINARY_FORMATS = frozenset({"xlsx"})
+"""Written to a file only (``export -o FILE.xlsx``), by :mod:`auditor_tui.core.xlsx_export`."""
 DRAFT_MARK = "DRAFT - not signed off"
 
 
@@ -711,8 +723,10 @@ RENDERERS = {"md": render_markdown, "html": render_html, "csv": render_csv, "jso
 
 def export_text(session: Session, checklist: Checklist, fmt: str, *, exported: datetime | None = None) -> str:
     """The export of the audit in *fmt* (``md``, ``html``, ``csv`` or ``json``)."""
+    if fmt in BINARY_FORMATS:
+        raise ExportError(f"{fmt} is a binary format: it is written to a file only", hint=f"use -o FILE.{fmt}")
     if fmt not in RENDERERS:
-        raise ExportError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+        raise ExportError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(ALL_FORMATS)}")
     return RENDERERS[fmt](build_record(session, checklist, exported=exported))
 
 
@@ -724,7 +738,13 @@ def format_for(path: str | Path) -> str | None:
 
 _RECORD_RE = re.compile(r"<!-- auditor-tui-record v1 (md|html)\n([A-Za-z0-9+/=\n]*?)\n?-->\n")
 _MARKERS = ("auditor-tui-seal", "auditor-tui-record", EXPORT_FORMAT)
-KIND_NAMES = {"md": "Markdown export", "html": "HTML export", "csv": "CSV export", "json": "JSON export"}
+KIND_NAMES = {
+    "md": "Markdown export",
+    "html": "HTML export",
+    "csv": "CSV export",
+    "json": "JSON export",
+    "xlsx": "Excel export",
+}
 
 
 def looks_like_export(text: str) -> bool:
@@ -735,7 +755,7 @@ def _guess_format(text: str, path: Path) -> str | None:
     lines = text.rstrip("\r\n").rsplit("\n", 1)
     if (match := _SEAL_RE.search(lines[-1])) and match.group(1) in RENDERERS:
         return match.group(1)
-    if (fmt := format_for(path)) is not None:
+    if (fmt := format_for(path)) is not None and fmt in RENDERERS:
         return fmt
     if "<!-- auditor-tui-record v1 html" in text or text.lstrip().lower().startswith("<!doctype html"):
         return "html"
@@ -839,6 +859,13 @@ def verify_text(text: str, path: str | Path = "export", *, allowed_signers: str 
                 result.problems.append("the seal line's audit digest differs from the record's")
     if record is None:
         return result
+    return check_record(result, record, allowed_signers=allowed_signers)
+
+
+def check_record(
+    result: Verification, record: dict[str, Any], *, allowed_signers: str | Path | None = None
+) -> Verification:
+    """The record's own checks, whatever file carried it: format marker, seal, digest, sign-off."""
     try:
         if record.get("format") != EXPORT_FORMAT or record.get("format_version") != EXPORT_FORMAT_VERSION:
             result.problems.append(
@@ -874,6 +901,10 @@ def verify_text(text: str, path: str | Path = "export", *, allowed_signers: str 
 def verify_export(path: str | Path, *, allowed_signers: str | Path | None = None) -> Verification:
     path = Path(path)
     data = read_input_bytes(path, ExportError, "export", missing_hint="check the path")
+    if data.startswith(b"PK\x03\x04") or format_for(path) in BINARY_FORMATS:
+        from auditor_tui.core.xlsx_export import verify_xlsx  # openpyxl is loaded only for a workbook
+
+        return verify_xlsx(data, path, allowed_signers=allowed_signers)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
