@@ -570,7 +570,7 @@ def _html_findings(record: Mapping[str, Any]) -> list[str]:
         level = severity[id(item)]
         out.append(
             f'<tr><td class="sev-{_h(level)}">{_h(level or "-")}</td>'
-            f'<td><b>{_h(item["id"])}</b>: {_h(item["title"])}</td>'
+            f"<td><b>{_h(item['id'])}</b>: {_h(item['title'])}</td>"
             f"<td>{_h_status(item['status'])}</td><td>{_h(finding.get('recommendation', '') or '-')}</td>"
             f"<td>{_h(finding.get('owner', '') or '-')}</td><td>{_h(finding.get('due', '') or '-')}</td></tr>"
         )
