@@ -263,11 +263,11 @@ class StartScreen(Screen[None]):
     def _columns(self, rows: list[tuple[str, ...]]) -> list[tuple[int, int]]:
         """The columns that fit, as (index into COLUMNS, width): the short ones as wide as their
         longest cell (capped), Title and Policy sharing what is left (Title the larger). Columns
-        are dropped in DROP_ORDER until Title has room; below NARROW_START the update time is a date."""
+        are dropped in DROP_ORDER until Title and Policy have room; below NARROW_START the update time is a date."""
         width = self.size.width or self.app.size.width
         narrow = width < NARROW_START
         natural = [max([len(COLUMNS[i])] + [len(row[i]) for row in rows]) for i in range(len(COLUMNS))]
-        caps = {2: 20, 3: 18 if narrow else 28, 7: 24, 8: 10 if narrow else 16}
+        caps = {2: 20, 3: 18 if narrow else 40, 7: 24, 8: 10 if narrow else 16}
         fixed = {i: min(natural[i], caps.get(i, natural[i])) for i in range(2, len(COLUMNS))}
         padding = 2 * self.query_one(DataTable).cell_padding
         shown = list(range(len(COLUMNS)))
@@ -276,12 +276,13 @@ class StartScreen(Screen[None]):
                 shown.remove(drop)
             # 2 for the table's scrollbar.
             room = width - padding * len(shown) - 2 - sum(fixed[i] for i in shown if i in fixed)
-            if room >= (36 if 1 in shown else 20):
+            # Title (up to 40) and Policy (up to 16) keep their room before the short columns.
+            if room >= min(natural[0], 40) + (min(natural[1], 16) if 1 in shown else 0):
                 break
         widths = dict(fixed)
         room = max(20, room)
         if 1 in shown:
-            widths[1] = min(natural[1], max(12, room * 2 // 5))
+            widths[1] = min(natural[1], max(16, room * 2 // 5))
             room -= widths[1]
         widths[0] = max(12, room)
         return [(i, widths[i]) for i in shown]
