@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "diff": "reaudit",
     "crosswalks": "crosswalk",
     "config": "config",
+    "report": "report",
     "merge-driver": "merge",
     "git-setup": "merge",
 }

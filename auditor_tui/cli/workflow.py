@@ -17,7 +17,7 @@ from auditor_tui.cli._output import safe
 from auditor_tui.core.audit import Audit, resolve_policy_path
 from auditor_tui.core.errors import AuditorError, SessionError, WorkflowError
 from auditor_tui.core.export import (
-    FORMATS,
+    ALL_FORMATS,
     export_text,
     format_for,
     looks_like_export,
@@ -131,11 +131,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser(
         "export",
-        help="export an audit as Markdown, HTML, CSV or JSON",
+        help="export an audit as Markdown, HTML, CSV, JSON or Excel (xlsx)",
         description="Export an audit. A draft (not signed off) is marked 'DRAFT - not signed off'.",
     )
     p.add_argument("session", metavar="SESSION", type=Path, help="the session file")
-    p.add_argument("--format", choices=FORMATS, default=None, help="default: from -o's suffix, else md")
+    p.add_argument("--format", choices=ALL_FORMATS, default=None, help="default: from -o's suffix, else md")
     p.add_argument(
         "-o",
         "--output",

@@ -37,7 +37,15 @@ from __future__ import annotations
 
 from auditor_tui.core.export.csv_export import CSV_COLUMNS, FORMULA_STARTS, csv_cell, render_csv
 from auditor_tui.core.export.file import ExportExists, write_export
-from auditor_tui.core.export.formats import FORMATS, RENDERERS, SUFFIXES, export_text, format_for
+from auditor_tui.core.export.formats import (
+    ALL_FORMATS,
+    BINARY_FORMATS,
+    FORMATS,
+    RENDERERS,
+    SUFFIXES,
+    export_text,
+    format_for,
+)
 from auditor_tui.core.export.html import render_html
 from auditor_tui.core.export.json_export import render_json
 from auditor_tui.core.export.markdown import md_escape, md_inline, md_text, render_markdown
@@ -53,9 +61,18 @@ from auditor_tui.core.export.record import (
     record_history,
     record_signoff,
 )
-from auditor_tui.core.export.verify import KIND_NAMES, _first_difference, looks_like_export, verify_export, verify_text
+from auditor_tui.core.export.verify import (
+    KIND_NAMES,
+    _first_difference,
+    check_record,
+    looks_like_export,
+    verify_export,
+    verify_text,
+)
 
 __all__ = [
+    "ALL_FORMATS",
+    "BINARY_FORMATS",
     "CSV_COLUMNS",
     "DRAFT_MARK",
     "EXPORT_FORMAT",
@@ -70,6 +87,7 @@ __all__ = [
     "ExportExists",
     "_first_difference",
     "build_record",
+    "check_record",
     "csv_cell",
     "export_text",
     "format_for",

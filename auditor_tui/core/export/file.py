@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor_tui.core.atomic import atomic_write_text
+from auditor_tui.core.atomic import atomic_write_bytes, atomic_write_text
 from auditor_tui.core.checklist import Checklist
-from auditor_tui.core.export.formats import FORMATS, RENDERERS, export_text, format_for
+from auditor_tui.core.export.formats import ALL_FORMATS, BINARY_FORMATS, export_text, format_for
 from auditor_tui.core.export.record import ExportError
 from auditor_tui.core.files import check_output_path, folder_of
 from auditor_tui.core.session import Session
@@ -45,16 +45,24 @@ def write_export(
         raise ExportError(
             "cannot tell the export format from the file name", path=path, hint="use a .md, .html, .csv or .json name"
         )
-    if fmt not in RENDERERS:
-        raise ExportError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    if fmt not in ALL_FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(ALL_FORMATS)}")
     if named is not None and named != fmt:
         raise ExportError(f"the file name says {named}, not {fmt}", path=path, hint=f"give a name ending in .{fmt}")
     if check_output_path(path, ExportError) and not force:
         raise ExportExists("already exists", path=path, hint="choose another name, or replace it with --force")
-    text = export_text(session, checklist, fmt)
+    if fmt in BINARY_FORMATS:
+        from auditor_tui.core.xlsx_export import export_xlsx  # openpyxl is loaded only for a workbook
+
+        data = export_xlsx(session, checklist)
+    else:
+        text = export_text(session, checklist, fmt)
     try:
         folder_of(path).mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, text)
+        if fmt in BINARY_FORMATS:
+            atomic_write_bytes(path, data)
+        else:
+            atomic_write_text(path, text)
     except OSError as error:
         raise ExportError(f"cannot write: {error.strerror or error}", path=path) from None
     return fmt

@@ -14,7 +14,19 @@ from auditor_tui.core.export.record import ExportError, build_record
 from auditor_tui.core.session import Session
 
 FORMATS = ("md", "html", "csv", "json")
-SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
+"""The text formats; :data:`ALL_FORMATS` adds the binary ones."""
+ALL_FORMATS = (*FORMATS, "xlsx")
+SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+}
+BINARY_FORMATS = frozenset({"xlsx"})
+"""Written to a file only (``export -o FILE.xlsx``), by :mod:`auditor_tui.core.xlsx_export`."""
 
 
 RENDERERS = {"md": render_markdown, "html": render_html, "csv": render_csv, "json": render_json}
@@ -22,8 +34,10 @@ RENDERERS = {"md": render_markdown, "html": render_html, "csv": render_csv, "jso
 
 def export_text(session: Session, checklist: Checklist, fmt: str, *, exported: datetime | None = None) -> str:
     """The export of the audit in *fmt* (``md``, ``html``, ``csv`` or ``json``)."""
+    if fmt in BINARY_FORMATS:
+        raise ExportError(f"{fmt} is a binary format: it is written to a file only", hint=f"use -o FILE.{fmt}")
     if fmt not in RENDERERS:
-        raise ExportError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+        raise ExportError(f"unknown export format {fmt!r}", hint=f"use one of {', '.join(ALL_FORMATS)}")
     return RENDERERS[fmt](build_record(session, checklist, exported=exported))
 
 

@@ -74,6 +74,67 @@ def _html_item(number: int, item: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def _running_head(record: Mapping[str, Any]) -> str:
+    """The line printed atop every page: the audit, the export date, the digest."""
+    state = "signed off" if record["signoff"] else "DRAFT"
+    return f"{_one_line(record['audit']['title'])} \u00b7 {state} \u00b7 {record['exported'][:10]} \u00b7 digest {record['digest'][:16]}"
+
+
+def _css_string(text: str) -> str:
+    """*text* as a CSS string: every character but letters, digits and spaces as an escape, so
+    untrusted text can neither end the string nor the style element."""
+    return '"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def _css_footer(record: Mapping[str, Any]) -> str:
+    """The running header and the audit id in the footer, in @page margin boxes (printed by
+    Chromium since version 131; the page number is in :data:`_CSS`)."""
+    head = _css_string(_running_head(record))
+    foot = _css_string("Audit " + str(record["audit"]["id"]))
+    return (
+        f"@page {{ @top-left {{ content: {head}; font-size: 8pt; color: #333; }}\n"
+        f"  @bottom-left {{ content: {foot}; font-size: 8pt; color: #333; }} }}"
+    )
+
+
+_SEVERITY_ORDER = ("high", "medium", "low", "")
+
+
+def _html_findings(record: Mapping[str, Any]) -> list[str]:
+    """The findings first: counts by severity, then one row per item missing or partial."""
+    findings = [item for item in record["items"] if item["status"] in ("missing", "partial")]
+    severity = {id(item): str((item.get("finding") or {}).get("severity", "") or "") for item in findings}
+    out = ["<h3>Findings by severity</h3>", "<table>"]
+    out.append("<thead><tr><th>Severity</th><th>Missing</th><th>Partial</th><th>Total</th></tr></thead><tbody>")
+    for level in _SEVERITY_ORDER:
+        rows = [item for item in findings if severity[id(item)] == level]
+        counts = [sum(item["status"] == status for item in rows) for status in ("missing", "partial")]
+        out.append(
+            f"<tr><td>{_h(level.capitalize() or 'Not rated')}</td>"
+            + "".join(f'<td class="n">{n}</td>' for n in (*counts, len(rows)))
+            + "</tr>"
+        )
+    out.append("</tbody></table>")
+    if not findings:
+        return [*out, "<p>No item is missing or partial.</p>"]
+    out.append('<table class="findings"><thead><tr><th>Severity</th><th>Item</th><th>Status</th>')
+    out.append("<th>Recommendation</th><th>Owner</th><th>Due</th></tr></thead><tbody>")
+    ranked = sorted(
+        findings,
+        key=lambda item: _SEVERITY_ORDER.index(severity[id(item)]) if severity[id(item)] in _SEVERITY_ORDER else 3,
+    )
+    for item in ranked:
+        finding = item.get("finding") or {}
+        level = severity[id(item)]
+        out.append(
+            f'<tr><td class="sev-{_h(level)}">{_h(level or "-")}</td>'
+            f"<td><b>{_h(item['id'])}</b>: {_h(item['title'])}</td>"
+            f"<td>{_h_status(item['status'])}</td><td>{_h(finding.get('recommendation', '') or '-')}</td>"
+            f"<td>{_h(finding.get('owner', '') or '-')}</td><td>{_h(finding.get('due', '') or '-')}</td></tr>"
+        )
+    return [*out, "</tbody></table>"]
+
+
 def _html_body(record: Mapping[str, Any]) -> str:
     audit, signoff = record["audit"], record["signoff"]
     title = f"Audit: {_one_line(audit['title'])}" + ("" if signoff else f" ({DRAFT_MARK})")
@@ -87,7 +148,7 @@ def _html_body(record: Mapping[str, Any]) -> str:
     add('<meta name="viewport" content="width=device-width, initial-scale=1">')
     add(f'<meta name="generator" content="{_h(record["generator"])}">')
     add(f"<title>{_h(title)}</title>")
-    add(f"<style>\n{_CSS}\n</style>")
+    add(f"<style>\n{_CSS}\n{_css_footer(record)}\n</style>")
     add("</head>")
     add("<body>")
     if not signoff:
@@ -114,6 +175,7 @@ def _html_body(record: Mapping[str, Any]) -> str:
     add(f'<tr><th>Total</th><th class="n">{_h(record["summary"]["total"])}</th></tr>')
     add("</tbody>")
     add("</table>")
+    out += _html_findings(record)
     add("</section>")
     add("<section>")
     add("<h2>Sign-off</h2>")

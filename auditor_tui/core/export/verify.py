@@ -14,7 +14,7 @@ from typing import Any
 
 from auditor_tui.core.export.common import _SEAL_RE
 from auditor_tui.core.export.csv_export import _CSV_CHUNK
-from auditor_tui.core.export.formats import RENDERERS, format_for
+from auditor_tui.core.export.formats import BINARY_FORMATS, RENDERERS, format_for
 from auditor_tui.core.export.json_export import render_json
 from auditor_tui.core.export.record import (
     DRAFT_MARK,
@@ -34,7 +34,13 @@ from auditor_tui.core.workflow import Verification, check_signed, content_digest
 
 _RECORD_RE = re.compile(r"<!-- auditor-tui-record v1 (md|html)\n([A-Za-z0-9+/=\n]*?)\n?-->\n")
 _MARKERS = ("auditor-tui-seal", "auditor-tui-record", EXPORT_FORMAT)
-KIND_NAMES = {"md": "Markdown export", "html": "HTML export", "csv": "CSV export", "json": "JSON export"}
+KIND_NAMES = {
+    "md": "Markdown export",
+    "html": "HTML export",
+    "csv": "CSV export",
+    "json": "JSON export",
+    "xlsx": "Excel export",
+}
 
 
 def looks_like_export(text: str) -> bool:
@@ -45,7 +51,7 @@ def _guess_format(text: str, path: Path) -> str | None:
     lines = text.rstrip("\r\n").rsplit("\n", 1)
     if (match := _SEAL_RE.search(lines[-1])) and match.group(1) in RENDERERS:
         return match.group(1)
-    if (fmt := format_for(path)) is not None:
+    if (fmt := format_for(path)) is not None and fmt in RENDERERS:
         return fmt
     if "<!-- auditor-tui-record v1 html" in text or text.lstrip().lower().startswith("<!doctype html"):
         return "html"
@@ -149,6 +155,13 @@ def verify_text(text: str, path: str | Path = "export", *, allowed_signers: str 
                 result.problems.append("the seal line's audit digest differs from the record's")
     if record is None:
         return result
+    return check_record(result, record, allowed_signers=allowed_signers)
+
+
+def check_record(
+    result: Verification, record: dict[str, Any], *, allowed_signers: str | Path | None = None
+) -> Verification:
+    """The record's own checks, whatever file carried it: format marker, seal, digest, sign-off."""
     try:
         if record.get("format") != EXPORT_FORMAT or record.get("format_version") != EXPORT_FORMAT_VERSION:
             result.problems.append(
@@ -184,6 +197,10 @@ def verify_text(text: str, path: str | Path = "export", *, allowed_signers: str 
 def verify_export(path: str | Path, *, allowed_signers: str | Path | None = None) -> Verification:
     path = Path(path)
     data = read_input_bytes(path, ExportError, "export", missing_hint="check the path")
+    if data.startswith(b"PK\x03\x04") or format_for(path) in BINARY_FORMATS:
+        from auditor_tui.core.xlsx_export import verify_xlsx  # openpyxl is loaded only for a workbook
+
+        return verify_xlsx(data, path, allowed_signers=allowed_signers)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

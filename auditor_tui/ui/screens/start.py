@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from auditor_tui.core.audit import Audit, start_sample
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.config import Config, current
 from auditor_tui.core.errors import AuditorError
+from auditor_tui.core.report import SEVERITIES, audit_row
 from auditor_tui.core.session import (
     Session,
     SessionError,
@@ -175,12 +177,44 @@ class NewAuditScreen(_AuditForm):
         self.dismiss(audit)
 
 
-COLUMNS = ("Title", "Policy", "Checklist", "Decided", "Updated (UTC)", "State")
+COLUMNS = ("Title", "Policy", "Checklist", "State", "Decided", "H/M/L", "Overdue", "Assignees", "Updated (UTC)")
+"""The report's columns (:mod:`auditor_tui.core.report`); H/M/L counts findings by severity."""
+DROP_ORDER = (7, 2, 8, 1, 6, 5)
+"""Columns left out, in this order, while the screen is too narrow for them all."""
+NUMERIC = frozenset({4, 5, 6})
 NARROW_START = 110
 
 
+def _dashboard_row(path: Path, loaded: Session | SessionError) -> tuple[str, ...]:
+    if not isinstance(loaded, Session):
+        return (printable(path.name), "unreadable", "", "unreadable", "", "", "", "", "")
+    row = audit_row(path, loaded, date.today())
+    severity = "/".join(str(row.severity.get(level, 0)) for level in SEVERITIES)
+    cells = (row.title, row.policy, row.checklist, row.state, f"{row.decided}/{row.total}", severity)
+    return tuple(printable(cell) for cell in (*cells, str(row.overdue), ", ".join(row.assignees), row.updated))
+
+
+def _sort_key(row: tuple[str, ...], index: int) -> tuple[Any, ...]:
+    """Text A to Z; numbers (decided share, findings, overdue) largest first; unreadable last."""
+    if index not in NUMERIC:
+        return (row[index].casefold(),)
+    try:
+        numbers = [int(part) for part in row[index].split("/")]
+    except ValueError:
+        return (1,)
+    if index == 4:
+        return (0, -(numbers[0] / numbers[1]) if numbers[1] else 0.0)
+    return (0, *(-n for n in numbers))
+
+
 class StartScreen(Screen[None]):
-    """Pick up a saved audit or start a new one."""
+    """Pick up a saved audit or start a new one: the audits as a dashboard (sort with o,
+    filter with /)."""
+
+    DEFAULT_CSS = """
+    StartScreen #start-filter { display: none; height: 3; }
+    StartScreen #start-filter.shown { display: block; }
+    """
 
     if TYPE_CHECKING:  # the app this screen runs in, with its methods (Textual types it as App)
         app = getters.app(AuditorApp)
@@ -191,6 +225,9 @@ class StartScreen(Screen[None]):
         Binding("s", "sample", "Sample audit"),
         Binding("f", "reaudit", "Re-audit a new version"),
         Binding("u", "reuse", "Reuse for another checklist"),
+        Binding("o", "sort", "Sort"),
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("r", "reload", "Reload"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -200,6 +237,13 @@ class StartScreen(Screen[None]):
         self.sessions_dir = sessions_dir
         self.config = current() if config is None else config
         self.paths: dict[str, Path] = {}
+        self.found: list[tuple[Path, Session | SessionError]] = []
+        self.rows: list[tuple[str, ...]] = []
+        self.sort_column: int | None = None
+        """Index into COLUMNS, or None for newest first."""
+        self.filter_text = ""
+        self.problem = ""
+        """Why the folder cannot be listed, shown instead of the hint."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -211,6 +255,7 @@ class StartScreen(Screen[None]):
             id="start-header",
         )
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="filter: any text in a row (enter keeps it, escape clears)", id="start-filter")
         yield Static(id="start-hint")
         yield Footer()
 
@@ -219,73 +264,140 @@ class StartScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
-        self.action_reload()
+        self._show()
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
     def _columns(self, rows: list[tuple[str, ...]]) -> list[tuple[int, int]]:
-        """The columns to show, as (index into COLUMNS, width): the short ones as wide as their
-        longest cell, Title and Policy sharing what is left (Title the larger). Below
-        NARROW_START columns the checklist is left out and the update time is a date."""
-        narrow = (self.size.width or self.app.size.width) < NARROW_START
-        shown = [0, 1, 3, 4, 5] if narrow else list(range(len(COLUMNS)))
+        """The columns that fit, as (index into COLUMNS, width): the short ones as wide as their
+        longest cell (capped), Title and Policy sharing what is left (Title the larger). Columns
+        are dropped in DROP_ORDER until Title and Policy have room; below NARROW_START the update time is a date."""
+        width = self.size.width or self.app.size.width
+        narrow = width < NARROW_START
         natural = [max([len(COLUMNS[i])] + [len(row[i]) for row in rows]) for i in range(len(COLUMNS))]
-        widths = {2: min(natural[2], 24), 3: natural[3], 4: 10 if narrow else 16, 5: min(natural[5], 40)}
-        table = self.query_one(DataTable)
-        # The table spans the screen; 2 for its scrollbar.
-        available = (self.size.width or self.app.size.width) - 2 * table.cell_padding * len(shown) - 2
-        room = max(24, available - sum(widths[i] for i in shown if i in widths))
-        widths[1] = min(natural[1], max(12, room * 2 // 5))
-        widths[0] = max(12, room - widths[1])
+        caps = {2: 20, 3: 18 if narrow else 40, 7: 24, 8: 10 if narrow else 16}
+        fixed = {i: min(natural[i], caps.get(i, natural[i])) for i in range(2, len(COLUMNS))}
+        padding = 2 * self.query_one(DataTable).cell_padding
+        shown = list(range(len(COLUMNS)))
+        for drop in (None, *DROP_ORDER):
+            if drop is not None:
+                shown.remove(drop)
+            # 2 for the table's scrollbar.
+            room = width - padding * len(shown) - 2 - sum(fixed[i] for i in shown if i in fixed)
+            # Title (up to 40) and Policy (up to 16) keep their room before the short columns.
+            if room >= min(natural[0], 40) + (min(natural[1], 16) if 1 in shown else 0):
+                break
+        widths = dict(fixed)
+        room = max(20, room)
+        if 1 in shown:
+            widths[1] = min(natural[1], max(16, room * 2 // 5))
+            room -= widths[1]
+        widths[0] = max(12, room)
         return [(i, widths[i]) for i in shown]
 
     def action_reload(self) -> None:
+        """Read the folder again (the rows are kept for sorting and filtering)."""
+        try:
+            self.found = find_sessions(self.sessions_dir)
+        except AuditorError as error:
+            self.found, self.rows, self.problem = [], [], str(error)
+            self.query_one(DataTable).clear(columns=True)
+            self.query_one("#start-hint", Static).update(Content.styled(printable(self.problem), "$error"))
+            return
+        self.problem = ""
+        self.paths = {str(path): path for path, _ in self.found}
+        self.rows = [_dashboard_row(path, loaded) for path, loaded in self.found]
+        self._show()
+
+    def _visible(self) -> list[int]:
+        """Indexes into self.found of the rows shown: filtered, then sorted."""
+        needle = self.filter_text.casefold()
+        shown = [i for i, row in enumerate(self.rows) if not needle or any(needle in c.casefold() for c in row)]
+        if self.sort_column is not None:
+            column = self.sort_column
+            shown.sort(key=lambda i: _sort_key(self.rows[i], column))
+        return shown
+
+    def _show(self) -> None:
+        if not self.is_mounted or self.problem:
+            return
         table = self.query_one(DataTable)
         selected = self._selected()
         table.clear(columns=True)
-        self.paths.clear()
-        try:
-            found = find_sessions(self.sessions_dir)
-        except AuditorError as error:
-            self.query_one("#start-hint", Static).update(Content.styled(printable(str(error)), "$error"))
-            return
-        rows: list[tuple[str, ...]] = []
-        for path, loaded in found:
-            self.paths[str(path)] = path
-            if isinstance(loaded, Session):
-                state = loaded.state
-                if state == "signed-off" and loaded.signoff:
-                    state = f"signed off by {loaded.signoff.reviewer}"
-                policy = Path(loaded.policy.path).name
-                updated = f"{loaded.updated:%Y-%m-%d %H:%M}"
-                fields = (loaded.title, policy, loaded.checklist.id, loaded.progress, updated, state)
-                rows.append(tuple(printable(cell) for cell in fields))
-            else:
-                rows.append((printable(path.name), "unreadable", "", "", "", ""))
-        columns = self._columns(rows)
+        columns = self._columns(self.rows)
         for index, width in columns:
-            table.add_column(COLUMNS[index] if len(COLUMNS[index]) <= width else "Updated", width=width)
-        for (path, loaded), row in zip(found, rows, strict=True):
+            name = COLUMNS[index] if len(COLUMNS[index]) <= width else COLUMNS[index].split()[0][:width]
+            table.add_column(
+                name + (" ▾" if index == self.sort_column else ""), width=width + 2 * (index == self.sort_column)
+            )
+        visible = self._visible()
+        for number in visible:
+            path, loaded = self.found[number]
+            row = self.rows[number]
             style = "" if isinstance(loaded, Session) else "$error"
             cells = []
             for index, width in columns:
                 # A file name's end tells versions apart: cut its middle.
                 cut = shorten_middle(row[index], width) if index == 1 else shorten(row[index], width)
-                if index == 4:
+                if index == 8:
                     cut = row[index][:width]  # the date without the time when narrow
-                done = isinstance(loaded, Session) and index == 5 and loaded.state == "signed-off"
-                cells.append(Content.styled(cut, "$success" if done else style))
+                done = isinstance(loaded, Session) and index == 3 and loaded.state == "signed-off"
+                late = index == 6 and row[index] not in ("", "0")
+                cells.append(Content.styled(cut, "$success" if done else "$error" if late else style))
             table.add_row(*cells, key=str(path))
-        if selected is not None and str(selected) in self.paths:
+        if selected is not None and str(selected) in {str(self.found[n][0]) for n in visible}:
             table.move_cursor(row=table.get_row_index(str(selected)))
-        hint = (
-            f"{len(found)} audit{'s' if len(found) != 1 else ''}. enter resumes · n new audit · s new audit of the bundled sample · "
-            "f re-audit the selected one on a new version of its policy"
-            if found
-            else f"No audits in {self.sessions_dir}/ yet. Press n for a new audit, or s to try the bundled sample."
+        self.query_one("#start-hint", Static).update(Content(printable(self._hint(len(visible)))))
+
+    def _hint(self, visible: int) -> str:
+        total = len(self.found)
+        if not total:
+            return f"No audits in {self.sessions_dir}/ yet. Press n for a new audit, or s to try the bundled sample."
+        count = f"{total} audit{'s' if total != 1 else ''}"
+        if self.filter_text:
+            count = f"{visible} of {total} audits match {self.filter_text!r}"
+        order = "newest first" if self.sort_column is None else f"sorted by {COLUMNS[self.sort_column]}"
+        return (
+            f"{count}, {order}. enter resumes · n new audit · s new audit of the bundled sample · "
+            "f re-audit the selected one on a new version of its policy · o sort · / filter"
         )
-        self.query_one("#start-hint", Static).update(Content(printable(hint)))
+
+    def action_sort(self) -> None:
+        """Cycle the sort through the columns shown, then back to newest first."""
+        shown = [index for index, _ in self._columns(self.rows)]
+        if self.sort_column is None:
+            self.sort_column = shown[0]
+        else:
+            later = [index for index in shown if index > self.sort_column]
+            self.sort_column = later[0] if later else None
+        self._show()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#start-filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#start-filter", Input)
+        if not box.has_class("shown") and not self.filter_text:
+            return
+        box.value = ""
+        box.remove_class("shown")
+        self.filter_text = ""
+        self._show()
+        self.query_one(DataTable).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "start-filter":
+            self.filter_text = event.value.strip()
+            self._show()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "start-filter":
+            if not self.filter_text:
+                event.input.remove_class("shown")
+            self.query_one(DataTable).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(self.paths[str(event.row_key.value)])
