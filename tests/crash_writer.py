@@ -57,7 +57,7 @@ def save_loop(session_path: Path, policy_path: Path, checklist_path: Path) -> No
     while not orphaned(parent):
         state = expected_state(n)
         session.set_note(item, state["note"])
-        session.set_status(item, state["status"])
+        session.set_status(item, state["status"], reason="crash test")
         if n:
             previous = policy.clause(expected_state(n - 1)["tag"])
             session.toggle_tag(item, previous)

@@ -13,7 +13,8 @@ The file is the audit's record, meant to be read, diffed and committed::
     [cursor]          item, clause: where the auditor was
     [signoff]         reviewer, at, statement, schema, digest[, signature]   (once signed off)
     [origin]          session, audit_id, policy_path, policy_sha256  (only for a re-audit)
-    [[items]]         id, status, note, rejected, review_comment, previous_status
+    [[items]]         id, status, note, rejected, review_comment, previous_status; the finding:
+                      severity, recommendation, owner, due (a local date); reason, assignee
     [[items.tags]]    clause, section, sha256, text: the clause quoted, so the audit stands alone
     [[history]]       at, who, action, item, detail, data, hash: append-only and hash-chained
                       (see :mod:`auditor_tui.core.history`)
@@ -35,12 +36,13 @@ import tomllib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from auditor_tui.core import findings, undo
 from auditor_tui.core.atomic import atomic_write_bytes, atomic_write_text, backup_path
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.config import identity
@@ -110,6 +112,17 @@ class ItemState:
     """The reviewer's comment when changes were requested."""
     previous_status: str = ""
     """Re-audit only: the status in the audit this one was carried forward from."""
+    severity: str = ""
+    """The finding (see :mod:`auditor_tui.core.findings`): ``high``, ``medium``, ``low`` or ""."""
+    recommendation: str = ""
+    owner: str = ""
+    """Who is to fix what the finding says."""
+    due: date | None = None
+    """By when the owner is to fix it."""
+    reason: str = ""
+    """Why the item is not applicable (required for that status)."""
+    assignee: str = ""
+    """Who is doing the item (in the team preparing the audit)."""
 
     def tag_for(self, clause_id: str) -> Tag | None:
         return next((tag for tag in self.tags if tag.clause == clause_id and not tag.orphan), None)
@@ -274,32 +287,122 @@ class Session:
         existing = state.tag_for(clause.id)
         if existing is not None:
             state.tags.remove(existing)
-            self.record("untag", who=who, item=item_id, detail=clause.id)
+            self.record("untag", who=who, item=item_id, detail=clause.id, data={"tag": undo.tag_json(existing)})
             return False
-        state.tags.append(Tag.of(clause))
+        tag = Tag.of(clause)
+        state.tags.append(tag)
         state.tags.sort(key=_tag_order)
+        data = {"tag": undo.tag_json(tag)}
         if clause.id in state.rejected:
             state.rejected.remove(clause.id)
-        self.record("tag", who=who, item=item_id, detail=clause.id)
+            data["unrejected"] = "1"
+        self.record("tag", who=who, item=item_id, detail=clause.id, data=data)
         return True
 
-    def set_status(self, item_id: str, status: str, *, who: str | None = None) -> None:
+    def _change(self, item_id: str, action: str, new: dict[str, str], detail: str, who: str | None) -> bool:
+        """Set the item's fields *new* (text values; ``due`` as YYYY-MM-DD) and record one
+        *action* event carrying the old and new values (so it can be undone). False when
+        nothing changed."""
+        state = self.item(item_id)
+        data = undo.field_data(undo.field_values(state, list(new)), new)
+        if not data:
+            return False
+        for name, value in new.items():
+            setattr(state, name, findings.parse_due(value) if name == "due" else value)
+        self.record(action, who=who, item=item_id, detail=detail, data=data)
+        return True
+
+    def set_status(self, item_id: str, status: str, *, reason: str | None = None, who: str | None = None) -> None:
+        """Set the status; ``not-applicable`` needs a reason (the item's, or *reason*)."""
         self._require_editable()
         if status not in STATUSES:
             raise SessionError(f"unknown status {status!r}", hint=f"use one of {', '.join(STATUSES)}")
         state = self.item(item_id)
-        if state.status == status:
-            return
-        old, state.status = state.status, status
-        self.record("status", who=who, item=item_id, detail=f"{old} -> {status}")
+        new = {"status": status}
+        if reason is not None and reason.strip():
+            new["reason"] = reason.strip()
+        if status == "not-applicable" and not new.get("reason", state.reason):
+            raise WorkflowError(
+                f"not applicable needs a reason: say why {item_id} does not apply to this policy",
+                hint="give one with the reason (--reason TEXT, or the form the review screen asks)",
+            )
+        self._change(item_id, "status", new, f"{state.status} -> {status}", who)
 
     def set_note(self, item_id: str, note: str, *, who: str | None = None) -> None:
         self._require_editable()
+        self._change(item_id, "note", {"note": note}, f"{len(note)} characters", who)
+
+    def set_finding(
+        self,
+        item_id: str,
+        *,
+        severity: str | None = None,
+        recommendation: str | None = None,
+        owner: str | None = None,
+        due: str | date | None = None,
+        who: str | None = None,
+    ) -> bool:
+        """Change the given fields of the item's finding (None: leave as is; "": clear). A
+        finding is meant for missing or partial items but allowed on any. True if changed."""
+        self._require_editable()
+        self.item(item_id)
+        new: dict[str, str] = {}
+        if severity is not None:
+            new["severity"] = findings.check_severity(severity)
+        if recommendation is not None:
+            new["recommendation"] = recommendation.strip()
+        if owner is not None:
+            new["owner"] = " ".join(owner.split())
+        if due is not None:
+            new["due"] = findings.due_text(findings.parse_due(due))
+        detail = ", ".join(
+            f"{name} {value or '(cleared)'}" for name, value in new.items() if name in ("severity", "due")
+        )
+        return self._change(item_id, "finding", new, detail or "finding", who)
+
+    def set_reason(self, item_id: str, reason: str, *, who: str | None = None) -> bool:
+        """Why the item does not apply. An item that is not applicable keeps needing one."""
+        self._require_editable()
         state = self.item(item_id)
-        if state.note == note:
-            return
-        state.note = note
-        self.record("note", who=who, item=item_id, detail=f"{len(note)} characters")
+        reason = reason.strip()
+        if not reason and state.status == "not-applicable":
+            raise WorkflowError(
+                f"not applicable needs a reason: {item_id} is not applicable, so its reason cannot be cleared",
+                hint="change its status first",
+            )
+        return self._change(item_id, "reason", {"reason": reason}, f"{len(reason)} characters", who)
+
+    def assign(self, item_id: str, name: str, *, who: str | None = None) -> bool:
+        """Give the item to *name* ("" to nobody)."""
+        self._require_editable()
+        name = " ".join(name.split())
+        return self._change(item_id, "assign", {"assignee": name}, name or "(nobody)", who)
+
+    def undo(self, *, who: str | None = None) -> Event | None:
+        """Take back the latest change still in effect (None if there is none); see
+        :mod:`auditor_tui.core.undo`. The history keeps both the change and its undo."""
+        return self._undo_redo("undo", who)
+
+    def redo(self, *, who: str | None = None) -> Event | None:
+        """Apply again the change undone last (None if there is none)."""
+        return self._undo_redo("redo", who)
+
+    def can_undo(self) -> bool:
+        return bool(undo.stacks(self.history)[0])
+
+    def can_redo(self) -> bool:
+        return bool(undo.stacks(self.history)[1])
+
+    def _undo_redo(self, action: str, who: str | None) -> Event | None:
+        self._require_editable()
+        done, undone = undo.stacks(self.history)
+        pending = done if action == "undo" else undone
+        if not pending:
+            return None
+        event = self.history[pending[-1]]
+        undo.apply(self, event, forward=action == "redo")
+        self.record(action, who=who, item=event.item, detail=undo.describe(event), data={"of": event.hash})
+        return event
 
     def reject_suggestion(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
         """Hide a suggested clause for this item (remembered in the session)."""
@@ -309,7 +412,7 @@ class Session:
             return
         state.rejected.append(clause_id)
         state.rejected.sort(key=clause_order)
-        self.record("reject-suggestion", who=who, item=item_id, detail=clause_id)
+        self.record("reject-suggestion", who=who, item=item_id, detail=clause_id, data={"clause": clause_id})
 
     def move_cursor(self, item_id: str | None = None, clause_id: str | None = None) -> None:
         """Remember where the auditor is (not a change to the audit: no history)."""
@@ -326,7 +429,7 @@ class Session:
         if tag is None:
             raise SessionError(f"item {item_id} has no removed evidence {clause_id!r}")
         state.tags.remove(tag)
-        self.record("drop-orphan", who=who, item=item_id, detail=clause_id)
+        self.record("drop-orphan", who=who, item=item_id, detail=clause_id, data={"tag": undo.tag_json(tag)})
 
 
 def clause_order(clause_id: str) -> tuple[int, str]:
@@ -467,6 +570,12 @@ def session_to_dict(session: Session) -> dict[str, Any]:
             note=state.note,
             previous_status=state.previous_status,
             review_comment=state.review_comment,
+            severity=state.severity,
+            recommendation=state.recommendation,
+            owner=state.owner,
+            due=state.due,
+            reason=state.reason,
+            assignee=state.assignee,
             rejected=list(state.rejected),
             tags=[
                 {
@@ -671,6 +780,7 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
             rejected=list(rejected),
             review_comment=r.get(raw, "review_comment", str, where, ""),
             previous_status=r.get(raw, "previous_status", str, where, ""),
+            **findings.read_item_fields(raw, r.fail, where),
         )
     history = []
     for number, raw in enumerate(r.get(data, "history", list, "session", []), 1):

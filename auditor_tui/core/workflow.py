@@ -31,7 +31,7 @@ schema 2 (``SignOff.schema``)::
      "checklist": {"id", "version", "sha256"},      # SHA-256 of the checklist file
      "origin":    {...} or {},                      # a re-audit's origin
      "history":   {"events", "head"},               # the chain up to the sign-off event
-     "items": {ID: {"status", "note", "review_comment",
+     "items": {ID: {"status", "note", "review_comment", [finding, reason, assignee: those set]
                     "tags": [{"clause", "section", "text", "sha256", "orphan", "recheck"}]}}}
 
 Items are keyed by id and tags sorted by clause, so neither the file's formatting nor the order
@@ -66,6 +66,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor_tui.core.errors import WorkflowError
+from auditor_tui.core.findings import content_fields, finding_dict
 from auditor_tui.core.history import Event, chain_break, describe_break, iso, last_standing
 from auditor_tui.core.history import head as history_head
 from auditor_tui.core.session import Session, SignOff, clause_order, identity, now_utc
@@ -80,7 +81,10 @@ DEFAULT_STATEMENT = (
 )
 PART_HASH_LENGTH = 16
 
-PREPARER_ACTIONS = frozenset({"create", "tag", "untag", "status", "note", "reject-suggestion", "drop-orphan", "submit"})
+PREPARER_ACTIONS = frozenset(
+    {"create", "tag", "untag", "status", "note", "reject-suggestion", "drop-orphan", "submit"}
+    | {"finding", "reason", "assign", "undo", "redo"}
+)
 """History actions that make someone a preparer of the audit (and so not its reviewer)."""
 
 
@@ -130,6 +134,7 @@ def _content_items(items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             "note": str(item.get("note", "")),
             "review_comment": str(item.get("review_comment", "")),
             "tags": sorted(tags, key=_tag_key),
+            **content_fields(item),  # only those set: audits signed before findings keep their digest
         }
     return content_items
 
@@ -214,6 +219,9 @@ def session_content(session: Session, *, schema: int = DIGEST_SCHEMA) -> dict[st
                 "status": state.status,
                 "note": state.note,
                 "review_comment": state.review_comment,
+                "finding": finding_dict(state),
+                "reason": state.reason,
+                "assignee": state.assignee,
                 "tags": [
                     {
                         "clause": t.clause,
