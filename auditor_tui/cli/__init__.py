@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from auditor_tui import __version__
-from auditor_tui.cli import audit, config, crosswalk, reaudit, suggest, workflow
+from auditor_tui.cli import audit, config, crosswalk, item, reaudit, suggest, workflow
 from auditor_tui.core.errors import AuditorError
 
 EXIT_BAD_INPUT = 2
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"auditor-tui {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for module in (audit, suggest, workflow, reaudit, crosswalk, config):
+    for module in (audit, suggest, workflow, item, reaudit, crosswalk, config):
         module.register(subparsers)
     return parser
 
