@@ -25,8 +25,7 @@ from auditor_tui.core.atomic import _host_tag, clean_stale_temporaries
 from auditor_tui.core.audit import Audit, start_sample
 from auditor_tui.core.checklist import load_checklist
 from auditor_tui.core.errors import ChecklistError, SessionError
-from auditor_tui.core.export import ExportError, verify_export
-from auditor_tui.core.export_file import ExportExists, write_export
+from auditor_tui.core.export import ExportError, ExportExists, verify_export, write_export
 from auditor_tui.core.lock import LockUnavailable, lock_or_fail, lock_path, try_lock
 from auditor_tui.core.session import SessionDamaged, find_sessions, load_session, restore_backup, save_session
 from auditor_tui.core.suggest import load_exemplars

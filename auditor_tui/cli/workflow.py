@@ -16,8 +16,14 @@ from pathlib import Path
 from auditor_tui.cli._output import safe
 from auditor_tui.core.audit import Audit, resolve_policy_path
 from auditor_tui.core.errors import AuditorError, SessionError, WorkflowError
-from auditor_tui.core.export import FORMATS, export_text, format_for, looks_like_export, verify_export
-from auditor_tui.core.export_file import write_export
+from auditor_tui.core.export import (
+    FORMATS,
+    export_text,
+    format_for,
+    looks_like_export,
+    verify_export,
+    write_export,
+)
 from auditor_tui.core.files import is_regular_file, read_input_bytes
 from auditor_tui.core.lock import lock_or_fail
 from auditor_tui.core.session import Session, load_session, save_session

@@ -532,7 +532,7 @@ class ReviewScreen(FindingActions, SuggestionActions, Screen[None]):
         )
 
     def action_export(self) -> None:
-        from auditor_tui.core.export_file import ExportExists, write_export
+        from auditor_tui.core.export import ExportExists, write_export
 
         default = str(self.audit.path.with_suffix(".md"))
 

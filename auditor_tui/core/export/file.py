@@ -11,7 +11,8 @@ from pathlib import Path
 
 from auditor_tui.core.atomic import atomic_write_text
 from auditor_tui.core.checklist import Checklist
-from auditor_tui.core.export import FORMATS, RENDERERS, ExportError, export_text, format_for
+from auditor_tui.core.export.formats import FORMATS, RENDERERS, export_text, format_for
+from auditor_tui.core.export.record import ExportError
 from auditor_tui.core.files import check_output_path, folder_of
 from auditor_tui.core.session import Session
 

@@ -1,0 +1,153 @@
+"""The HTML export: one self-contained page (its style sheet, ``report.css``, inline; no script,
+no remote content), every untrusted text HTML-escaped."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from importlib.resources import files
+from typing import Any
+
+from auditor_tui.core.export.common import _one_line, _with_record_comments
+from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, policy_provenance
+from auditor_tui.core.session import STATUSES
+from auditor_tui.core.status import status_label
+from auditor_tui.core.text import printable
+
+_CSS = files(__package__).joinpath("report.css").read_text(encoding="utf-8").strip("\n")
+
+
+def _h(text: Any) -> str:
+    """Untrusted text for HTML: controls made visible, then escaped (quotes too)."""
+    return html.escape(printable(str(text).replace("\r\n", "\n"), keep_newlines=True), quote=True)
+
+
+def _h_status(status: str) -> str:
+    return f'<span class="status st-{_h(status)}">{_h(status_label(status))}</span>'
+
+
+def _html_meta(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The header's (name, HTML) rows: the audit, its policy and checklist, their fingerprints."""
+    audit, policy, checklist = record["audit"], record["policy"], record["checklist"]
+    return [
+        ("Audit id", _h(audit["id"])),
+        ("Prepared by", _h(audit["auditor"])),
+        ("State", _h(audit["state"])),
+        ("Policy", f"{_h(policy['path'])} ({_h(policy['clauses'])} clauses)"),
+        ("Policy fingerprint (SHA-256)", f'<span class="hash">{_h(policy["sha256"])}</span>'),
+        *(
+            (label, f'<span class="hash">{_h(value)}</span>' if label.endswith("SHA-256") else _h(value))
+            for label, value in policy_provenance(policy)
+        ),
+        ("Checklist", f"{_h(checklist['title'])} ({_h(checklist['id'])} {_h(checklist['version'])})"),
+        ("Checklist file SHA-256", f'<span class="hash">{_h(checklist["sha256"])}</span>'),
+        ("Audit digest (SHA-256)", f'<span class="hash">{_h(record["digest"])}</span>'),
+        ("Exported", f"{_h(record['exported'])} by {_h(record['generator'])}"),
+    ]
+
+
+def _html_item(number: int, item: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    add = out.append
+    status = item["status"]
+    add(f'<article class="item st-{_h(status)}" id="item-{_h(item["id"])}">')
+    add(f"<h3>{number}. {_h(item['id'])}: {_h(item['title'])}</h3>")
+    refs = "; ".join(str(r) for r in item["refs"]) or "-"
+    evidence = item["evidence"]
+    add(
+        f'<p>{_h_status(status)} <span class="refs">{_h(refs)}</span> '
+        f"&middot; {len(evidence)} evidence clause{'' if len(evidence) == 1 else 's'}</p>"
+    )
+    note = item["note"] if item["note"].strip() else "(no note)"
+    add(f'<p class="label">Note</p><div class="text">{_h(note)}</div>')
+    if item["review_comment"]:
+        add(f'<p class="label">Reviewer\'s comment</p><div class="text comment">{_h(item["review_comment"])}</div>')
+    for tag in evidence:
+        flags = _flags(tag)
+        add("<blockquote>")
+        add(
+            f'<p class="where"><b>{_h(tag["clause"])}</b> &middot; <i>{_h(tag["section"] or "(no section)")}</i>{_h(_page(tag))}{_h(flags)}</p>'
+        )
+        add(f'<div class="text">{_h(tag["text"])}</div>')
+        add("</blockquote>")
+    add("</article>")
+    return out
+
+
+def _html_body(record: Mapping[str, Any]) -> str:
+    audit, signoff = record["audit"], record["signoff"]
+    title = f"Audit: {_one_line(audit['title'])}" + ("" if signoff else f" ({DRAFT_MARK})")
+    out: list[str] = []
+    add = out.append
+    add("<!DOCTYPE html>")
+    add('<html lang="en">')
+    add("<head>")
+    add('<meta charset="utf-8">')
+    add("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+    add('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    add(f'<meta name="generator" content="{_h(record["generator"])}">')
+    add(f"<title>{_h(title)}</title>")
+    add(f"<style>\n{_CSS}\n</style>")
+    add("</head>")
+    add("<body>")
+    if not signoff:
+        add('<div class="watermark" aria-hidden="true">DRAFT</div>')
+    add("<header>")
+    add(f"<h1>Audit: {_h(_one_line(audit['title']))}</h1>")
+    if signoff:
+        add(f'<p class="banner signed">&#10004; Signed off by {_h(signoff["reviewer"])} at {_h(signoff["at"])}</p>')
+    else:
+        add(f'<p class="banner draft">&#9888; {DRAFT_MARK}. This is a working copy, not a signed-off audit.</p>')
+    add('<dl class="meta">')
+    for name, value in _html_meta(record):
+        add(f"<dt>{name}</dt><dd>{value}</dd>")
+    add("</dl>")
+    add("</header>")
+    add("<main>")
+    add("<section>")
+    add("<h2>Summary</h2>")
+    add("<table>")
+    add("<thead><tr><th>Status</th><th>Items</th></tr></thead>")
+    add("<tbody>")
+    for status in STATUSES:
+        add(f'<tr><td>{_h_status(status)}</td><td class="n">{_h(record["summary"][status])}</td></tr>')
+    add(f'<tr><th>Total</th><th class="n">{_h(record["summary"]["total"])}</th></tr>')
+    add("</tbody>")
+    add("</table>")
+    add("</section>")
+    add("<section>")
+    add("<h2>Sign-off</h2>")
+    if signoff:
+        add('<dl class="meta">')
+        add(f"<dt>Reviewer</dt><dd>{_h(signoff['reviewer'])}</dd>")
+        add(f"<dt>Signed off at</dt><dd>{_h(signoff['at'])} (UTC)</dd>")
+        add(f'<dt>Digest (SHA-256)</dt><dd><span class="hash">{_h(signoff["digest"])}</span></dd>')
+        add(
+            f"<dt>SSH signature</dt><dd>{'yes (check with --allowed-signers)' if signoff['signature'] else 'none'}</dd>"
+        )
+        add(f'<dt>Statement</dt><dd><div class="text">{_h(signoff["statement"])}</div></dd>')
+        add("</dl>")
+    else:
+        add(f'<p class="banner draft">{DRAFT_MARK}.</p>')
+        request = record["changes_requested"]
+        if request:
+            add(f"<p>Changes requested by {_h(request['by'])} at {_h(request['at'])}:</p>")
+            add(f'<div class="text comment">{_h(request["comment"])}</div>')
+    add("</section>")
+    add("<section>")
+    add("<h2>Items</h2>")
+    for number, item in enumerate(record["items"], 1):
+        out += _html_item(number, item)
+    add("</section>")
+    add("</main>")
+    add(
+        "<footer>Made by auditor-tui. The audit record is embedded at the end of this file; "
+        "check that nothing was changed with <code>auditor-tui verify FILE</code>.</footer>"
+    )
+    add("</body>")
+    add("</html>")
+    return "\n".join(out) + "\n"
+
+
+def render_html(record: Mapping[str, Any]) -> str:
+    return _with_record_comments("html", _html_body(record), record)
