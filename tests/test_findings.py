@@ -158,3 +158,79 @@ def test_a_checklist_item_may_give_a_default_severity(tmp_path: Path) -> None:
     path.write_text(TINY_CHECKLIST.replace('group = "Who"\n', 'group = "Who"\nseverity = "huge"\n'))
     with pytest.raises(ChecklistError, match="severity 'huge' is not one of high, medium, low"):
         load_checklist(path)
+
+
+# --------------------------------------------------------------------------- exports
+
+EXPORT_FORMATS = ("md", "html", "csv", "json")
+RECOMMENDATION = "Give the DPO's <b>e-mail</b> =SUM(A1)"
+
+
+@pytest.fixture
+def signed_with_findings(tmp_path: Path):
+    from auditor_tui.core.workflow import sign_off, submit
+    from tests.test_export import make_audit
+
+    audit = make_audit(tmp_path / "audit")
+    s = audit.session
+    s.set_finding("c-3", severity="high", recommendation=RECOMMENDATION, owner="Legal team", due="2027-03-31")
+    s.set_status("b-2", "not-applicable", reason="No contract with users.")
+    s.assign("a-1", "carol")
+    submit(s)
+    sign_off(s, reviewer="bob", actor="bob", statement="Reviewed.")
+    audit.save()
+    return audit
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_findings_are_in_every_export_and_it_verifies(signed_with_findings, fmt: str) -> None:
+    import json
+
+    from auditor_tui.core.export import build_record, export_text, verify_text
+
+    audit = signed_with_findings
+    record = build_record(audit.session, audit.checklist)
+    items = {item["id"]: item for item in record["items"]}
+    assert items["c-3"]["finding"] == {
+        "severity": "high",
+        "recommendation": RECOMMENDATION,
+        "owner": "Legal team",
+        "due": "2027-03-31",
+    }
+    assert items["b-2"]["reason"] == "No contract with users." and items["a-1"]["assignee"] == "carol"
+    assert items["a-1"]["finding"] == {"severity": "", "recommendation": "", "owner": "", "due": ""}
+    text = export_text(audit.session, audit.checklist, fmt)
+    for value in ("Legal team", "2027-03-31", "No contract with users.", "carol", "high"):
+        assert value in text, value
+    assert verify_text(text, f"x.{fmt}").valid
+    if fmt == "csv":
+        header = next(line for line in text.splitlines() if line.startswith("id,"))
+        assert header.endswith(",note,severity,recommendation,owner,due,reason,assignee")
+        assert "'=SUM" not in text or "<b>" in text  # the cell is neutralised only when it starts with =
+    if fmt == "json":
+        assert json.loads(text)["items"][2]["finding"]["due"] == "2027-03-31"
+    if fmt == "html":
+        assert "<b>e-mail</b>" not in text and "&lt;b&gt;e-mail" in text
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_a_one_character_edit_of_a_finding_is_caught(signed_with_findings, fmt: str) -> None:
+    from auditor_tui.core.export import export_text, verify_text
+
+    audit = signed_with_findings
+    text = export_text(audit.session, audit.checklist, fmt)
+    for old, new in (("Legal team", "Legal teem"), ("2027-03-31", "2027-03-30"), ("carol", "carql")):
+        assert old in text
+        edited = text.replace(old, new)  # every copy: the visible one and, in JSON, the record
+        result = verify_text(edited, f"x.{fmt}")
+        assert not result.valid and result.problems, (fmt, old)
+
+
+def test_an_edited_finding_in_the_session_breaks_its_sign_off(signed_with_findings) -> None:
+    from auditor_tui.core.workflow import verify_session
+
+    session = signed_with_findings.session
+    assert verify_session(session).valid
+    session.items["c-3"].owner = "Legal tean"
+    result = verify_session(session)
+    assert not result.valid and any("c-3" in problem for problem in result.problems)
