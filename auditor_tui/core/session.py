@@ -355,10 +355,10 @@ class Session:
             new["owner"] = " ".join(owner.split())
         if due is not None:
             new["due"] = findings.due_text(findings.parse_due(due))
-        detail = ", ".join(
-            f"{name} {value or '(cleared)'}" for name, value in new.items() if name in ("severity", "due")
-        )
-        return self._change(item_id, "finding", new, detail or "finding", who)
+        old = undo.field_values(self.item(item_id), list(new))
+        changed = {name: value for name, value in new.items() if old[name] != value}
+        detail = ", ".join(f"{k} {v or '(cleared)'}" if k in ("severity", "due") else k for k, v in changed.items())
+        return self._change(item_id, "finding", changed, detail, who)
 
     def set_reason(self, item_id: str, reason: str, *, who: str | None = None) -> bool:
         """Why the item does not apply. An item that is not applicable keeps needing one."""

@@ -36,16 +36,19 @@ class FindingForm(ModalScreen[dict[str, str] | None]):
                 Content.assemble("Finding for ", Content.styled(printable(self.item_label), "bold")),
                 classes="dialog-title",
             )
-            yield Label("Severity (up/down, enter or space picks)")
-            with RadioSet(id="finding-severity"):
+            # The labels are the fields' border titles, so the form fits in 24 lines.
+            with RadioSet(id="finding-severity") as severities:
+                severities.border_title = "Severity (left/right, enter picks)"
                 for name in (*SEVERITIES, NO_SEVERITY):
                     yield RadioButton(name, value=name == (self.severity or NO_SEVERITY), id=f"severity-{name}")
-            yield Label("Recommendation: what to do")
-            yield Input(self.state.recommendation, id="finding-recommendation")
-            yield Label("Owner: who fixes it")
-            yield Input(self.state.owner, id="finding-owner")
-            yield Label("Due (YYYY-MM-DD)")
-            yield Input(due_text(self.state.due), placeholder="2027-03-31", id="finding-due")
+            for key, label, value in (
+                ("recommendation", "Recommendation: what to do", self.state.recommendation),
+                ("owner", "Owner: who fixes it", self.state.owner),
+                ("due", "Due (YYYY-MM-DD, e.g. 2027-03-31)", due_text(self.state.due)),
+            ):
+                field = Input(value, id=f"finding-{key}")
+                field.border_title = label
+                yield field
             yield Static(id="finding-problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (enter)", variant="primary", id="ok")

@@ -117,8 +117,9 @@ class FindingActions:
 
     def show_filter(self) -> None:
         checklist = self.query_one(ChecklistList)  # type: ignore[attr-defined]
-        title = f"Checklist {printable(self.audit.checklist.id)}"
-        checklist.border_title = title + (f" · only {printable(self.filter_label)}" if self.filter_label else "")
+        # The filter replaces the checklist's id, so it shows on a narrow pane too.
+        label = f"only {self.filter_label}" if self.filter_label else self.audit.checklist.id
+        checklist.border_title = f"Checklist {printable(label)}"
 
     # ------------------------------------------------------------------ bulk, undo
 
