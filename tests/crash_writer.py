@@ -24,7 +24,8 @@ from pathlib import Path
 FILLER = "x" * 20_000  # makes every save ~20 KB, so a kill often lands in the middle of a write
 STATUS_CYCLE = ("satisfied", "partial", "missing", "not-applicable")
 TAGGED_CLAUSES = 50
-REVIEW_KEYS = ["t", "1", "2", "3", "4", "0", "down", "down", "up", "pagedown", "t", "space", "j", "k"]
+# "4" would open the reason dialog (and swallow the keys after it); "u" undoes under the kill instead.
+REVIEW_KEYS = ["t", "1", "2", "3", "u", "0", "down", "down", "up", "pagedown", "t", "space", "j", "k"]
 
 
 def orphaned(parent: int) -> bool:
@@ -57,7 +58,7 @@ def save_loop(session_path: Path, policy_path: Path, checklist_path: Path) -> No
     while not orphaned(parent):
         state = expected_state(n)
         session.set_note(item, state["note"])
-        session.set_status(item, state["status"])
+        session.set_status(item, state["status"], reason="crash test")
         if n:
             previous = policy.clause(expected_state(n - 1)["tag"])
             session.toggle_tag(item, previous)

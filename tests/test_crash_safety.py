@@ -192,4 +192,6 @@ def test_review_screen_autosave_killed_at_random_moments_leaves_a_loadable_file(
             assert not reopened.read_only, f"{where}: {reopened.read_only_reason}"
             assert reopened.acquire_lock(), f"{where}: {reopened.read_only_reason}"
             reopened.release_lock()
-    assert changed == REVIEW_KILLS, f"seed {SEED}: some rounds saved nothing"
+    # How many rounds saved before their kill depends on the machine's speed (a loaded one may
+    # be killed before its first save): the property is that every file loads, not a count.
+    assert changed > 0, f"seed {SEED}: no round saved anything (the writer never reached a save)"

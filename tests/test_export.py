@@ -234,7 +234,11 @@ def test_html_draft_has_a_banner_and_watermark(draft):
 def _csv_table(text: str) -> list[list[str]]:
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:], newline="")))
-    start = rows.index(["id", "refs", "title", "status", "evidence count", "evidence", "note"])
+    start = next(
+        i
+        for i, row in enumerate(rows)
+        if row[:7] == ["id", "refs", "title", "status", "evidence count", "evidence", "note"]
+    )
     table = []
     for row in rows[start + 1 :]:
         if not row:

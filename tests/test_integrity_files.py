@@ -78,7 +78,7 @@ def tree(root: Path) -> dict[str, bytes | None]:
 def signed_off(project: Path) -> Audit:
     audit = make_audit(project)
     for item_id in audit.session.items:
-        audit.session.set_status(item_id, "not-applicable")
+        audit.session.set_status(item_id, "not-applicable", reason="not offered by this service")
     audit.save()
     assert main(["submit", str(audit.path)]) == 0
     with pytest.MonkeyPatch.context() as patch:

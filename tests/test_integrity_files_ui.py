@@ -54,7 +54,7 @@ def signoff_as_bob(path: Path) -> int:
 def decided(project: Path) -> Audit:
     audit = make_audit(project)
     for item_id in audit.session.items:
-        audit.session.set_status(item_id, "not-applicable")
+        audit.session.set_status(item_id, "not-applicable", reason="not offered by this service")
     audit.save()
     return audit
 

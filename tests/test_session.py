@@ -136,14 +136,29 @@ def test_file_is_stable_so_a_diff_shows_only_the_change(fresh, tmp_path):
     session.set_status("retention", "missing")
     after = dumps_session(session).splitlines()
     changed = [line for line in after if line not in before]
-    # the status line, the updated time, and the new history entry
+    # the status line, the updated time, and the new history entry (with the old and new
+    # status in its data, for undo)
     assert 'status = "missing"' in changed
     assert (
         len(
             [
                 line
                 for line in changed
-                if not line.startswith(("updated", "at", "who", "action", "item", "detail", "hash", "[[history"))
+                if not line.startswith(
+                    (
+                        "updated",
+                        "at",
+                        "who",
+                        "action",
+                        "item",
+                        "detail",
+                        "hash",
+                        "[[history",
+                        "[history.data",
+                        '"old.',
+                        '"new.',
+                    )
+                )
             ]
         )
         == 1

@@ -48,7 +48,9 @@ async def test_tagged_or_decided_item_shows_no_flag(workdir):
         assert "%" in text  # the probability
         assert {REPRESENTATIVE, DPO} <= set(await gap_ids(app, pilot))
 
-        await pilot.press("4")  # not applicable: decided
+        await pilot.press("4")  # not applicable (with its reason): decided
+        await pilot.pause()
+        await pilot.press(*"EU based", "enter")
         await pilot.pause()
         assert "LIKELY MISSING" not in banner(app)
 

@@ -65,6 +65,9 @@ async def test_number_keys_set_the_status(audit, key, status):
     async with app.run_test(size=SIZE) as pilot:
         item = review(app).item_id
         await pilot.press(key)
+        if status == "not-applicable":  # asks for the reason first
+            await pilot.pause()
+            await pilot.press(*"No EU users", "enter")
         await settle(pilot)
         assert on_disk(audit).items[item].status == status
         await pilot.press("0")

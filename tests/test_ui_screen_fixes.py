@@ -59,7 +59,7 @@ def tags_on_disk(audit: Audit, item_id: str) -> list[str]:
 def decided_audit(project: Path) -> Audit:
     audit = make_audit(project)
     for item_id in audit.session.items:
-        audit.session.set_status(item_id, "not-applicable")
+        audit.session.set_status(item_id, "not-applicable", reason="not offered by this service")
     audit.save()
     return audit
 

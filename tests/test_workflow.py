@@ -141,7 +141,7 @@ def test_sign_off_refused_for_whoever_submitted_or_changed_it(tmp_path):
     audit = make_audit(tmp_path, decide=False)
     s = audit.session
     for item in s.items:
-        s.set_status(item, "not-applicable", who="carol")
+        s.set_status(item, "not-applicable", reason="not offered", who="carol")
     submit(s, by="dave")
     with pytest.raises(WorkflowError, match="'dave' submitted it"):
         sign_off(s, reviewer="dave", actor="dave")

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "crosswalks": "crosswalk",
     "config": "config",
     "report": "report",
+    "item": "item",
     "merge-driver": "merge",
     "git-setup": "merge",
 }

@@ -47,6 +47,8 @@ class Item:
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     group: str = ""
+    severity: str = ""
+    """How bad a finding on this item is by default (``high``, ``medium``, ``low`` or "")."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,13 @@ def _string(table: dict[str, Any], key: str, where: str, path: Path, *, required
     return value
 
 
+def _severity(raw: dict[str, Any], where: str, path: Path) -> str:
+    value = _string(raw, "severity", where, path, required=False)
+    if value and value not in ("high", "medium", "low"):
+        raise ChecklistError(f"{where}: severity {value!r} is not one of high, medium, low", path=path)
+    return value
+
+
 def _strings(table: dict[str, Any], key: str, where: str, path: Path) -> tuple[str, ...]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -171,6 +180,7 @@ def parse_checklist(data: bytes, path: Path) -> Checklist:
                 keywords=_strings(raw, "keywords", where, path),
                 examples=_strings(raw, "examples", where, path),
                 group=_string(raw, "group", where, path, required=False),
+                severity=_severity(raw, where, path),
             )
         )
     return Checklist(

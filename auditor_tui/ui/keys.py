@@ -33,6 +33,10 @@ EDITING_ACTIONS = frozenset(
         "save",
         "assign",
         "resolve",
+        "edit_finding",
+        "bulk",
+        "undo",
+        "redo",
     }
 )
 """Actions that change the audit: hidden (and refused) while it is read-only."""
@@ -66,6 +70,16 @@ REVIEW_KEYS: tuple[Key, ...] = (
     ),
     Key("t,space", "toggle_tag", "Tag / untag the current clause to the current item", "Evidence", "Tag", "tag"),
     Key("e", "edit_note", "Edit the current item's note (ctrl+s keeps, escape discards)", "Evidence", "Note", "note"),
+    Key(
+        "f",
+        "edit_finding",
+        "Finding of the current item: severity, recommendation, owner, due (enter saves, escape cancels)",
+        "Evidence",
+        "",
+        "finding",
+    ),
+    Key("u", "undo", "Undo the last change (kept in the history; survives a restart)", "Evidence", "", "undo"),
+    Key("U,ctrl+r", "redo", "Redo the change undone last", "Evidence", "", "redo"),
     Key(
         "D",
         "drop_removed",
@@ -110,9 +124,21 @@ REVIEW_KEYS: tuple[Key, ...] = (
         "",
         "reject",
     ),
+    Key(
+        "B",
+        "bulk",
+        "Set every remaining open item to a status (after asking, naming how many)",
+        "Status",
+        "",
+        "bulk",
+    ),
     Key("g", "gaps", "Likely gaps: open, untagged items with no plausible evidence", "Suggestions", "", "gaps"),
     Key("slash", "search", "Search the policy as you type (enter jumps, escape returns)", "Find", "Search", "search"),
     Key("enter", "", "In search results, gaps and changes: jump there", "Find"),
+    Key(
+        "F", "filter", "Filter the checklist: by status, group or has a finding (F again clears)", "Find", "", "filter"
+    ),
+    Key("escape", "clear_filter", "Clear the checklist filter", "Find", "", "filter-clear"),
     Key("c", "changes", "Changes since the previous version (re-audit)", "Find", "", "changes"),
     Key(
         "ctrl+p",

@@ -329,7 +329,8 @@ def main() -> int:
                 session.toggle_tag(item_id, clause, who=PREPARER)
         if item_id == "13-1-f":  # the preparer's first view, corrected after the review below
             status, note = "satisfied", note.split("\n\n")[0]
-        session.set_status(item_id, status, who=PREPARER)
+        reason = note.split("\n\n")[0] if status == "not-applicable" else None
+        session.set_status(item_id, status, reason=reason, who=PREPARER)
         session.set_note(item_id, note, who=PREPARER)
         session.move_cursor(item_id)
     audit.save()

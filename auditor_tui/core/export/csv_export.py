@@ -17,6 +17,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 """A cell starting with one of these gets a leading apostrophe (no formula injection)."""
 
 CSV_COLUMNS = ("id", "refs", "title", "status", "evidence count", "evidence", "note")
+FINDING_COLUMNS = ("severity", "recommendation", "owner", "due", "reason", "assignee")
+"""After :data:`CSV_COLUMNS`, in records that carry findings (all made since they exist)."""
 
 
 def csv_cell(value: Any) -> str:
@@ -55,7 +57,8 @@ def _csv_rows(record: Mapping[str, Any]) -> list[list[str]]:
             rows.append(["changes requested", f"by {request['by']} at {request['at']}: {request['comment']}"])
     rows.append(["exported", f"{record['exported']} by {record['generator']}"])
     rows.append([])
-    rows.append(list(CSV_COLUMNS))
+    findings = any("finding" in item for item in record["items"])
+    rows.append(list(CSV_COLUMNS) + (list(FINDING_COLUMNS) if findings else []))
     for item in record["items"]:
         quotes = "\n\n".join(
             f"[{tag['clause']}] {tag['section'] or '(no section)'}{_page(tag)}: {tag['text']}"
@@ -70,9 +73,19 @@ def _csv_rows(record: Mapping[str, Any]) -> list[list[str]]:
                 str(len(item["evidence"])),
                 quotes,
                 item["note"],
+                *(_finding_cells(item) if findings else []),
             ]
         )
     return [[csv_cell(cell) for cell in row] for row in rows]
+
+
+def _finding_cells(item: Mapping[str, Any]) -> list[str]:
+    finding = item.get("finding") or {}
+    return [
+        *(str(finding.get(name, "")) for name in ("severity", "recommendation", "owner", "due")),
+        str(item.get("reason", "")),
+        str(item.get("assignee", "")),
+    ]
 
 
 def _csv_text(rows: list[list[str]]) -> str:

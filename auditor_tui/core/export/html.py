@@ -9,7 +9,7 @@ from importlib.resources import files
 from typing import Any
 
 from auditor_tui.core.export.common import _one_line, _with_record_comments
-from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, policy_provenance
+from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, finding_rows, policy_provenance
 from auditor_tui.core.session import STATUSES
 from auditor_tui.core.status import status_label
 from auditor_tui.core.text import printable
@@ -58,6 +58,11 @@ def _html_item(number: int, item: Mapping[str, Any]) -> list[str]:
         f'<p>{_h_status(status)} <span class="refs">{_h(refs)}</span> '
         f"&middot; {len(evidence)} evidence clause{'' if len(evidence) == 1 else 's'}</p>"
     )
+    rows = finding_rows(item)
+    if rows:
+        add('<dl class="finding">')
+        add("".join(f"<dt>{_h(label)}</dt><dd>{_h(value)}</dd>" for label, value in rows))
+        add("</dl>")
     note = item["note"] if item["note"].strip() else "(no note)"
     add(f'<p class="label">Note</p><div class="text">{_h(note)}</div>')
     if item["review_comment"]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditor_tui.core.export.common import _one_line, _paragraphs, _with_record_comments
-from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, policy_provenance
+from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, finding_rows, policy_provenance
 from auditor_tui.core.session import STATUSES
 from auditor_tui.core.status import status_label
 
@@ -52,6 +52,8 @@ def _md_item(number: int, item: Mapping[str, Any]) -> list[str]:
     add(f"- **Refs:** {md_inline(refs)}")
     add(f"- **Status:** {md_inline(status_label(item['status']))}")
     add(f"- **Evidence:** {len(item['evidence'])} clause{'' if len(item['evidence']) == 1 else 's'}")
+    for label, value in finding_rows(item):
+        add(f"- **{label}:** {md_inline(_one_line(value))}")
     add("")
     add("**Note:**")
     add("")

@@ -15,6 +15,7 @@ from typing import Any
 from auditor_tui import __version__
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import AuditorError
+from auditor_tui.core.findings import finding_dict
 from auditor_tui.core.history import Event, event_from_dict, event_to_dict, iso
 from auditor_tui.core.session import STATUSES, Session, SignOff
 from auditor_tui.core.workflow import (
@@ -71,6 +72,9 @@ def _item_records(session: Session, checklist: Checklist) -> list[dict[str, Any]
                 "status": state.status,
                 "note": state.note,
                 "review_comment": state.review_comment,
+                "finding": finding_dict(state),
+                "reason": state.reason,
+                "assignee": state.assignee,
                 "evidence": [
                     {
                         "clause": tag.clause,
@@ -227,6 +231,8 @@ def record_content(record: Mapping[str, Any], *, schema: int = DIGEST_SCHEMA) ->
                 "status": item["status"],
                 "note": item["note"],
                 "review_comment": item["review_comment"],
+                # Records exported before findings have none of these: their digest had none.
+                **{key: item[key] for key in ("finding", "reason", "assignee") if key in item},
                 "tags": item["evidence"],
             }
             for item in record["items"]
@@ -250,3 +256,18 @@ def record_signoff(record: Mapping[str, Any]) -> SignOff | None:
 
 
 # --------------------------------------------------------------------------- shared rendering
+
+
+def finding_rows(item: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """An item's finding, reason and assignee as (label, value) rows, only those set, so the
+    exports of records made before findings render as they did (and still verify)."""
+    finding = item.get("finding") or {}
+    rows = [
+        ("Severity", finding.get("severity", "")),
+        ("Recommendation", finding.get("recommendation", "")),
+        ("Owner", finding.get("owner", "")),
+        ("Due", finding.get("due", "")),
+        ("Not applicable because", item.get("reason", "")),
+        ("Assigned to", item.get("assignee", "")),
+    ]
+    return [(label, str(value)) for label, value in rows if value]

@@ -7,10 +7,11 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from auditor_tui.core import findings, undo
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.config import identity
 from auditor_tui.core.errors import SessionError, WorkflowError
@@ -110,15 +111,24 @@ class ItemState:
     """The reviewer's comment when changes were requested."""
     previous_status: str = ""
     """Re-audit only: the status in the audit this one was carried forward from."""
+    severity: str = ""
+    """The finding (see :mod:`auditor_tui.core.findings`): ``high``, ``medium``, ``low`` or ""."""
+    recommendation: str = ""
+    owner: str = ""
+    """Who is to fix what the finding says."""
+    due: date | None = None
+    """By when the owner is to fix it."""
+    reason: str = ""
+    """Why the item is not applicable (required for that status)."""
+    assignee: str = ""
+    """Who is doing the item (in the team preparing the audit)."""
     proposed: list[Proposal] = field(default_factory=list)
     """Reuse only: evidence proposed from an audit against another checklist (not yet evidence)."""
 
     def proposal_for(self, clause_id: str) -> Proposal | None:
         return next((p for p in self.proposed if p.clause == clause_id), None)
 
-    # -- issue 18 (team work): who is doing the item, and a merge's unresolved conflict.
-    assignee: str = ""
-    """Who is doing this item (shared data model; written only when set)."""
+    # -- issue 18 (team work): a merge's unresolved conflict (assignee is above).
     conflict: ItemConflict | None = None
     """Both sides of a git merge changed this item differently: these fields are OURS's, the
     other side's values are kept here until :meth:`Session.resolve_conflict`."""
@@ -307,32 +317,122 @@ class Session:
         existing = state.tag_for(clause.id)
         if existing is not None:
             state.tags.remove(existing)
-            self.record("untag", who=who, item=item_id, detail=clause.id)
+            self.record("untag", who=who, item=item_id, detail=clause.id, data={"tag": undo.tag_json(existing)})
             return False
-        state.tags.append(Tag.of(clause))
+        tag = Tag.of(clause)
+        state.tags.append(tag)
         state.tags.sort(key=_tag_order)
+        data = {"tag": undo.tag_json(tag)}
         if clause.id in state.rejected:
             state.rejected.remove(clause.id)
-        self.record("tag", who=who, item=item_id, detail=clause.id)
+            data["unrejected"] = "1"
+        self.record("tag", who=who, item=item_id, detail=clause.id, data=data)
         return True
 
-    def set_status(self, item_id: str, status: str, *, who: str | None = None) -> None:
+    def _change(self, item_id: str, action: str, new: dict[str, str], detail: str, who: str | None) -> bool:
+        """Set the item's fields *new* (text values; ``due`` as YYYY-MM-DD) and record one
+        *action* event carrying the old and new values (so it can be undone). False when
+        nothing changed."""
+        state = self.item(item_id)
+        data = undo.field_data(undo.field_values(state, list(new)), new)
+        if not data:
+            return False
+        for name, value in new.items():
+            setattr(state, name, findings.parse_due(value) if name == "due" else value)
+        self.record(action, who=who, item=item_id, detail=detail, data=data)
+        return True
+
+    def set_status(self, item_id: str, status: str, *, reason: str | None = None, who: str | None = None) -> None:
+        """Set the status; ``not-applicable`` needs a reason (the item's, or *reason*)."""
         self._require_editable()
         if status not in STATUSES:
             raise SessionError(f"unknown status {status!r}", hint=f"use one of {', '.join(STATUSES)}")
         state = self.item(item_id)
-        if state.status == status:
-            return
-        old, state.status = state.status, status
-        self.record("status", who=who, item=item_id, detail=f"{old} -> {status}")
+        new = {"status": status}
+        if reason is not None and reason.strip():
+            new["reason"] = reason.strip()
+        if status == "not-applicable" and not new.get("reason", state.reason):
+            raise WorkflowError(
+                f"not applicable needs a reason: say why {item_id} does not apply to this policy",
+                hint="give one with the reason (--reason TEXT, or the form the review screen asks)",
+            )
+        self._change(item_id, "status", new, f"{state.status} -> {status}", who)
 
     def set_note(self, item_id: str, note: str, *, who: str | None = None) -> None:
         self._require_editable()
+        self._change(item_id, "note", {"note": note}, f"{len(note)} characters", who)
+
+    def set_finding(
+        self,
+        item_id: str,
+        *,
+        severity: str | None = None,
+        recommendation: str | None = None,
+        owner: str | None = None,
+        due: str | date | None = None,
+        who: str | None = None,
+    ) -> bool:
+        """Change the given fields of the item's finding (None: leave as is; "": clear). A
+        finding is meant for missing or partial items but allowed on any. True if changed."""
+        self._require_editable()
+        self.item(item_id)
+        new: dict[str, str] = {}
+        if severity is not None:
+            new["severity"] = findings.check_severity(severity)
+        if recommendation is not None:
+            new["recommendation"] = recommendation.strip()
+        if owner is not None:
+            new["owner"] = " ".join(owner.split())
+        if due is not None:
+            new["due"] = findings.due_text(findings.parse_due(due))
+        old = undo.field_values(self.item(item_id), list(new))
+        changed = {name: value for name, value in new.items() if old[name] != value}
+        detail = ", ".join(f"{k} {v or '(cleared)'}" if k in ("severity", "due") else k for k, v in changed.items())
+        return self._change(item_id, "finding", changed, detail, who)
+
+    def set_reason(self, item_id: str, reason: str, *, who: str | None = None) -> bool:
+        """Why the item does not apply. An item that is not applicable keeps needing one."""
+        self._require_editable()
         state = self.item(item_id)
-        if state.note == note:
-            return
-        state.note = note
-        self.record("note", who=who, item=item_id, detail=f"{len(note)} characters")
+        reason = reason.strip()
+        if not reason and state.status == "not-applicable":
+            raise WorkflowError(
+                f"not applicable needs a reason: {item_id} is not applicable, so its reason cannot be cleared",
+                hint="change its status first",
+            )
+        return self._change(item_id, "reason", {"reason": reason}, f"{len(reason)} characters", who)
+
+    def assign(self, item_id: str, name: str, *, who: str | None = None) -> bool:
+        """Give the item to *name* ("" to nobody)."""
+        self._require_editable()
+        name = " ".join(name.split())
+        return self._change(item_id, "assign", {"assignee": name}, name or "(nobody)", who)
+
+    def undo(self, *, who: str | None = None) -> Event | None:
+        """Take back the latest change still in effect (None if there is none); see
+        :mod:`auditor_tui.core.undo`. The history keeps both the change and its undo."""
+        return self._undo_redo("undo", who)
+
+    def redo(self, *, who: str | None = None) -> Event | None:
+        """Apply again the change undone last (None if there is none)."""
+        return self._undo_redo("redo", who)
+
+    def can_undo(self) -> bool:
+        return bool(undo.stacks(self.history)[0])
+
+    def can_redo(self) -> bool:
+        return bool(undo.stacks(self.history)[1])
+
+    def _undo_redo(self, action: str, who: str | None) -> Event | None:
+        self._require_editable()
+        done, undone = undo.stacks(self.history)
+        pending = done if action == "undo" else undone
+        if not pending:
+            return None
+        event = self.history[pending[-1]]
+        undo.apply(self, event, forward=action == "redo")
+        self.record(action, who=who, item=event.item, detail=undo.describe(event), data={"of": event.hash})
+        return event
 
     def reject_suggestion(self, item_id: str, clause_id: str, *, who: str | None = None) -> None:
         """Hide a suggested clause for this item (remembered in the session)."""
@@ -342,7 +442,7 @@ class Session:
             return
         state.rejected.append(clause_id)
         state.rejected.sort(key=clause_order)
-        self.record("reject-suggestion", who=who, item=item_id, detail=clause_id)
+        self.record("reject-suggestion", who=who, item=item_id, detail=clause_id, data={"clause": clause_id})
 
     def move_cursor(self, item_id: str | None = None, clause_id: str | None = None) -> None:
         """Remember where the auditor is (not a change to the audit: no history)."""
@@ -351,18 +451,7 @@ class Session:
         if clause_id is not None:
             self.cursor.clause = clause_id
 
-    # -- issue 18 (team work): assignment and merge conflicts; the lead may fold these into
-    # the findings engineer's methods.
-
-    def assign(self, item_id: str, name: str, *, who: str | None = None) -> None:
-        """Say who is doing the item ("" to unassign)."""
-        self._require_editable()
-        state = self.item(item_id)
-        name = " ".join(name.split())
-        if state.assignee == name:
-            return
-        old, state.assignee = state.assignee, name
-        self.record("assign", who=who, item=item_id, detail=f"{old or '-'} -> {name or '-'}", data={"assignee": name})
+    # -- issue 18 (team work): merge conflicts (assignment is :meth:`assign` above, undoable).
 
     def resolve_conflict(self, item_id: str, keep: str, *, who: str | None = None) -> None:
         """End a merge conflict on the item, keeping ``ours`` (the values in the item) or ``theirs``."""
@@ -395,7 +484,7 @@ class Session:
         if tag is None:
             raise SessionError(f"item {item_id} has no removed evidence {clause_id!r}")
         state.tags.remove(tag)
-        self.record("drop-orphan", who=who, item=item_id, detail=clause_id)
+        self.record("drop-orphan", who=who, item=item_id, detail=clause_id, data={"tag": undo.tag_json(tag)})
 
     def accept_proposal(self, item_id: str, clause_id: str, *, who: str | None = None) -> Tag:
         """Make a proposed clause (reuse) evidence for the item: it becomes a tag."""

@@ -12,6 +12,7 @@ from typing import Any, overload
 
 import tomli_w
 
+from auditor_tui.core import findings
 from auditor_tui.core.errors import SessionError
 from auditor_tui.core.history import Event, rechain
 from auditor_tui.core.session.model import (
@@ -100,8 +101,13 @@ def session_to_dict(session: Session) -> dict[str, Any]:
             note=state.note,
             previous_status=state.previous_status,
             review_comment=state.review_comment,
-            rejected=list(state.rejected),
+            severity=state.severity,
+            recommendation=state.recommendation,
+            owner=state.owner,
+            due=state.due,
+            reason=state.reason,
             assignee=state.assignee,
+            rejected=list(state.rejected),
             conflict=_conflict_table(state.conflict),
             tags=[
                 {
@@ -331,7 +337,7 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
             rejected=list(rejected),
             review_comment=r.get(raw, "review_comment", str, where, ""),
             previous_status=r.get(raw, "previous_status", str, where, ""),
-            assignee=r.get(raw, "assignee", str, where, ""),
+            **findings.read_item_fields(raw, r.fail, where),
             conflict=_read_conflict(r, raw, where),
         )
         items[item_id].proposed = _read_proposals(r, raw, where)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from auditor_tui.core.findings import content_fields, finding_dict
 from auditor_tui.core.history import Event, iso
 from auditor_tui.core.history import head as history_head
 from auditor_tui.core.session import Session, clause_order
@@ -52,6 +53,7 @@ def _content_items(items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             "note": str(item.get("note", "")),
             "review_comment": str(item.get("review_comment", "")),
             "tags": sorted(tags, key=_tag_key),
+            **content_fields(item),  # only those set: audits signed before findings keep their digest
         }
     return content_items
 
@@ -136,6 +138,9 @@ def session_content(session: Session, *, schema: int = DIGEST_SCHEMA) -> dict[st
                 "status": state.status,
                 "note": state.note,
                 "review_comment": state.review_comment,
+                "finding": finding_dict(state),
+                "reason": state.reason,
+                "assignee": state.assignee,
                 "tags": [
                     {
                         "clause": t.clause,

@@ -33,6 +33,11 @@ PREPARER_ACTIONS = frozenset(
         "accept-proposal",
         "reject-proposal",
         "resolve",
+        "finding",
+        "reason",
+        "assign",
+        "undo",
+        "redo",
     }
 )
 """History actions that make someone a preparer of the audit (and so not its reviewer)."""

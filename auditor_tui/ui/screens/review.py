@@ -30,6 +30,7 @@ from auditor_tui.ui.keys import EDITING_ACTIONS, editing_keys, review_bindings
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.help import HelpScreen
 from auditor_tui.ui.screens.note import NoteEditor
+from auditor_tui.ui.screens.review_findings import FindingActions
 from auditor_tui.ui.screens.review_reuse import ReuseActions
 from auditor_tui.ui.screens.review_suggestions import SuggestionActions
 from auditor_tui.ui.screens.review_workflow import WorkflowActions
@@ -41,7 +42,7 @@ AUTOSAVE_DELAY = 0.5  # seconds: every change is on disk within a second
 FIRST_FRAME_WAIT = 5.0  # seconds a worker waits at most for the first frame before it computes
 
 
-class ReviewScreen(WorkflowActions, ReuseActions, SuggestionActions, Screen[None]):
+class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActions, Screen[None]):
     """Audit one policy against one checklist."""
 
     BINDINGS = review_bindings()
@@ -316,6 +317,9 @@ class ReviewScreen(WorkflowActions, ReuseActions, SuggestionActions, Screen[None
 
     def action_status(self, status: str) -> None:
         item_id = self.item_id
+        if status == "not-applicable" and not self.session.items[item_id].reason and self.editable():
+            self.ask_reason(item_id)  # the core refuses not applicable without one
+            return
         self.run_change(lambda: self.session.set_status(item_id, status), item_id)
 
     def action_edit_note(self) -> None:

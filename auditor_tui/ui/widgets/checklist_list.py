@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.events import Resize
@@ -60,15 +63,36 @@ class ChecklistList(OptionList):
     ]
 
     def __init__(self, checklist: Checklist, states: dict[str, ItemState], *, id: str | None = None) -> None:
-        options: list[Option | None] = []
-        for group, items in checklist.groups():
-            if group:
-                options.append(Option(Content.styled(printable(group), "bold $secondary"), disabled=True))
-            options.extend(Option(item_prompt(item, states[item.id]), id=item.id) for item in items)
-        super().__init__(*options, id=id)
         self.checklist = checklist
         self.states = states
         self.prompt_width: int | None = None
+        self.keep: Callable[[Item, ItemState], bool] | None = None
+        """The filter: only the items it keeps are listed (None: every item)."""
+        super().__init__(*self._listed_options(), id=id)
+
+    def _listed_options(self) -> list[Option]:
+        options: list[Option] = []
+        for group, items in self.checklist.groups():
+            shown = [item for item in items if self.keep is None or self.keep(item, self.states[item.id])]
+            if group and shown:
+                options.append(Option(Content.styled(printable(group), "bold $secondary"), disabled=True))
+            options.extend(
+                Option(item_prompt(item, self.states[item.id], self.prompt_width), id=item.id) for item in shown
+            )
+        return options
+
+    def set_filter(self, keep: Callable[[Item, ItemState], bool] | None) -> int:
+        """List only the items *keep* keeps (None: all); the current item stays current if
+        it is kept. Returns how many are listed."""
+        current = self.current_item_id
+        self.keep = keep
+        options = self._listed_options()
+        self.clear_options()
+        self.add_options(options)
+        ids = [option.id for option in options if option.id]
+        if ids:
+            self.select_item(current if current in ids else ids[0])
+        return len(ids)
 
     @property
     def current_item_id(self) -> str | None:
@@ -86,7 +110,10 @@ class ChecklistList(OptionList):
 
     def refresh_item(self, item_id: str) -> None:
         item = self.checklist.item(item_id)
-        if item is not None:
+        if item is None:
+            return
+        # A filtered-out item has no option; a listed one stays listed until the filter is set again.
+        with contextlib.suppress(OptionDoesNotExist):
             self.replace_option_prompt(item_id, item_prompt(item, self.states[item_id], self.prompt_width))
 
     def select_item(self, item_id: str) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from auditor_tui.core.checklist import Item
+from auditor_tui.core.findings import due_text, has_finding, is_overdue
 from auditor_tui.core.merge import conflict_line
 from auditor_tui.core.policy import Clause, Policy
 from auditor_tui.core.session import ItemState
@@ -121,8 +122,7 @@ class DetailPane(VerticalScroll):
             parts += ["\n", Content.styled(f"Before re-audit: {state.previous_status}", "$accent")]
         if state.review_comment:
             parts += ["\n", Content.styled("Reviewer: ", "bold $error"), Content(printable(state.review_comment))]
-        if state.assignee:
-            parts += ["\n", Content.styled("Assigned to ", "$text-muted"), Content(printable(state.assignee))]
+        parts += finding_parts(state)
         if state.conflict is not None:
             parts += ["\n", Content.styled(printable(conflict_line(state)), "bold $error")]
             parts += [Content.styled("  (< keeps ours, > keeps theirs)", "$text-muted")]
@@ -235,3 +235,30 @@ class DetailPane(VerticalScroll):
                 Content(printable(title)),
             ]
         self.query_one("#detail-clause-items", Static).update(Content.assemble(*parts))
+
+
+SEVERITY_STYLES = {"high": "bold $error", "medium": "bold $warning", "low": "bold $primary"}
+
+
+def finding_parts(state: ItemState) -> list[Content | str]:
+    """The finding (f to edit), the reason for not applicable and the assignee, for the detail area."""
+    parts: list[Content | str] = []
+    if state.reason:
+        parts += ["\n", Content.styled("Not applicable because: ", "bold"), Content(printable(state.reason))]
+    if state.assignee:
+        parts += ["\n", Content.styled("Assigned to ", "bold"), Content(printable(state.assignee))]
+    if not has_finding(state):
+        return parts
+    parts += ["\n", Content.styled("Finding ", "bold"), Content.styled("(f to edit)", "$text-muted")]
+    if state.severity:
+        parts += ["\n", Content.styled(state.severity.upper(), SEVERITY_STYLES.get(state.severity, "bold"))]
+    if state.recommendation:
+        parts += ["\n", Content.styled("Do: ", "bold"), Content(printable(state.recommendation, keep_newlines=True))]
+    who = [f"owner {state.owner}"] if state.owner else []
+    if state.due:
+        who.append(f"due {due_text(state.due)}")
+    if who:
+        parts += ["\n", Content(printable(", ".join(who)))]
+        if is_overdue(state.due):
+            parts.append(Content.styled("  OVERDUE", "bold $error"))
+    return parts
