@@ -68,3 +68,43 @@ def test_help_screen(project, snap_compare):
         await pilot.pause()
 
     assert snap_compare(_review_app(project), terminal_size=(120, 40), run_before=run_before)
+
+
+# --------------------------------------------------------------------------- every screen and dialog
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+DIALOG_KEYS = [
+    pytest.param(("e",), id="note-editor"),
+    pytest.param(("slash", *"retention"), id="search"),
+    pytest.param(("g",), id="gaps"),
+    pytest.param(("f",), id="finding-form"),
+    pytest.param(("F",), id="filter"),
+    pytest.param(("X",), id="export"),
+    pytest.param(("S",), id="submit-refused"),
+    pytest.param(("O",), id="signoff-dialog"),
+]
+
+
+async def _no_blink(pilot) -> None:
+    """Inputs and text areas stop blinking, so a snapshot never catches the cursor half-way."""
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("keys", DIALOG_KEYS)
+def test_dialogs(project, snap_compare, keys, size):
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await _no_blink(pilot)
+
+    assert snap_compare(_review_app(project), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_screen_sizes(project, snap_compare, size):
+    assert snap_compare(_review_app(project), terminal_size=size, run_before=_settle)
