@@ -13,11 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import reportlab  # noqa: F401  (the test extra installs it: a missing one must fail, not skip)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-pytest.importorskip("reportlab")
-
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 

@@ -128,6 +128,25 @@ def build_profiles(
     return profiles
 
 
+def term_counts(
+    groups: Mapping[int, list[str]], terms_of_text: Callable[[str], set[str]]
+) -> tuple[dict[int, Counter[str]], Counter[str], int]:
+    """Per item, how many of its texts hold each term; the same over all items; and how many
+    texts there are in all (what exemplar profiles, exemplar centroids and heading centroids
+    all start from)."""
+    per_item: dict[int, Counter[str]] = {}
+    pooled: Counter[str] = Counter()
+    total = 0
+    for index, texts in groups.items():
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(terms_of_text(text))
+        pooled.update(counts)
+        per_item[index] = counts
+        total += len(texts)
+    return per_item, pooled, total
+
+
 def _add_exemplars(
     profiles: list[Profile],
     exemplars: Mapping[int, list[str]],
@@ -142,18 +161,10 @@ def _add_exemplars(
     """
     if not exemplars:
         return
-    shares: dict[int, dict[str, float]] = {}
-    pooled: Counter[str] = Counter()
-    total = 0
-    for index, texts in exemplars.items():
-        counts: Counter[str] = Counter()
-        for text in texts:
-            terms = terms_of_text(text)
-            pooled.update(terms)
-            counts.update(terms)
-        total += len(texts)
-        mass = float(len(texts))
-        shares[index] = {t: c / mass for t, c in counts.items()}
+    counted, pooled, total = term_counts(exemplars, terms_of_text)
+    shares = {
+        index: {t: c / float(len(exemplars[index])) for t, c in counts.items()} for index, counts in counted.items()
+    }
     for index, share in shares.items():
         n = len(exemplars[index])
         scored: list[tuple[float, str]] = []
@@ -221,17 +232,8 @@ def exemplar_centroids(
     out = Centroids(gain=[0.0] * n_items)
     if not exemplars or not w.exemplar_cosine:
         return out
-    per_item: dict[int, tuple[Counter[str], float, float]] = {}
-    pooled: Counter[str] = Counter()
-    total = 0
-    for index, texts in exemplars.items():
-        counts: Counter[str] = Counter()
-        for text in texts:
-            terms = terms_of_text(text)
-            counts.update(terms)
-            pooled.update(terms)
-        total += len(texts)
-        per_item[index] = (counts, float(len(texts)), 1.0)
+    counted, pooled, total = term_counts(exemplars, terms_of_text)
+    per_item = {index: (counts, float(len(exemplars[index])), 1.0) for index, counts in counted.items()}
     out.idf = idf(pooled, total)
     out.idf_default = math.log((total + 1.0) / 0.5)
     out.postings = centroid_postings(per_item, out.idf, w.exemplar_cosine_terms)
@@ -248,14 +250,7 @@ def heading_centroids(
     sections = {k: v for k, v in sections.items() if v}
     if not sections:
         return {}, {}
-    per_item: dict[int, tuple[Counter[str], float, float]] = {}
-    pooled: Counter[str] = Counter()
-    for index, labels in sections.items():
-        counts: Counter[str] = Counter()
-        for label in labels:
-            terms = terms_of_text(label)
-            counts.update(terms)
-            pooled.update(terms)
-        per_item[index] = (counts, len(labels), confidence[index])
-    heading_idf = idf(pooled, sum(len(labels) for labels in sections.values()))
+    counted, pooled, total = term_counts(sections, terms_of_text)
+    per_item = {index: (counts, float(len(sections[index])), confidence[index]) for index, counts in counted.items()}
+    heading_idf = idf(pooled, total)
     return centroid_postings(per_item, heading_idf), heading_idf
