@@ -276,7 +276,7 @@ class StartScreen(Screen[None]):
         width = self.size.width or self.app.size.width
         narrow = width < NARROW_START
         natural = [max([len(COLUMNS[i])] + [len(row[i]) for row in rows]) for i in range(len(COLUMNS))]
-        caps = {2: 20, 3: 18 if narrow else 40, 7: 24, 8: 10 if narrow else 16}
+        caps = {2: 20, 3: 40, 7: 24, 8: 10 if narrow else 16}  # 3, State: "signed off by NAME" stays whole
         fixed = {i: min(natural[i], caps.get(i, natural[i])) for i in range(2, len(COLUMNS))}
         padding = 2 * self.query_one(DataTable).cell_padding
         shown = list(range(len(COLUMNS)))
