@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ class Scores:
         self,
         suggester: Suggester,
         policy: Policy,
-        rows: list[list[float]],
+        rows: Sequence[Sequence[float]],
     ) -> None:
         self.suggester = suggester
         self.policy = policy
@@ -44,7 +44,7 @@ class Scores:
         self._rows = rows
         self.item_ids: tuple[str, ...] = suggester.item_ids
 
-    def _row(self, item_id: str) -> list[float]:
+    def _row(self, item_id: str) -> Sequence[float]:
         return self._rows[self.suggester.item_index(item_id)]
 
     def score(self, item_id: str, clause_id: str) -> float:
