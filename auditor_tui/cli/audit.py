@@ -11,10 +11,10 @@ from auditor_tui.core.audit import Audit, sample_policy_path, start_sample
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.config import Config
 from auditor_tui.core.errors import AuditorError
-from auditor_tui.core.fetch import DEFAULT_TIMEOUT
 from auditor_tui.core.policy import Clause, Policy, Section, read_policy_data
 from auditor_tui.core.session import find_sessions, restore_backup
 from auditor_tui.core.source import OpenedPolicy, open_policy
+from auditor_tui.core.urls import DEFAULT_TIMEOUT
 
 
 def add_source_options(p: argparse.ArgumentParser) -> None:

@@ -11,7 +11,6 @@ policy) is one :class:`FetchError` saying what happened and what to do. The stan
 from __future__ import annotations
 
 import hashlib
-import re
 import socket
 import ssl
 import time
@@ -27,13 +26,12 @@ from urllib.parse import urlsplit
 from auditor_tui import __version__
 from auditor_tui.core.errors import PolicyError
 from auditor_tui.core.policy import MAX_POLICY_BYTES
+from auditor_tui.core.urls import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+from auditor_tui.core.urls import is_url as is_url
 
 USER_AGENT = f"auditor-tui/{__version__} (privacy policy audit tool)"
-DEFAULT_TIMEOUT = 30.0
-"""Seconds to wait for the server, and for the whole page."""
 MAX_REDIRECTS = 5
 ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.1"
-_URL = re.compile(r"^https?://", re.I)
 _UNTYPED = frozenset(("", "application/octet-stream", "binary/octet-stream"))
 _CHUNK = 65536
 
@@ -65,11 +63,6 @@ class Fetched:
     def media_type(self) -> str:
         """The content type without its parameters, lower case (``text/html``)."""
         return media_type(self.content_type)
-
-
-def is_url(text: str | object) -> bool:
-    """An ``http://`` or ``https://`` URL (anything else is a file path)."""
-    return isinstance(text, str) and bool(_URL.match(text.strip()))
 
 
 def media_type(content_type: str) -> str:

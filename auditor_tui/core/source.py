@@ -17,13 +17,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from auditor_tui.core.atomic import atomic_write_bytes
-from auditor_tui.core.fetch import DEFAULT_TIMEOUT, Fetched, FetchError, fetch, is_url
 from auditor_tui.core.policy import Policy, read_policy_bytes, read_policy_data
 from auditor_tui.core.policy.readers import BY_CONTENT_TYPE, reader_for
 from auditor_tui.core.session import PolicyRef
+from auditor_tui.core.urls import DEFAULT_TIMEOUT, is_url
+
+if TYPE_CHECKING:
+    from auditor_tui.core.fetch import Fetched
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -90,6 +94,8 @@ def _accepts(kind: str) -> bool:
 
 
 def _open_url(url: str, *, whole_page: bool, timeout: float) -> OpenedPolicy:
+    from auditor_tui.core.fetch import fetch  # HTTP and TLS: imported only for a URL
+
     page = fetch(url, timeout=timeout, accepts=_accepts)
     kind = _recognise(page)
     suffix = BY_CONTENT_TYPE[kind].suffixes[0]
@@ -123,6 +129,8 @@ def _recognise(page: Fetched) -> str:
     for guess in guesses:
         if guess in BY_CONTENT_TYPE:
             return guess
+    from auditor_tui.core.fetch import FetchError
+
     raise FetchError(
         f"the server sent {kind or 'no content type'} and the page does not look like HTML, PDF or text",
         path=page.url,

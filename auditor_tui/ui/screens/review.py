@@ -28,8 +28,6 @@ from auditor_tui.core.text import clip, printable
 from auditor_tui.core.workflow import void_headline, voided_signoff
 from auditor_tui.ui.keys import EDITING_ACTIONS, editing_keys, review_bindings
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog, MessageDialog
-from auditor_tui.ui.screens.help import HelpScreen
-from auditor_tui.ui.screens.note import NoteEditor
 from auditor_tui.ui.screens.review_findings import FindingActions
 from auditor_tui.ui.screens.review_reuse import ReuseActions
 from auditor_tui.ui.screens.review_suggestions import SuggestionActions
@@ -333,6 +331,8 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
             if note is not None:
                 self.run_change(lambda: self.session.set_note(item_id, note), item_id)
 
+        from auditor_tui.ui.screens.note import NoteEditor  # TextArea: not needed for the first screen
+
         self.app.push_screen(NoteEditor(label, self.session.items[item_id].note), done)
 
     def action_assign(self) -> None:
@@ -409,6 +409,8 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
             self.say(f"Saved {self.audit.path}", group="save")
 
     def action_help(self) -> None:
+        from auditor_tui.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:

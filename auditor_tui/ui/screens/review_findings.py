@@ -14,7 +14,6 @@ from auditor_tui.core.session import UNDECIDED, ItemState
 from auditor_tui.core.status import STATUS_TABLE, status_info
 from auditor_tui.core.text import printable
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog
-from auditor_tui.ui.screens.finding import FindingForm, PickDialog
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
 
 BULK_STATUSES = ("satisfied", "partial", "missing")
@@ -43,6 +42,8 @@ class FindingActions:
             if answer is not None:
                 self.run_change(lambda: self.session.set_finding(item_id, **answer), item_id)  # type: ignore[attr-defined]
 
+        from auditor_tui.ui.screens.finding import FindingForm  # its widgets: not needed for the first screen
+
         form = FindingForm(self._label(item_id), self.session.items[item_id], item.severity if item else "")
         self.app.push_screen(form, done)
 
@@ -69,6 +70,8 @@ class FindingActions:
     # ------------------------------------------------------------------ filter
 
     def action_filter(self) -> None:
+        from auditor_tui.ui.screens.finding import PickDialog
+
         checklist = self.query_one(ChecklistList)  # type: ignore[attr-defined]
         if checklist.keep is not None:
             self.clear_filter()
@@ -124,6 +127,8 @@ class FindingActions:
     # ------------------------------------------------------------------ bulk, undo
 
     def action_bulk(self) -> None:
+        from auditor_tui.ui.screens.finding import PickDialog
+
         if not self.editable():  # type: ignore[attr-defined]
             return
         remaining = [item_id for item_id, state in self.session.items.items() if state.status in UNDECIDED]

@@ -63,6 +63,7 @@ class ReuseActions(_Base):
 
     @work(thread=True, exclusive=True, group="linked")
     def load_linked(self) -> None:
+        self.wait_for_first_frame()  # reading other sessions must not delay the first screen
         from auditor_tui.core.linked import linked_audits
 
         linked = linked_audits(self.session, self.app.sessions_dir)

@@ -18,7 +18,8 @@ Policy text is data: it is turned into plain :class:`rich.segment.Segment` text 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -45,6 +46,46 @@ class _Line:
     start: int  # offset of this line in the block's display text
     end: int
     first: bool  # first line of its block
+
+
+_KINDS = ("blank", "heading", "clause")
+_KIND_CODE = {kind: code for code, kind in enumerate(_KINDS)}
+
+
+class _LineTable:
+    """The wrapped lines as packed columns: 14 bytes a line, where a list of :class:`_Line`
+    took about 150 (a 1 MB policy wraps to some 40,000 lines)."""
+
+    __slots__ = ("_block", "_end", "_first", "_kind", "_start")
+
+    def __init__(self) -> None:
+        self._kind = bytearray()
+        self._first = bytearray()
+        self._block = array("i")
+        self._start = array("i")
+        self._end = array("i")
+
+    def append(self, kind: str, block: int, start: int, end: int, first: bool) -> None:
+        self._kind.append(_KIND_CODE[kind])
+        self._first.append(first)
+        self._block.append(block)
+        self._start.append(start)
+        self._end.append(end)
+
+    def __len__(self) -> int:
+        return len(self._kind)
+
+    def __getitem__(self, index: int) -> _Line:
+        return _Line(
+            _KINDS[self._kind[index]],
+            self._block[index],
+            self._start[index],
+            self._end[index],
+            bool(self._first[index]),
+        )
+
+    def __iter__(self) -> Iterator[_Line]:
+        return (self[index] for index in range(len(self)))
 
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
@@ -126,8 +167,8 @@ class PolicyView(ScrollView, can_focus=True):
         self._clause_block: list[int] = []
         self._section_clause: list[int] = []  # first clause index under each section heading
         self._build_blocks()
-        self._lines: list[_Line] = []
-        self._block_first_line: list[int] = []
+        self._lines = _LineTable()
+        self._block_first_line = array("i")
         self._laid = 0  # blocks wrapped so far at the current width
         self._layout_width = -1
         self._layout_scheduled = False
@@ -199,8 +240,8 @@ class PolicyView(ScrollView, can_focus=True):
         if width == self._layout_width:
             return
         self._layout_width = width
-        self._lines = []
-        self._block_first_line = []
+        self._lines = _LineTable()
+        self._block_first_line = array("i")
         self._laid = 0
         self._lay_out_lines(int(self.scroll_offset.y) + max(1, self.scrollable_content_region.height) + 1)
         self._schedule_layout()
@@ -222,13 +263,13 @@ class PolicyView(ScrollView, can_focus=True):
         for index in range(self._laid, stop):
             kind, text, _clause = self._blocks[index]
             if index:
-                append(_Line("blank", index, 0, 0, False))
+                append("blank", index, 0, 0, False)
             firsts.append(len(lines))
             offset = 0
             first = True
             for part in text.split("\n"):
                 for start, end in wrap_offsets(part, width):
-                    append(_Line(kind, index, offset + start, offset + end, first))
+                    append(kind, index, offset + start, offset + end, first)
                     first = False
                 offset += len(part) + 1
         self._laid = stop
