@@ -115,3 +115,30 @@ async def test_suggestions_are_computed_after_the_first_screen(tmp_path, monkeyp
         await pilot.pause()
         assert screen.scores is not None
         assert order[:2] == ["drawn", "scoring"]
+
+
+async def test_the_collector_paused_for_the_start_is_back_on_after_the_first_frame(tmp_path) -> None:
+    import gc
+
+    audit = start(tmp_path)
+    gc.disable()  # as auditor_tui.cli.main does for the commands that open the app
+    try:
+        app = AuditorApp(audit, sessions_dir=tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            await pilot.app.workers.wait_for_complete()  # the workers wait for the first frame
+            assert screen.first_frame.is_set()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_command_that_fails_leaves_the_collector_on(tmp_path, capsys) -> None:
+    import gc
+
+    from auditor_tui.cli import main
+
+    assert main(["review", str(tmp_path / "missing.txt")]) == 2
+    assert "auditor-tui: error:" in capsys.readouterr().err
+    assert gc.isenabled()

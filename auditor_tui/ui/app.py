@@ -4,6 +4,7 @@ user's config (theme, keymap, the auditor's name and the defaults for new audits
 from __future__ import annotations
 
 import difflib
+import gc
 from collections.abc import Collection
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class AuditorApp(App[None]):
             from auditor_tui.ui.screens.start import StartScreen
 
             self.push_screen(StartScreen(self.sessions_dir, self.config))
+            self.call_after_refresh(gc.enable)  # paused by the command line (see auditor_tui.cli.main)
 
     def open_review(self, audit: Audit) -> None:
         self.audit = audit

@@ -8,6 +8,7 @@ within half a second. ``q`` and ``ctrl+s`` save at once.
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
@@ -119,10 +120,14 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
         # The workers start now (so waiting for them waits for their results) but compute only
         # once the first screen is painted: scoring every clause would otherwise hold the
         # interpreter (the GIL) while the first frame is drawn.
-        self.call_after_refresh(self.first_frame.set)
+        self.call_after_refresh(self._first_frame_painted)
         self.compute_suggestions()
         self.load_changes()
         self.load_linked()
+
+    def _first_frame_painted(self) -> None:
+        self.first_frame.set()
+        gc.enable()  # paused by the command line until now (see auditor_tui.cli.main)
 
     def wait_for_first_frame(self) -> None:
         """In a worker: wait until the screen has been painted once (a few seconds at most, so
