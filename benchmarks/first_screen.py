@@ -20,6 +20,7 @@ absent). Needs tmux and GNU time. Prints a table; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shlex
 import shutil
@@ -45,8 +46,10 @@ def run_once(command: str, size: str, timeout: float = 60.0) -> tuple[float | No
     """(seconds to the marker on screen, peak RSS in MiB) of one run of *command*."""
     folder = tempfile.mkdtemp(prefix="first-screen-")
     rss_file = os.path.join(folder, ".rss")
+    # An empty config of its own: the user's is not read, and no "no such file" warning shows.
+    Path(folder, "config.toml").touch()
     width, height = size.split("x")
-    inner = f"env TERM=xterm-256color AUDITOR_TUI_CONFIG={folder}/none.toml /usr/bin/time -f %M -o {rss_file} "
+    inner = f"env TERM=xterm-256color AUDITOR_TUI_CONFIG={folder}/config.toml /usr/bin/time -f %M -o {rss_file} "
     inner += f"sh -c {shlex.quote(command)}; sleep 30"
     tmux("kill-session", "-t", SESSION)
     start = time.monotonic()
@@ -126,6 +129,10 @@ def main() -> None:
         raise SystemExit("needs tmux and GNU time (/usr/bin/time)")
     from benchmarks._generate import generate_policy_text
 
+    # Byte-compile the package first, as installing it from a wheel does (Toolong's and
+    # Textual's are compiled by pip): an editable checkout run with PYTHONDONTWRITEBYTECODE set
+    # would otherwise compile every changed module on every run.
+    compileall.compile_dir(str(ROOT / "auditor_tui"), quiet=1)
     ours = shutil.which("auditor-tui", path=str(Path(sys.executable).parent)) or "auditor-tui"
     hello = f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'benchmarks' / 'hello_app.py'))} {MARKER}"
     toolong = args.toolong if os.path.exists(args.toolong) else None
