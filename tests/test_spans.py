@@ -47,7 +47,7 @@ def test_tag_span_quotes_exactly_the_selection_and_strips_whitespace(fresh):
     tag = session.tag_span("controller", clause, 0, word_end + 1)  # the trailing space is stripped
     assert (tag.start, tag.end) == (0, word_end)
     assert tag.text == clause.text[0:word_end]
-    assert tag.sha256 == clause.sha256 and tag.is_span and tag.span_label == f"characters 1-{word_end}"
+    assert tag.sha256 == clause.sha256 and tag.is_span and tag.span_label == f"characters 0-{word_end}"
     event = session.history[-1]
     assert event.action == "tag" and event.item == "controller"
     assert json.loads(event.data["tag"])["start"] == 0 and json.loads(event.data["tag"])["end"] == word_end

@@ -17,7 +17,7 @@ from auditor_tui.core.config import identity
 from auditor_tui.core.errors import SessionError, WorkflowError
 from auditor_tui.core.history import Event, append, chain_break
 from auditor_tui.core.policy import Clause, Policy
-from auditor_tui.core.session.tag import Proposal, Tag, clause_order, tag_order
+from auditor_tui.core.session.tag import Proposal, Tag, clause_order, span_label, tag_order
 
 SCHEMA_VERSION = 2
 """2: history events are hash-chained and the sign-off names its digest schema. Files of
@@ -310,7 +310,7 @@ class Session:
         state = self.item(item_id)
         tag = next((t for t in state.spans_of(clause_id) if (t.start, t.end) == (start, end)), None)
         if tag is None:
-            raise SessionError(f"{item_id} has no evidence {clause_id} at characters {start + 1}-{end}")
+            raise SessionError(f"{item_id} has no evidence {clause_id} {span_label(start, end)}")
         state.tags.remove(tag)
         self.record(
             "untag", who=who, item=item_id, detail=f"{clause_id} {tag.span_label}", data={"tag": undo.tag_json(tag)}

@@ -64,10 +64,8 @@ class Tag:
 
     @property
     def span_label(self) -> str:
-        """``characters 10-52`` for a span (1-based, inclusive, as a reader counts), else ""."""
-        if self.start is None or self.end is None:
-            return ""
-        return f"characters {self.start + 1}-{self.end}"
+        """``characters 10-52`` for a span (its offsets, as the file and the exports give them), else ""."""
+        return span_label(self.start, self.end)
 
     def same_evidence(self, other: Tag) -> bool:
         """The same clause (or the same span of it), both live or both orphaned."""
@@ -76,7 +74,7 @@ class Tag:
 
 def span_label(start: int | None, end: int | None) -> str:
     """:attr:`Tag.span_label` for plain offsets (an export record's evidence)."""
-    return "" if start is None or end is None else f"characters {start + 1}-{end}"
+    return "" if start is None or end is None else f"characters {start}-{end}"
 
 
 def strip_span(text: str, start: int, end: int, clause_id: str = "the clause") -> tuple[int, int]:
