@@ -317,6 +317,26 @@ def test_a_reworded_span_is_kept_to_recheck_and_a_vanished_one_is_orphaned(tmp_p
     assert new.orphan and new.text == span.text and (new.start, new.end) == (span.start, span.end)
 
 
+def test_without_the_old_policy_a_span_is_found_again_by_its_quote(tmp_path):
+    checklist = tmp_path / "tiny.toml"
+    checklist.write_text(TINY_CHECKLIST, encoding="utf-8")
+    old_policy = parse_policy(OLD)
+    session = new_session(old_policy, load_checklist(checklist), policy_path="old.txt")
+    clause = next(c for c in old_policy.clauses if "payment" in c.text)
+    needle = "share it with our payment partners"
+    at = clause.text.index(needle)
+    session.tag_span("controller", clause, at, at + len(needle))
+    session.set_status("controller", "satisfied")
+    carried, diff = carry_forward(  # no old policy: the diff is against the quoted evidence
+        session, parse_policy(NEW), new_policy_path="n", checklist=load_checklist(checklist), old_session_path="o"
+    )
+    assert diff.partial
+    (tag,) = carried.item("controller").tags
+    assert not tag.orphan and not tag.recheck and tag.text == needle
+    assert parse_policy(NEW).clause(tag.clause).text[tag.start : tag.end] == needle
+    assert carried.item("controller").status == "satisfied"
+
+
 # --------------------------------------------------------------------------- merge
 
 

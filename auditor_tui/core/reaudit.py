@@ -129,11 +129,22 @@ def _carry_tag(tag: Tag, diff: ClauseDiff) -> tuple[list[Tag], bool]:
         if not new.recheck and tag.recheck:  # still not looked at since an earlier re-audit
             new.similarity, new.recheck = tag.similarity, True
         out.append(new)
+    if not out and tag.is_span and diff.partial:
+        out = _span_anywhere(tag, diff.new)
     if not out:
         orphan = Tag(tag.clause, tag.section, tag.text, tag.sha256, orphan=True, page=tag.page)
         orphan.start, orphan.end = tag.start, tag.end
         return [orphan], True
     return out, changed
+
+
+def _span_anywhere(tag: Tag, policy: Policy) -> list[Tag]:
+    """A span's tag in the one clause of *policy* that holds its quote (else none). For a diff
+    made without the old policy, where a clause tagged only in part is known by its span's
+    quote alone, which the clause diff cannot align with the whole new clause."""
+    holding = [clause for clause in policy.clauses if tag.text in clause.text]
+    carried = carry_span(tag, holding[0]) if len(holding) == 1 else None
+    return [carried[0]] if carried is not None else []
 
 
 SPAN_THRESHOLD = 75.0
