@@ -123,3 +123,21 @@ async def test_a_read_only_audit_refuses_v(audit: Audit) -> None:
         assert app.screen.check_action("tag_span", ()) is False
         assert any("Read-only" in n.message for n in app._notifications)
     assert audit.path.read_bytes() == before
+
+
+async def test_the_mouse_selects_too(audit: Audit) -> None:
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = review(app)
+        item, clause = screen.item_id, screen.policy_view.clause
+        dialog = await open_span_dialog(app, pilot)
+        area = dialog.query_one(TextArea)
+        await pilot.mouse_down(area, offset=(area.gutter.left + 0, area.gutter.top))
+        await pilot.hover(area, offset=(area.gutter.left + 5, area.gutter.top))
+        await pilot.mouse_up(area, offset=(area.gutter.left + 5, area.gutter.top))
+        await pilot.pause()
+        assert dialog.selection() == (0, 5)
+        await pilot.press("enter")
+        await pilot.pause()
+        (tag,) = screen.session.items[item].tags
+        assert (tag.start, tag.end, tag.text) == (0, 5, clause.text[:5].strip())
