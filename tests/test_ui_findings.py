@@ -11,7 +11,7 @@ from auditor_tui.core.audit import Audit
 from auditor_tui.core.session import load_session
 from auditor_tui.ui.app import AuditorApp
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog
-from auditor_tui.ui.screens.finding import FindingForm, PickDialog
+from auditor_tui.ui.screens.finding import FindingForm, PickDialog, SeverityChoice
 from auditor_tui.ui.screens.review import ReviewScreen
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
 from tests.ui_helpers import autosave, make_audit
@@ -37,18 +37,18 @@ def listed(app: AuditorApp) -> list[str]:
     ]
 
 
-async def test_the_finding_form_saves_with_enter_and_shows_in_the_detail(audit: Audit) -> None:
+async def test_the_finding_form_is_keyboard_first_and_shows_in_the_detail(audit: Audit) -> None:
     app = AuditorApp(audit)
     async with app.run_test(size=SIZE) as pilot:
         item = review(app).item_id
         await pilot.press("3", "f")
         await pilot.pause()
         assert isinstance(app.screen, FindingForm)
-        await pilot.press(*"Name the controller")
-        await pilot.press("tab", *"Legal", "tab", *"2020-01-31")
-        await pilot.press("shift+tab", "shift+tab", "shift+tab")  # back to the severity
-        await pilot.press("enter")  # picks the first, high
-        await pilot.press("tab", "enter")
+        assert app.screen.focused is app.screen.query_one(SeverityChoice)  # it opens on the severity
+        await pilot.press("l", "left", "left")  # l chooses low; the arrows choose as they move
+        await pilot.press("enter", *"Name the controller", "enter", *"Legal", "enter", *"2020-01-31")
+        assert isinstance(app.screen, FindingForm)  # enter went from field to field
+        await pilot.press("enter")  # on the last field: saves
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         await autosave(pilot)
@@ -69,7 +69,7 @@ async def test_a_bad_date_is_said_in_the_form_and_escape_cancels(audit: Audit) -
         item = review(app).item_id
         await pilot.press("f")
         await pilot.pause()
-        await pilot.press("tab", "tab", *"31/12/2027", "enter")
+        await pilot.press("enter", "enter", "enter", *"31/12/2027", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FindingForm)
         assert "is not a date" in str(app.screen.query_one("#finding-problem").render())
@@ -77,6 +77,25 @@ async def test_a_bad_date_is_said_in_the_form_and_escape_cancels(audit: Audit) -
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert review(app).session.items[item].due is None
+
+
+async def test_enter_first_never_saves_an_empty_finding_and_ctrl_s_saves_from_any_field(audit: Audit) -> None:
+    app = AuditorApp(audit)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = review(app)
+        item = screen.item_id
+        history = len(screen.session.history)
+        await pilot.press("f", "enter", "enter")  # a fast typist's enters: from field to field
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FindingForm)
+        assert form.focused is form.query_one("#finding-owner")
+        assert len(screen.session.history) == history
+        await pilot.press("shift+tab", "shift+tab", "m", "tab", *"Name the DPO", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        state = screen.session.items[item]
+        assert (state.severity, state.recommendation) == ("medium", "Name the DPO")
 
 
 async def test_not_applicable_asks_for_the_reason(audit: Audit) -> None:

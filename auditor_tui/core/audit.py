@@ -78,8 +78,9 @@ def policy_from_quotes(session: Session) -> Policy:
     quotes: dict[str, Tag] = {}
     for state in session.items.values():
         for tag in state.tags:
-            if not tag.orphan:
-                quotes.setdefault(tag.clause, tag)
+            known = quotes.get(tag.clause)
+            if not tag.orphan and (known is None or (known.is_span and not tag.is_span)):
+                quotes[tag.clause] = tag  # the whole clause's quote rather than a span's
     ids = sorted(quotes, key=clause_order)
     blocks: list[Block] = []
     section: str | None = None

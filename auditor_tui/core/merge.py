@@ -67,7 +67,8 @@ class MergeResult:
 def _element_key(element: Any) -> Any:
     clause = getattr(element, "clause", None)
     if isinstance(clause, str):
-        return clause
+        start = getattr(element, "start", None)  # two spans of one clause are two tags
+        return clause if start is None else f"{clause}@{start}-{element.end}"
     if isinstance(element, (str, int, float, bool)):
         return element
     if dataclasses.is_dataclass(element) and not isinstance(element, type):
@@ -75,9 +76,11 @@ def _element_key(element: Any) -> Any:
     return repr(element)
 
 
-def _sort_key(element: Any) -> tuple[int, str]:
+def _sort_key(element: Any) -> tuple[int, str, int]:
     clause = getattr(element, "clause", element)
-    return clause_order(clause) if isinstance(clause, str) else (1 << 62, repr(clause))
+    start = getattr(element, "start", None)  # a clause's spans after it, by offset
+    order = clause_order(clause) if isinstance(clause, str) else (1 << 62, repr(clause))
+    return (*order, -1 if start is None else start)
 
 
 def merge_list(base: Sequence[Any], ours: Sequence[Any], theirs: Sequence[Any]) -> list[Any]:

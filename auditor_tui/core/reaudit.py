@@ -6,6 +6,9 @@ the old one (the old session file is never changed):
 * every tag moves to the clause its old clause became (to each piece when the clause was
   split); a tag whose clause was modified is kept with the similarity and ``recheck = true``;
   a tag whose clause was removed is kept as ``orphan = true`` with its old quote and old id;
+* a span tag (part of a clause) moves with its clause: its quote found exactly in the new clause
+  gets its new offsets and is unchanged (however the rest of the clause changed); else its best
+  fuzzy alignment (:func:`carry_span`) is kept to recheck; else it is orphaned;
 * an item whose evidence is all unchanged keeps its status and note; an item whose evidence
   was modified or removed goes to ``re-review``, with ``previous_status`` the old decision
   (its note is kept). An item still ``open`` stays open: there was no decision to review;
@@ -21,9 +24,12 @@ is enough to carry the tags forward (the diff is then marked ``partial``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rapidfuzz import fuzz
 
 from auditor_tui.core.audit import (
     SESSIONS_DIR,
@@ -36,7 +42,7 @@ from auditor_tui.core.audit import (
 from auditor_tui.core.checklist import Checklist, find_checklist
 from auditor_tui.core.diff import THRESHOLD, ClauseDiff, diff_policies
 from auditor_tui.core.errors import AuditorError, SessionError
-from auditor_tui.core.policy import Policy
+from auditor_tui.core.policy import Clause, Policy
 from auditor_tui.core.session import (
     UNDECIDED,
     ItemState,
@@ -47,6 +53,7 @@ from auditor_tui.core.session import (
     default_session_path,
     load_session,
     new_session,
+    tag_order,
 )
 from auditor_tui.core.source import (
     DEFAULT_TIMEOUT,
@@ -103,40 +110,91 @@ class _Counts:
 def _carry_tag(tag: Tag, diff: ClauseDiff) -> tuple[list[Tag], bool]:
     """The tags an old tag becomes, and whether its evidence changed."""
     changes = [c for c in diff.by_old_clause(tag.clause) if c.new is not None]
-    if not changes:
-        return [Tag(tag.clause, tag.section, tag.text, tag.sha256, orphan=True, page=tag.page)], True
     out = []
     changed = False
     for change in changes:
         assert change.new is not None  # kept by the filter above; mypy does not carry it over
-        new = Tag.of(change.new)
-        if change.kind == "modified":
-            new.similarity = change.similarity
-            new.recheck = True
-            changed = True
-        elif tag.recheck:  # still not looked at since an earlier re-audit
+        if tag.is_span:
+            span = carry_span(tag, change.new)
+            if span is None:
+                continue
+            new, span_changed = span
+            changed |= span_changed
+        else:
+            new = Tag.of(change.new)
+            if change.kind == "modified":
+                new.similarity = change.similarity
+                new.recheck = True
+                changed = True
+        if not new.recheck and tag.recheck:  # still not looked at since an earlier re-audit
             new.similarity, new.recheck = tag.similarity, True
         out.append(new)
+    if not out and tag.is_span and diff.partial:
+        out = _span_anywhere(tag, diff.new)
+    if not out:
+        orphan = Tag(tag.clause, tag.section, tag.text, tag.sha256, orphan=True, page=tag.page)
+        orphan.start, orphan.end = tag.start, tag.end
+        return [orphan], True
     return out, changed
 
 
+def _span_anywhere(tag: Tag, policy: Policy) -> list[Tag]:
+    """A span's tag in the one clause of *policy* that holds its quote (else none). For a diff
+    made without the old policy, where a clause tagged only in part is known by its span's
+    quote alone, which the clause diff cannot align with the whole new clause."""
+    holding = [clause for clause in policy.clauses if tag.text in clause.text]
+    carried = carry_span(tag, holding[0]) if len(holding) == 1 else None
+    return [carried[0]] if carried is not None else []
+
+
+SPAN_THRESHOLD = 75.0
+"""How similar (rapidfuzz ``partial_ratio``, 0-100) the best match of a span's quote in its new
+clause must be for the span to carry forward (to be rechecked) rather than be orphaned."""
+
+
+def carry_span(tag: Tag, clause: Clause) -> tuple[Tag, bool] | None:
+    """The span *tag* in *clause* (the clause its clause became), and whether it changed: its
+    quote found exactly (the occurrence nearest its old offset; unchanged, even when the rest of
+    the clause changed), else its best fuzzy alignment above :data:`SPAN_THRESHOLD` (to
+    recheck), else None (the span is gone)."""
+    new = Tag.of(clause)
+    text = clause.text
+    found = [m.start() for m in re.finditer(re.escape(tag.text), text)] if tag.text else []
+    if found:
+        start = min(found, key=lambda at: abs(at - (tag.start or 0)))
+        new.text, new.start, new.end = tag.text, start, start + len(tag.text)
+        return new, False
+    alignment = fuzz.partial_ratio_alignment(tag.text, text)
+    if alignment is None or alignment.score < SPAN_THRESHOLD:
+        return None
+    start, end = sorted((alignment.dest_start, alignment.dest_end))
+    if len(tag.text) > len(text):  # rapidfuzz aligned the clause inside the quote
+        start, end = 0, len(text)
+    try:
+        new = Tag.span_of(clause, start, end)
+    except SessionError:  # the alignment framed only whitespace
+        return None
+    new.similarity, new.recheck = round(alignment.score, 1), True
+    return new, True
+
+
 def _merge_tags(tags: list[Tag]) -> list[Tag]:
-    """One tag per clause (a merge can bring two old tags onto one new clause)."""
-    live: dict[str, Tag] = {}
+    """One tag per clause, or per span of one (a merge can bring two old tags onto one new clause)."""
+    live: dict[tuple[str, int | None, int | None], Tag] = {}
     orphans: list[Tag] = []
     for tag in tags:
         if tag.orphan:
-            if all(o.clause != tag.clause for o in orphans):
+            if not any(o.same_evidence(tag) for o in orphans):
                 orphans.append(tag)
             continue
-        seen = live.get(tag.clause)
+        seen = live.get((tag.clause, tag.start, tag.end))
         if seen is None:
-            live[tag.clause] = tag
+            live[(tag.clause, tag.start, tag.end)] = tag
         elif tag.recheck:
             seen.recheck = True
             if tag.similarity is not None:
                 seen.similarity = min(tag.similarity, seen.similarity or 100.0)
-    ordered = sorted(live.values(), key=lambda t: clause_order(t.clause))
+    ordered = sorted(live.values(), key=tag_order)
     return ordered + orphans
 
 

@@ -9,7 +9,8 @@ Undoable changes, and what their ``data`` carries to be taken back:
 * ``status``, ``note``, ``finding``, ``reason``, ``assign``: ``old.FIELD`` and ``new.FIELD``
   for each field of the item they changed (``status``, ``note``, ``severity``,
   ``recommendation``, ``owner``, ``due`` as ``YYYY-MM-DD`` or "", ``reason``, ``assignee``);
-* ``tag`` (added), ``untag`` and ``drop-orphan`` (removed): ``tag``, the tag as JSON, and for
+* ``tag`` (added), ``untag`` and ``drop-orphan`` (removed): ``tag``, the tag as JSON (with
+  ``start``/``end`` for a span of a clause), and for
   ``tag`` ``unrejected`` = ``1`` when tagging lifted a rejected suggestion;
 * ``reject-suggestion``: ``clause``, the clause rejected.
 
@@ -113,7 +114,7 @@ def apply(session: Session, event: Event, *, forward: bool) -> None:
         if event.action == "tag" and event.data.get("unrejected") and tag.clause in state.rejected:
             state.rejected.remove(tag.clause)
     else:
-        match = next((t for t in state.tags if t.clause == tag.clause and t.orphan == tag.orphan), None)
+        match = next((t for t in state.tags if t.same_evidence(tag)), None)
         if match is None:
             raise _changed(event)
         state.tags.remove(match)
@@ -122,10 +123,10 @@ def apply(session: Session, event: Event, *, forward: bool) -> None:
 
 
 def _add_tag(state: ItemState, tag: Tag) -> None:
-    from auditor_tui.core.session import clause_order
+    from auditor_tui.core.session import tag_order
 
     state.tags.append(tag)
-    state.tags.sort(key=lambda t: clause_order(t.clause))
+    state.tags.sort(key=tag_order)
 
 
 def _apply_fields(state: ItemState, event: Event, forward: bool) -> None:

@@ -42,6 +42,7 @@ from auditor_tui.core.export import (
     check_record,
     csv_cell,
 )
+from auditor_tui.core.export.record import _part, has_spans
 from auditor_tui.core.session import STATUSES, Session
 from auditor_tui.core.workflow import Verification, canonical_json
 
@@ -63,6 +64,8 @@ FINDINGS_COLUMNS = (
     ("note", 48),
 )
 EVIDENCE_COLUMNS = (("item", 14), ("clause", 10), ("section", 30), ("page", 8), ("quote", 80))
+SPAN_COLUMNS = (("start", 8), ("end", 8))
+"""After :data:`EVIDENCE_COLUMNS`, in records with a span tag: its offsets in its clause."""
 SUMMARY_WIDTHS = (28, 70)
 _SEAL_RE = re.compile(r"auditor-tui-seal v1 xlsx body-sha256=([0-9a-f]{64}) audit-digest=([0-9a-f]{64})")
 
@@ -91,7 +94,11 @@ def _due(value: Any) -> Cell:
 
 def _where(tag: Mapping[str, Any]) -> str:
     page = f", p. {tag['page']}" if tag.get("page") is not None else ""
-    return f"[{tag['clause']}] {tag['section'] or '(no section)'}{page}"
+    return f"[{tag['clause']}] {tag['section'] or '(no section)'}{page}{_part(tag)}"
+
+
+def _evidence_columns(record: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+    return EVIDENCE_COLUMNS + (SPAN_COLUMNS if has_spans(record) else ())
 
 
 def _findings_rows(record: Mapping[str, Any]) -> list[list[Cell]]:
@@ -118,10 +125,12 @@ def _findings_rows(record: Mapping[str, Any]) -> list[list[Cell]]:
 
 
 def _evidence_rows(record: Mapping[str, Any]) -> list[list[Cell]]:
-    rows: list[list[Cell]] = [[name for name, _ in EVIDENCE_COLUMNS]]
+    columns = _evidence_columns(record)
+    rows: list[list[Cell]] = [[name for name, _ in columns]]
     for item in record["items"]:
         for tag in item["evidence"]:
             page = tag.get("page")
+            span = [_offset(tag.get("start")), _offset(tag.get("end"))] if len(columns) > len(EVIDENCE_COLUMNS) else []
             rows.append(
                 [
                     csv_cell(item["id"]),
@@ -129,9 +138,14 @@ def _evidence_rows(record: Mapping[str, Any]) -> list[list[Cell]]:
                     csv_cell(tag["section"] or "(no section)"),
                     page if isinstance(page, int) else csv_cell(page or ""),
                     csv_cell(tag["text"]),
+                    *span,
                 ]
             )
     return rows
+
+
+def _offset(value: Any) -> Cell:
+    return value if isinstance(value, int) and not isinstance(value, bool) else ""
 
 
 def _summary_rows(record: Mapping[str, Any]) -> list[list[Cell]]:
@@ -206,7 +220,7 @@ def render_xlsx(record: Mapping[str, Any]) -> bytes:
     assert first is not None
     book.remove(first)
     _fill(book.create_sheet("Findings"), grid["Findings"], tuple(w for _, w in FINDINGS_COLUMNS), table=True)
-    _fill(book.create_sheet("Evidence"), grid["Evidence"], tuple(w for _, w in EVIDENCE_COLUMNS), table=True)
+    _fill(book.create_sheet("Evidence"), grid["Evidence"], tuple(w for _, w in _evidence_columns(record)), table=True)
     summary = book.create_sheet("Summary")
     _fill(summary, grid["Summary"], SUMMARY_WIDTHS, table=False)
     for row in summary.iter_rows(max_col=1):

@@ -24,6 +24,7 @@ _STATUS_IDS = {
 EDITING_ACTIONS = frozenset(
     {
         "toggle_tag",
+        "tag_span",
         "edit_note",
         "status",
         "accept_suggestion",
@@ -69,6 +70,7 @@ REVIEW_KEYS: tuple[Key, ...] = (
         "detail",
     ),
     Key("t,space", "toggle_tag", "Tag / untag the current clause to the current item", "Evidence", "Tag", "tag"),
+    Key("v", "tag_span", "Tag part of the clause", "Evidence", "", "tag-span"),
     Key("e", "edit_note", "Edit the current item's note (ctrl+s keeps, escape discards)", "Evidence", "Note", "note"),
     Key(
         "f",

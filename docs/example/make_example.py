@@ -36,6 +36,9 @@ SESSION = Path("sessions/example-iomart-2018-gdpr-transparency.toml")
 PREPARER = "Priya Shah"
 REVIEWER = "Tom Okafor"
 
+PART = "part: "
+"""A quote starting with this is tagged as just that part of its clause (a span), not the whole clause."""
+
 # item id: (status, [quotes from the clauses given as evidence], note)
 DECISIONS: dict[str, tuple[str, list[str], str]] = {
     "13-1-a": (
@@ -43,7 +46,7 @@ DECISIONS: dict[str, tuple[str, list[str], str]] = {
         [
             "The controller of this website is: iomart Group Plc",
             "Lister Pavilion,\nKelvin Campus,\nWest of Scotland Science Park,\nGlasgow\nG20 0SP\nUnited Kingdom",
-            "the terms “we”, “our”, “us” are used to refer to the relevant group company",
+            PART + "the terms “we”, “our”, “us” are used to refer to the relevant group company",
         ],
         "The controller of this website is named as a legal entity with its company number "
         "(iomart Group Plc, SC204560) and its registered office in Glasgow; contact is through the "
@@ -324,6 +327,12 @@ def main() -> int:
         if item_id not in session.items:
             raise SystemExit(f"make_example: item {item_id} is not in the checklist any more")
         for quote in quotes:
+            if quote.startswith(PART):
+                quote = quote.removeprefix(PART)
+                clause = _clause(audit, quote)
+                start = clause.text.index(quote)
+                session.tag_span(item_id, clause, start, start + len(quote), who=PREPARER)
+                continue
             clause = _clause(audit, quote)
             if session.items[item_id].tag_for(clause.id) is None:
                 session.toggle_tag(item_id, clause, who=PREPARER)

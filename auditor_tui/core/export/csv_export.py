@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditor_tui.core.export.common import _record_block, _seal_line
-from auditor_tui.core.export.record import DRAFT_MARK, _page, policy_provenance
+from auditor_tui.core.export.record import DRAFT_MARK, _page, _part, has_spans, policy_provenance
 from auditor_tui.core.text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -19,6 +19,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 CSV_COLUMNS = ("id", "refs", "title", "status", "evidence count", "evidence", "note")
 FINDING_COLUMNS = ("severity", "recommendation", "owner", "due", "reason", "assignee")
 """After :data:`CSV_COLUMNS`, in records that carry findings (all made since they exist)."""
+SPAN_COLUMN = "evidence spans"
+"""Last, in records with a span tag: ``c12 10-52`` (clause, start, end) for each span quoted."""
 
 
 def csv_cell(value: Any) -> str:
@@ -58,11 +60,15 @@ def _csv_rows(record: Mapping[str, Any]) -> list[list[str]]:
     rows.append(["exported", f"{record['exported']} by {record['generator']}"])
     rows.append([])
     findings = any("finding" in item for item in record["items"])
-    rows.append(list(CSV_COLUMNS) + (list(FINDING_COLUMNS) if findings else []))
+    spans = has_spans(record)
+    rows.append(list(CSV_COLUMNS) + (list(FINDING_COLUMNS) if findings else []) + ([SPAN_COLUMN] if spans else []))
     for item in record["items"]:
         quotes = "\n\n".join(
-            f"[{tag['clause']}] {tag['section'] or '(no section)'}{_page(tag)}: {tag['text']}"
+            f"[{tag['clause']}] {tag['section'] or '(no section)'}{_page(tag)}{_part(tag)}: {tag['text']}"
             for tag in item["evidence"]
+        )
+        span_lines = "\n".join(
+            f"{t['clause']} {t['start']}-{t['end']}" for t in item["evidence"] if t.get("start") is not None
         )
         rows.append(
             [
@@ -74,6 +80,7 @@ def _csv_rows(record: Mapping[str, Any]) -> list[list[str]]:
                 quotes,
                 item["note"],
                 *(_finding_cells(item) if findings else []),
+                *([span_lines] if spans else []),
             ]
         )
     return [[csv_cell(cell) for cell in row] for row in rows]

@@ -9,7 +9,7 @@ from importlib.resources import files
 from typing import Any
 
 from auditor_tui.core.export.common import _one_line, _with_record_comments
-from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, finding_rows, policy_provenance
+from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, _part, finding_rows, policy_provenance
 from auditor_tui.core.session import STATUSES
 from auditor_tui.core.status import status_label
 from auditor_tui.core.text import printable
@@ -71,7 +71,7 @@ def _html_item(number: int, item: Mapping[str, Any]) -> list[str]:
         flags = _flags(tag)
         add("<blockquote>")
         add(
-            f'<p class="where"><b>{_h(tag["clause"])}</b> &middot; <i>{_h(tag["section"] or "(no section)")}</i>{_h(_page(tag))}{_h(flags)}</p>'
+            f'<p class="where"><b>{_h(tag["clause"])}</b> &middot; <i>{_h(tag["section"] or "(no section)")}</i>{_h(_page(tag))}{_h(_part(tag))}{_h(flags)}</p>'
         )
         add(f'<div class="text">{_h(tag["text"])}</div>')
         add("</blockquote>")

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditor_tui.core.export.common import _one_line, _paragraphs, _with_record_comments
-from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, finding_rows, policy_provenance
+from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, _part, finding_rows, policy_provenance
 from auditor_tui.core.session import STATUSES
 from auditor_tui.core.status import status_label
 
@@ -67,7 +67,7 @@ def _md_item(number: int, item: Mapping[str, Any]) -> list[str]:
         add("")
         flags = _flags(tag)
         where = md_inline(_one_line(tag["section"])) if tag["section"] else "(no section)"
-        add(f"> **{md_inline(_one_line(tag['clause']))}**, *{where}*{_page(tag)}{flags}")
+        add(f"> **{md_inline(_one_line(tag['clause']))}**, *{where}*{_page(tag)}{_part(tag)}{flags}")
         add(">")
         add(md_text(tag["text"], prefix="> "))
     return out

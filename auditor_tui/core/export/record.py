@@ -17,7 +17,7 @@ from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.findings import finding_dict
 from auditor_tui.core.history import Event, event_from_dict, event_to_dict, iso
-from auditor_tui.core.session import STATUSES, Session, SignOff
+from auditor_tui.core.session import STATUSES, Session, SignOff, span_label
 from auditor_tui.core.workflow import (
     DIGEST_SCHEMA,
     build_content,
@@ -58,6 +58,18 @@ def _flags(tag: Mapping[str, Any]) -> str:
     )
 
 
+def _part(tag: Mapping[str, Any]) -> str:
+    """``, part of clause c12, characters 10-52`` after a span's section; else ""."""
+    if tag.get("start") is None:
+        return ""
+    return f", part of clause {tag['clause']}, {span_label(tag['start'], tag.get('end'))}"
+
+
+def has_spans(record: Mapping[str, Any]) -> bool:
+    """Whether any evidence of *record* is a span (the CSV and XLSX then add span columns)."""
+    return any(tag.get("start") is not None for item in record["items"] for tag in item["evidence"])
+
+
 def _item_records(session: Session, checklist: Checklist) -> list[dict[str, Any]]:
     """Each item of the audit as the record shows it: its checklist title and refs, its state."""
     items: list[dict[str, Any]] = []
@@ -81,6 +93,7 @@ def _item_records(session: Session, checklist: Checklist) -> list[dict[str, Any]
                         "section": tag.section,
                         # Only where the policy has pages (PDF), so other records are unchanged.
                         **({"page": tag.page} if tag.page is not None else {}),
+                        **({"start": tag.start, "end": tag.end} if tag.is_span else {}),  # a span only
                         "text": tag.text,
                         "sha256": tag.sha256,
                         "orphan": tag.orphan,

@@ -15,7 +15,8 @@ The file is the audit's record, meant to be read, diffed and committed::
     [origin]          session, audit_id, policy_path, policy_sha256  (only for a re-audit)
     [[items]]         id, status, note, rejected, review_comment, previous_status, assignee
     [items.conflict]  ours_by, theirs_by, fields and THEIRS's values of them: a merge's open conflict
-    [[items.tags]]    clause, section, sha256, text: the clause quoted, so the audit stands alone
+    [[items.tags]]    clause, section, sha256, text: the clause quoted, so the audit stands alone;
+                      start, end (a span only): the quote is text[start:end] of the clause
     [reuse]           session, audit_id, checklist_id, policy_sha256, crosswalk  (only for a reuse)
     [[items.proposed]] clause, section, sha256, source_audit, source_item, relation, recheck, text:
                       evidence proposed from that audit, until accepted (a tag) or rejected
@@ -30,7 +31,7 @@ through :func:`session_from_dict`, which checks every field and raises one clear
 Every change goes through a method of :class:`Session` (``toggle_tag``, ``set_status``, ...)
 that also appends to the history; the UI and the CLI never edit the fields directly.
 
-The package, by job: ``model`` (the dataclasses and :class:`Session` with its changing
+The package, by job: ``tag`` (evidence: tags, spans of clauses, proposals), ``model`` (the dataclasses and :class:`Session` with its changing
 methods, creating a session), ``toml_io`` (the TOML written and read back, checked field by
 field) and ``files`` (saving, loading, restoring the backup, finding the sessions in a folder).
 Import from the package.
@@ -61,18 +62,16 @@ from auditor_tui.core.session.model import (
     ItemState,
     Origin,
     PolicyRef,
-    Proposal,
     Reuse,
     Session,
     SignOff,
-    Tag,
     check_against,
-    clause_order,
     default_session_path,
     iter_tags,
     new_session,
     now_utc,
 )
+from auditor_tui.core.session.tag import Proposal, Tag, clause_order, span_label, strip_span, tag_order
 from auditor_tui.core.session.toml_io import (
     SessionDamaged,
     dumps_session,
@@ -119,4 +118,7 @@ __all__ = [
     "save_session",
     "session_from_dict",
     "session_to_dict",
+    "span_label",
+    "strip_span",
+    "tag_order",
 ]

@@ -17,6 +17,7 @@ from auditor_tui.core.config import identity
 from auditor_tui.core.errors import SessionError, WorkflowError
 from auditor_tui.core.history import Event, append, chain_break
 from auditor_tui.core.policy import Clause, Policy
+from auditor_tui.core.session.tag import Proposal, Tag, clause_order, span_label, tag_order
 
 SCHEMA_VERSION = 2
 """2: history events are hash-chained and the sign-off names its digest schema. Files of
@@ -33,56 +34,6 @@ EDITABLE_STATES = frozenset({"in-progress", "changes-requested"})
 def now_utc() -> datetime:
     """The current UTC time to the second (what the session records)."""
     return datetime.now(UTC).replace(microsecond=0)
-
-
-@dataclass
-class Tag:
-    """A clause given as evidence for an item, quoted so the audit stands alone."""
-
-    clause: str
-    section: str
-    text: str
-    sha256: str
-    similarity: float | None = None
-    """Re-audit only: how similar the clause is to the one originally tagged (0-100)."""
-    recheck: bool = False
-    """Re-audit only: the clause changed since it was tagged; the auditor should look again."""
-    orphan: bool = False
-    """Re-audit only: the clause is gone from the new policy; the quote is the old text."""
-    page: int | None = None
-    """The page the clause starts on, for policies with pages (PDF); written only when set."""
-
-    @classmethod
-    def of(cls, clause: Clause) -> Tag:
-        return cls(
-            clause=clause.id, section=clause.section_label, text=clause.text, sha256=clause.sha256, page=clause.page
-        )
-
-    @property
-    def where(self) -> str:
-        """``p. 3`` for a tag with a page, else ""."""
-        return f"p. {self.page}" if self.page is not None else ""
-
-
-@dataclass
-class Proposal:
-    """Evidence another audit of this policy found for a related item (reuse across checklists):
-    proposed only, never evidence until the auditor accepts it (it then becomes a :class:`Tag`)."""
-
-    clause: str
-    section: str
-    sha256: str
-    text: str
-    source_audit: str
-    """The audit id of the session it came from (its path is in :class:`Reuse`)."""
-    source_item: str
-    """The item of the other checklist the clause was tagged to."""
-    relation: str
-    """How the source item relates to this one, from the crosswalk (``equivalent``, ``subset``...)."""
-    recheck: bool = False
-    """The clause changed between the version audited there and this one: look again."""
-    source_checklist: str = ""
-    page: int | None = None
 
 
 @dataclass
@@ -134,7 +85,12 @@ class ItemState:
     other side's values are kept here until :meth:`Session.resolve_conflict`."""
 
     def tag_for(self, clause_id: str) -> Tag | None:
-        return next((tag for tag in self.tags if tag.clause == clause_id and not tag.orphan), None)
+        """The live whole-clause tag of *clause_id* (spans of it are :meth:`spans_of`)."""
+        return next((t for t in self.tags if t.clause == clause_id and not t.orphan and not t.is_span), None)
+
+    def spans_of(self, clause_id: str) -> list[Tag]:
+        """The live span tags of *clause_id*, by offset."""
+        return [t for t in self.tags if t.clause == clause_id and not t.orphan and t.is_span]
 
     @property
     def decided(self) -> bool:
@@ -270,8 +226,9 @@ class Session:
         result: dict[str, list[str]] = {}
         for state in self.items.values():
             for tag in state.tags:
-                if not tag.orphan:
-                    result.setdefault(tag.clause, []).append(state.id)
+                ids = result.setdefault(tag.clause, []) if not tag.orphan else None
+                if ids is not None and state.id not in ids:  # a clause and its spans: one mark
+                    ids.append(state.id)
         return result
 
     def status_counts(self) -> dict[str, int]:
@@ -321,13 +278,43 @@ class Session:
             return False
         tag = Tag.of(clause)
         state.tags.append(tag)
-        state.tags.sort(key=_tag_order)
+        state.tags.sort(key=tag_order)
         data = {"tag": undo.tag_json(tag)}
         if clause.id in state.rejected:
             state.rejected.remove(clause.id)
             data["unrejected"] = "1"
         self.record("tag", who=who, item=item_id, detail=clause.id, data=data)
         return True
+
+    def tag_span(self, item_id: str, clause: Clause, start: int, end: int, *, who: str | None = None) -> Tag:
+        """Tag part of *clause* (``clause.text[start:end]``, its surrounding whitespace stripped)
+        to the item; an item may hold several spans of a clause and the whole clause too.
+        Refused (SessionError) for a blank span, offsets out of range or a span already tagged."""
+        self._require_editable()
+        state = self.item(item_id)
+        tag = Tag.span_of(clause, start, end)
+        if any(t.same_evidence(tag) for t in state.tags):
+            raise SessionError(f"{item_id} already has {clause.id} {tag.span_label} as evidence")
+        state.tags.append(tag)
+        state.tags.sort(key=tag_order)
+        data = {"tag": undo.tag_json(tag)}
+        if clause.id in state.rejected:
+            state.rejected.remove(clause.id)
+            data["unrejected"] = "1"
+        self.record("tag", who=who, item=item_id, detail=f"{clause.id} {tag.span_label}", data=data)
+        return tag
+
+    def untag_span(self, item_id: str, clause_id: str, start: int, end: int, *, who: str | None = None) -> None:
+        """Remove the item's span tag of *clause_id* at exactly *start*-*end* (that span only)."""
+        self._require_editable()
+        state = self.item(item_id)
+        tag = next((t for t in state.spans_of(clause_id) if (t.start, t.end) == (start, end)), None)
+        if tag is None:
+            raise SessionError(f"{item_id} has no evidence {clause_id} {span_label(start, end)}")
+        state.tags.remove(tag)
+        self.record(
+            "untag", who=who, item=item_id, detail=f"{clause_id} {tag.span_label}", data={"tag": undo.tag_json(tag)}
+        )
 
     def _change(self, item_id: str, action: str, new: dict[str, str], detail: str, who: str | None) -> bool:
         """Set the item's fields *new* (text values; ``due`` as YYYY-MM-DD) and record one
@@ -498,7 +485,7 @@ class Session:
         if tag is None:
             tag = Tag(proposal.clause, proposal.section, proposal.text, proposal.sha256, page=proposal.page)
             state.tags.append(tag)
-            state.tags.sort(key=_tag_order)
+            state.tags.sort(key=tag_order)
         if clause_id in state.rejected:
             state.rejected.remove(clause_id)
         self.record("accept-proposal", who=who, item=item_id, detail=clause_id, data=_proposal_data(proposal))
@@ -516,15 +503,6 @@ class Session:
             state.rejected.append(clause_id)
             state.rejected.sort(key=clause_order)
         self.record("reject-proposal", who=who, item=item_id, detail=clause_id, data=_proposal_data(proposal))
-
-
-def clause_order(clause_id: str) -> tuple[int, str]:
-    match = re.fullmatch(r"c(\d+)", clause_id)
-    return (int(match.group(1)), "") if match else (1 << 62, clause_id)
-
-
-def _tag_order(tag: Tag) -> tuple[int, str]:
-    return clause_order(tag.clause)
 
 
 # --------------------------------------------------------------------------- creating

@@ -25,12 +25,11 @@ from auditor_tui.core.session.model import (
     ItemState,
     Origin,
     PolicyRef,
-    Proposal,
     Reuse,
     Session,
     SignOff,
-    Tag,
 )
+from auditor_tui.core.session.tag import Proposal, Tag
 from auditor_tui.core.text import sha256_text
 
 # --------------------------------------------------------------------------- TOML
@@ -115,6 +114,7 @@ def session_to_dict(session: Session) -> dict[str, Any]:
                     **_table(section=tag.section, page=tag.page),
                     "sha256": tag.sha256,
                     **_table(similarity=tag.similarity, recheck=tag.recheck, orphan=tag.orphan),
+                    **_table(start=tag.start, end=tag.end),  # a span only: whole-clause tags as before
                     "text": tag.text,
                 }
                 for tag in state.tags
@@ -327,6 +327,7 @@ def session_from_dict(data: dict[str, Any], path: str | Path | None = None) -> S
                     recheck=r.get(raw_tag, "recheck", bool, tag_where, False),
                     orphan=r.get(raw_tag, "orphan", bool, tag_where, False),
                     page=page,
+                    **_read_span(r, raw_tag, tag_where, text),
                 )
             )
         items[item_id] = ItemState(
@@ -445,6 +446,19 @@ def _read_proposals(r: _Reader, raw: dict[str, Any], where: str) -> list[Proposa
             )
         )
     return proposals
+
+
+def _read_span(r: _Reader, raw: dict[str, Any], where: str, text: str) -> dict[str, int]:
+    """A span tag's ``start`` and ``end`` (both or neither), which must frame its quote."""
+    start = r.get(raw, "start", int, where, None)
+    end = r.get(raw, "end", int, where, None)
+    if start is None and end is None:
+        return {}
+    if start is None or end is None:
+        raise r.fail(where, "a span needs both 'start' and 'end'")
+    if not 0 <= start < end or end - start != len(text):
+        raise r.fail(where, f"span {start}-{end} does not frame its quote of {len(text)} characters")
+    return {"start": start, "end": end}
 
 
 def _conflict_table(conflict: ItemConflict | None) -> dict[str, Any] | None:

@@ -32,7 +32,8 @@ schema 2 (``SignOff.schema``)::
      "origin":    {...} or {},                      # a re-audit's origin
      "history":   {"events", "head"},               # the chain up to the sign-off event
      "items": {ID: {"status", "note", "review_comment",
-                    "tags": [{"clause", "section", "text", "sha256", "orphan", "recheck"}]}}}
+                    "tags": [{"clause", "section", "text", "sha256", "orphan", "recheck"
+                              [, "start", "end"] (a span of the clause only)}]}}}
 
 Items are keyed by id and tags sorted by clause, so neither the file's formatting nor the order
 of keys or tables matters; the cursor and the sign-off record itself are not part of it. The

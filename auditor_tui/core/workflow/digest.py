@@ -30,8 +30,15 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _tag_key(tag: Mapping[str, Any]) -> tuple[tuple[int, str], str]:
-    return (clause_order(str(tag.get("clause", ""))), str(tag.get("text", "")))
+def _tag_key(tag: Mapping[str, Any]) -> tuple[tuple[int, str], int, str]:
+    start = tag.get("start")
+    return (clause_order(str(tag.get("clause", ""))), -1 if start is None else int(start), str(tag.get("text", "")))
+
+
+def _span(tag: Mapping[str, Any]) -> dict[str, int]:
+    """A span tag's offsets; nothing for a whole clause, so audits without spans keep their digest."""
+    start, end = tag.get("start"), tag.get("end")
+    return {} if start is None or end is None else {"start": int(start), "end": int(end)}
 
 
 def _content_items(items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
@@ -45,6 +52,7 @@ def _content_items(items: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
                 "sha256": str(tag.get("sha256", "")),
                 "orphan": bool(tag.get("orphan", False)),
                 "recheck": bool(tag.get("recheck", False)),
+                **_span(tag),
             }
             for tag in item.get("tags", ())
         ]
@@ -149,6 +157,7 @@ def session_content(session: Session, *, schema: int = DIGEST_SCHEMA) -> dict[st
                         "sha256": t.sha256,
                         "orphan": t.orphan,
                         "recheck": t.recheck,
+                        **({} if t.start is None else {"start": t.start, "end": t.end}),
                     }
                     for t in state.tags
                 ],

@@ -18,9 +18,40 @@ from auditor_tui.core.text import printable
 NO_SEVERITY = "none"
 
 
+class SeverityChoice(RadioSet):
+    """The severity, chosen by its first letter (``h`` ``m`` ``l``, ``n`` for none) or by the
+    arrows (which choose as they move); ``enter`` goes on to the next field."""
+
+    BINDINGS = [
+        Binding("enter", "app.focus_next", "Next field", show=False),
+        *(Binding(name[0], f"choose('{name}')", name, show=False) for name in (*SEVERITIES, NO_SEVERITY)),
+    ]
+
+    def action_choose(self, name: str) -> None:
+        button = self.query_one(f"#severity-{name}", RadioButton)
+        self._selected = self._nodes.index(button)
+        button.value = True
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self._press_selected()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self._press_selected()
+
+    def _press_selected(self) -> None:
+        if self._selected is not None:
+            button = self._nodes[self._selected]
+            if isinstance(button, RadioButton):
+                button.value = True
+
+
 class FindingForm(ModalScreen[dict[str, str] | None]):
-    """Edit the current item's finding. ``enter`` in a field (or ``ctrl+s``) saves once the due
-    date reads as a date (else the form says so and stays); ``escape`` cancels."""
+    """Edit the current item's finding, keyboard first: it opens on the severity (``h`` ``m``
+    ``l`` or the arrows choose); ``enter`` goes to the next field, and on the last one (or
+    ``ctrl+s`` anywhere) saves once the due date reads as a date (else the form says so and
+    stays); ``escape`` cancels. So an ``enter`` pressed first never saves an empty finding."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
@@ -37,25 +68,25 @@ class FindingForm(ModalScreen[dict[str, str] | None]):
                 classes="dialog-title",
             )
             # The labels are the fields' border titles, so the form fits in 24 lines.
-            with RadioSet(id="finding-severity") as severities:
-                severities.border_title = "Severity (left/right, enter picks)"
+            with SeverityChoice(id="finding-severity") as severities:
+                severities.border_title = "Severity: h m l (n none) or the arrows; enter: next field"
                 for name in (*SEVERITIES, NO_SEVERITY):
                     yield RadioButton(name, value=name == (self.severity or NO_SEVERITY), id=f"severity-{name}")
             for key, label, value in (
                 ("recommendation", "Recommendation: what to do", self.state.recommendation),
                 ("owner", "Owner: who fixes it", self.state.owner),
-                ("due", "Due (YYYY-MM-DD, e.g. 2027-03-31)", due_text(self.state.due)),
+                ("due", "Due (YYYY-MM-DD, e.g. 2027-03-31); enter saves", due_text(self.state.due)),
             ):
                 field = Input(value, id=f"finding-{key}")
                 field.border_title = label
                 yield field
             yield Static(id="finding-problem")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (enter)", variant="primary", id="ok")
+                yield Button("Save (ctrl+s)", variant="primary", id="ok")
                 yield Button("Cancel (escape)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#finding-recommendation", Input).focus()
+        self.query_one(SeverityChoice).focus()
 
     def answer(self) -> dict[str, str]:
         pressed = self.query_one(RadioSet).pressed_button
@@ -80,7 +111,10 @@ class FindingForm(ModalScreen[dict[str, str] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        if event.input.id == "finding-due":  # the last field
+            self.action_save()
+        else:
+            self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

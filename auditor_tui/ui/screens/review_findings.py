@@ -1,5 +1,5 @@
 """The review screen's findings actions: the finding form, N/A with a reason, the checklist
-filter, the bulk status of the open items, undo and redo. A mixin of
+filter, the bulk status of the open items, undo and redo; and tagging part of a clause (``v``). A mixin of
 :class:`~auditor_tui.ui.screens.review.ReviewScreen`; every change goes through a session
 method (which records history), then ``changed`` refreshes and saves."""
 
@@ -46,6 +46,34 @@ class FindingActions:
 
         form = FindingForm(self._label(item_id), self.session.items[item_id], item.severity if item else "")
         self.app.push_screen(form, done)
+
+    def action_tag_span(self) -> None:
+        """Select part of the current clause and tag it to the current item (the same span again
+        untags it)."""
+        if not self.editable():  # type: ignore[attr-defined]
+            return
+        item_id = self.item_id  # type: ignore[attr-defined]
+        clause = self.policy_view.clause  # type: ignore[attr-defined]
+        spans = self.session.items[item_id].spans_of(clause.id)
+
+        def done(span: tuple[int, int] | None) -> None:
+            if span is None:
+                return
+            start, end = span
+            again = any((tag.start, tag.end) == span for tag in spans)
+            if again:
+                change = lambda: self.session.untag_span(item_id, clause.id, start, end)  # noqa: E731
+            else:
+                change = lambda: self.session.tag_span(item_id, clause, start, end)  # noqa: E731
+            if self.run_change(change, item_id):  # type: ignore[attr-defined]
+                verb = (
+                    f"Untagged {clause.id} characters {start}-{end} from" if again else f"Tagged part of {clause.id} to"
+                )
+                self.say(f"{verb} {printable(item_id)}")  # type: ignore[attr-defined]
+
+        from auditor_tui.ui.screens.span import SpanDialog  # a TextArea: not needed for the first screen
+
+        self.app.push_screen(SpanDialog(clause, self._label(item_id), spans), done)
 
     def ask_reason(self, item_id: str) -> None:
         """Not applicable for an item without a reason: ask for one, then set both."""

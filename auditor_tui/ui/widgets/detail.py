@@ -145,6 +145,7 @@ class DetailPane(VerticalScroll):
             parts += [
                 "\n",
                 Content.styled(f"{tag.clause} ", "bold"),
+                Content.styled(f"(part, {tag.span_label}) " if tag.is_span else "", "bold $accent"),
                 Content.styled(printable(tag.section or "(no section)"), "italic $text-muted"),
                 Content.styled(f", {tag.where}" if tag.where else "", "$text-muted"),
                 Content.styled(flag, "bold $warning"),
