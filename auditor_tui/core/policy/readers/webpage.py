@@ -233,6 +233,7 @@ def page_blocks(root: etree._Element) -> list[PageBlock]:
     """The page's blocks with text, in the order their text starts in the page."""
     owners: dict[etree._Element, PageBlock] = {}  # every element to the block its text is in
     linked: set[etree._Element] = set()
+    targets = heading_targets(root)
     order: list[PageBlock] = []
     for element in root.iter():  # parents come before their children
         parent = element.getparent()
@@ -240,7 +241,7 @@ def page_blocks(root: etree._Element) -> list[PageBlock]:
             if element.tail and parent is not None:
                 _add(owners[parent], element.tail, parent in linked, (element, False), order)
             continue
-        if (parent is not None and parent in linked) or element.tag == "a":
+        if (parent is not None and parent in linked) or (element.tag == "a" and is_link(element, targets)):
             linked.add(element)
         if element.tag in BLOCK_TAGS or parent is None:
             owners[element] = PageBlock(element)
@@ -251,6 +252,38 @@ def page_blocks(root: etree._Element) -> list[PageBlock]:
         if element.tail and parent is not None:
             _add(owners[parent], element.tail, parent in linked, (element, False), order)
     return [block for block in order if block.words]
+
+
+def heading_targets(root: etree._Element) -> set[str]:
+    """The ids and anchor names that mark a heading: what a table of contents links to."""
+    found: set[str] = set()
+    for element in root.iter(tag=etree.Element):
+        keys = {key for key in (element.get("id"), element.get("name")) if key}
+        if keys and _marks_heading(element):
+            found |= keys
+    return found
+
+
+def _marks_heading(element: etree._Element) -> bool:
+    """*element* is a heading, is inside one, starts with one, or is an empty anchor before one."""
+    if any(node.tag in HEADINGS for node in iter_ancestors(element)):
+        return True
+    first = next((node for node in element.iter() if node.tag in HEADINGS or node.tag == "p"), None)
+    if first is not None and first.tag in HEADINGS:
+        return True
+    following = element.getnext()
+    return following is not None and following.tag in HEADINGS and not "".join(element.itertext()).strip()
+
+
+def is_link(element: etree._Element, targets: set[str]) -> bool:
+    """An ``<a>`` that leads elsewhere: not a named anchor (no ``href``: it is a place a link
+    leads to, often a heading's own text), not an entry of the policy's table of contents (a
+    ``#fragment`` naming one of the page's headings: the contents are part of the policy)."""
+    href = element.get("href")
+    if href is None:
+        return False
+    fragment = href.partition("#")[2]
+    return not (fragment and fragment in targets)
 
 
 def _add(
