@@ -8,7 +8,7 @@ from pathlib import Path
 from reportlab.pdfgen import canvas
 
 from auditor_tui.core.policy import load_policy
-from tests.test_pdf import BODY, make_pdf
+from tests.test_pdf import BODY, lines, make_pdf
 
 BODY_TEXT = [
     ["We collect your name and your e-mail address when", "you sign up for the newsletter we send."],
@@ -57,3 +57,57 @@ def test_a_row_seen_once_is_kept_even_in_the_margin(tmp_path: Path) -> None:
 
     policy = load_policy(make_pdf(tmp_path / "printed.pdf", [page] * 3))
     assert "Contact: privacy@example.com" in policy.text
+
+
+TERMS = (
+    "These terms of use govern your visit to the shop. You may not copy, resell or frame any part "
+    "of the site, its pictures or its prices without our written leave, and you agree to settle any "
+    "quarrel with us in the courts of our home town. We may change these terms at any time. "
+)
+POLICY_TEXT = (
+    "We collect your personal information when you order, and we share it with third parties that "
+    "deliver your orders. You may ask us to access or delete your personal data at any time; we keep "
+    "cookies for analytics only with your consent. "
+)
+
+
+def _wrapped(text: str, width: int = 80) -> list[str]:
+    out, line = [], ""
+    for word in text.split():
+        if len(line) + len(word) + 1 > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*out, line]
+
+
+def _terms_then_policy(creator: str):
+    def draw(pdf: canvas.Canvas, number: int) -> None:
+        pdf.setCreator(creator)
+        _draw_terms_then_policy(pdf, number)
+
+    return draw
+
+
+def _draw_terms_then_policy(pdf: canvas.Canvas, number: int) -> None:
+    if number == 1:
+        lines(pdf, ["Terms of use"], size=14)
+        lines(pdf, _wrapped(TERMS * 4), y=680)
+    else:
+        lines(pdf, ["Privacy policy"], size=14)
+        lines(pdf, _wrapped(POLICY_TEXT * 3), y=680)
+
+
+def test_a_browser_print_drops_the_terms_of_use_printed_before_the_policy(tmp_path: Path) -> None:
+    printed = make_pdf(tmp_path / "printed.pdf", [_terms_then_policy("HeadlessChrome/120")] * 2)
+    policy = load_policy(printed)
+    assert "terms of use govern" not in policy.text and "Terms of use" not in policy.text
+    assert "We collect your personal information" in policy.text
+    assert [section.title for section in policy.sections] == ["Privacy policy"]
+
+
+def test_a_pdf_not_printed_by_a_browser_keeps_everything(tmp_path: Path) -> None:
+    document = make_pdf(tmp_path / "document.pdf", [_terms_then_policy("Writer")] * 2)
+    policy = load_policy(document)
+    assert "terms of use govern" in policy.text and "We collect your personal information" in policy.text
