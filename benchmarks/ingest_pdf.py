@@ -106,11 +106,12 @@ def _title_key(text: str) -> str:
 
 
 def gold_headings(page: Path, gold: str) -> list[str]:
-    """The page's h1-h6 whose words are in the gold text (the policy's own headings)."""
+    """The page's h1-h6 that are a line of the gold text of their own (the policy's own
+    headings; a menu's "Shop" whose word only occurs inside a sentence of the policy is not)."""
     parser = _Headings()
     parser.feed(page.read_text(encoding="utf-8", errors="replace"))
-    body = f" {_key(gold)} "
-    return [h for h in parser.found if (k := _key(h)) and len(k) > 3 and f" {k} " in body]
+    lines = {_title_key(line) for line in gold.splitlines()}
+    return [h for h in parser.found if (k := _title_key(h)) and len(k) > 3 and k in lines]
 
 
 # --------------------------------------------------------------------------- printing

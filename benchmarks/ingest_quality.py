@@ -106,7 +106,8 @@ def mean(scores: list[Score]) -> tuple[float, float, float]:
 
 def print_section(section: Section, worst: int = 10) -> None:
     print(f"\n## {section.title}\n")
-    print_table(section, set())
+    if section.scores:
+        print_table(section, set())
     if section.apart:
         print(f"\nWithout the {len(section.apart)} documents whose source does not hold the policy:")
         for name, why in section.apart.items():
