@@ -32,6 +32,7 @@ Nothing from the corpus is kept. Prints tables; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 import shutil
 import statistics
@@ -174,6 +175,8 @@ def read_pypdfium2(path: Path) -> tuple[str, list[str]]:
 
 READINGS: dict[str, Reading] = {"tool": read_ours, "pdftotext": read_pdftotext}
 COMPARED: dict[str, Reading] = {"pdfminer.six": read_pdfminer, "pypdf": read_pypdf, "pypdfium2": read_pypdfium2}
+LIBRARIES = {"pdfminer.six": "pdfminer", "pypdf": "pypdf", "pypdfium2": "pypdfium2"}
+"""The module each compared library is imported as (only pypdfium2 is a dependency)."""
 
 
 # --------------------------------------------------------------------------- the PDF section
@@ -191,8 +194,13 @@ def _read(name: str, reading: Reading, pdf: Path) -> tuple[str, list[str], float
 
 def score_pdf(args: argparse.Namespace) -> Section:
     """Every printed page read by each reading, scored; headings and time per page as notes."""
-    readings = dict(READINGS) | (COMPARED if args.compare else {})
     section = Section(f"PDF (the saved pages printed by headless Chromium, cached in {args.cache})")
+    readings = dict(READINGS)
+    for name, reading in (COMPARED if args.compare else {}).items():
+        if importlib.util.find_spec(LIBRARIES[name]) is None:
+            section.notes.append(f"({name} is not installed: its rows are left out)")
+        else:
+            readings[name] = reading
     section.scores = {name: {} for name in readings}
     seconds: dict[str, list[float]] = {name: [] for name in readings}
     headings: dict[str, tuple[int, int]] = {}
