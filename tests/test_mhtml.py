@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import html as html_module
 import quopri
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from auditor_tui.cli import main
 from auditor_tui.core.errors import PolicyError
@@ -124,3 +127,26 @@ def test_clauses_says_how_much_of_a_saved_single_file_page_was_kept(capsys) -> N
     assert main(["clauses", str(SAVED)]) == 0
     out = capsys.readouterr().out
     assert "format mhtml" in out and "web page: kept" in out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1).filter(
+            lambda text: any(char.isalnum() for char in text)
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(["quoted-printable", "base64"]),
+)
+def test_any_page_reads_the_same_saved_as_one_file_or_as_html(
+    tmp_path: Path, paragraphs: list[str], encoding: str
+) -> None:
+    body = "".join(f"<p>{html_module.escape(text)}</p>" for text in paragraphs)
+    page = f"<html><head><meta charset='utf-8'></head><body><main><h1>Privacy</h1>{body}</main></body></html>"
+    encode = quopri.encodestring if encoding == "quoted-printable" else base64.encodebytes
+    headers = f"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: {encoding}"
+    (tmp_path / "p.mhtml").write_bytes(mhtml(encode(page.encode()), headers))
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    assert load_policy(tmp_path / "p.mhtml").text == load_policy(tmp_path / "p.html").text

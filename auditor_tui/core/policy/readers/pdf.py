@@ -57,8 +57,9 @@ def read(data: bytes, path: Path) -> Policy:
     return assemble(blocks, fmt="pdf", path=path, warnings=tuple(warnings))
 
 
-_BROWSER = re.compile(r"Chrom|Mozilla/|Skia/PDF|Safari|Gecko|Firefox|cairo", re.I)
-"""A PDF's Creator or Producer that says a browser printed it (Chrome: Skia/PDF)."""
+_BROWSER = re.compile(r"Chrom|Skia/PDF|Mozilla|Firefox|Safari|WebKit", re.I)
+"""A PDF's Creator or Producer that says a browser printed it (Chrome and Edge: Skia/PDF and
+their user agent; Firefox: its name; Safari: WebKit). Not cairo alone: other tools use it."""
 
 
 def _policy_only(units: list[Unit]) -> list[Unit]:
