@@ -1,23 +1,31 @@
-"""How well policies are read from the formats auditors get: saved web pages (and, later, PDF).
+"""How well policies are read from the formats auditors get: saved web pages, PDF, Word; speed.
 
-    python benchmarks/ingest_quality.py ../shared/corpus [--format webpage] [--pages N] [--worst K]
+    python benchmarks/ingest_quality.py ../shared/corpus [--format webpage|pdf|word|speed ...]
+        [--pdf] [--pages N] [--worst K] [--cache /tmp/auditor-tui-pdf-cache-v2] [--compare]
+        [--per-page] [--policies ../shared/policies]
+
+Every format by default; ``--format`` (repeatable) picks some, ``--pdf`` is ``--format pdf``.
+(``benchmarks/ingest_pdf.py CORPUS`` still works: it is ``--format pdf --format word``.)
 
 **Saved web pages** (:func:`score_webpages`): ``opp115_pages/orig/`` holds pages saved from the
 browser, ``opp115_pages/san/`` the policy text alone (segments separated by ``|||``, ``<br>``
-line breaks), paired by the number before the first ``_``. For each page, the words (lower-case
-runs of letters and digits) of what a method reads are compared with the gold text's as
-multisets: precision = shared / read, recall = shared / gold, F1 their harmonic mean; the
-tables give the macro mean over pages, over all pages and over each half (even and odd page
-numbers: the method was tuned on the even half only), and how many pages fall under precision
-0.5. Methods: ``tool`` (the HTML reader: main content), ``whole page`` (``--whole-page``: the
-whole page, hidden parts included, as the reader did before), ``visible text`` (everything a
-browser shows: the whole page without its hidden parts), and ``trafilatura`` alone
-(``favor_recall``, tables included; skipped when trafilatura is not installed: it is not a
-dependency). Then the speed of reading a 1 MB saved page.
+line breaks, a few ``<strong>``/``<li>`` tags, all stripped), paired by the number before the
+first ``_``. For each page, the words (lower-case runs of letters and digits) of what a method
+reads are compared with the gold text's as multisets: precision = shared / read, recall =
+shared / gold, F1 their harmonic mean; the tables give the macro mean over pages, over all
+pages and over each half (even and odd page numbers: the method is tuned on the even half
+only, the odd half is held out), and how many pages fall under precision 0.5. Methods:
+``tool`` (the HTML reader: main content), ``whole page`` (``--whole-page``), ``visible text``
+(the whole page without its hidden parts), and ``trafilatura`` alone (``favor_recall``, tables
+included; skipped when trafilatura is not installed: it is not a dependency).
 
-A format's section is one function ``score_FORMAT(corpus, limit) -> Section`` listed in
-:data:`SECTIONS`; :func:`print_section` prints any of them. The corpus is only read to measure:
-nothing from it is stored.
+Pages whose source does not hold the policy at all (the saved file, for web pages: under half
+the gold words in the whole page; the print, for PDF: under half of them in pdftotext's
+reading) measure the corpus rather than the reader: they are named, and a second table leaves
+them out.
+
+**PDF**, **Word** and the PDF speed: see ``benchmarks/ingest_pdf.py``. **Speed** of the web
+page reader: a 1 MB saved page. The corpus is only read to measure: nothing from it is stored.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the package and benchmarks/
 
 import lxml.html
 
@@ -76,6 +84,8 @@ class Section:
     title: str
     scores: dict[str, dict[str, Score]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    apart: dict[str, str] = field(default_factory=dict)
+    """Documents whose source lacks the policy (name: why), left out of the second table."""
 
 
 def half(name: str) -> str:
@@ -96,15 +106,14 @@ def mean(scores: list[Score]) -> tuple[float, float, float]:
 
 def print_section(section: Section, worst: int = 10) -> None:
     print(f"\n## {section.title}\n")
-    print("| method | pages | precision | recall | F1 | pages under P 0.5 |")
-    print("|---|---|---|---|---|---|")
-    for method, by_name in section.scores.items():
-        for part in ("all", "even", "odd"):
-            chosen = [s for name, s in by_name.items() if part == "all" or half(name) == part]
-            p, r, f = mean(chosen)
-            low = sum(1 for s in chosen if s.precision < 0.5)
-            label = method if part == "all" else f"  {part} half"
-            print(f"| {label} | {len(chosen)} | {p:.3f} | {r:.3f} | {f:.3f} | {low} |")
+    if section.scores:
+        print_table(section, set())
+    if section.apart:
+        print(f"\nWithout the {len(section.apart)} documents whose source does not hold the policy:")
+        for name, why in section.apart.items():
+            print(f"  {name}: {why}")
+        print()
+        print_table(section, set(section.apart))
     first = next(iter(section.scores.values()), {})
     if first and worst:
         print(f"\nLowest F1 ({next(iter(section.scores))}):")
@@ -112,6 +121,20 @@ def print_section(section: Section, worst: int = 10) -> None:
             print(f"  {name}: P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}")
     for note in section.notes:
         print(note)
+
+
+def print_table(section: Section, leave_out: set[str]) -> None:
+    print("| method | pages | precision | recall | F1 | pages under P 0.5 |")
+    print("|---|---|---|---|---|---|")
+    for method, by_name in section.scores.items():
+        for part in ("all", "even", "odd"):
+            chosen = [
+                s for name, s in by_name.items() if name not in leave_out and (part == "all" or half(name) == part)
+            ]
+            p, r, f = mean(chosen)
+            low = sum(1 for s in chosen if s.precision < 0.5)
+            label = method if part == "all" else f"  {part} half"
+            print(f"| {label} | {len(chosen)} | {p:.3f} | {r:.3f} | {f:.3f} | {low} |")
 
 
 # --------------------------------------------------------------------------- saved web pages
@@ -164,8 +187,8 @@ def trafilatura_reader() -> Callable[[str], str] | None:
     return read
 
 
-def score_webpages(corpus: Path, limit: int | None = None) -> Section:
-    folder = corpus / "opp115_pages"
+def score_webpages(args: argparse.Namespace) -> Section:
+    folder = args.corpus / "opp115_pages"
     section = Section(f"Saved web pages ({folder})")
     methods: dict[str, Callable[[str], str]] = {
         "tool": lambda text: parse_policy(text, "html").text,
@@ -178,12 +201,14 @@ def score_webpages(corpus: Path, limit: int | None = None) -> Section:
         section.notes.append("(trafilatura is not installed: its column is left out)")
     for method in methods:
         section.scores[method] = {}
-    for name, page, gold_path in page_pairs(folder)[:limit]:
+    for name, page, gold_path in page_pairs(folder)[: args.pages]:
         text, _warnings = decode_policy_bytes(page.read_bytes(), page)
         gold = gold_text(gold_path)
         for method, read in methods.items():
             section.scores[method][name] = score(read(text), gold)
-    section.notes.append(webpage_speed())
+        whole = section.scores["whole page (--whole-page)"][name]
+        if whole.recall < 0.5:
+            section.apart[name] = f"the saved page holds {whole.recall:.0%} of the policy's words"
     return section
 
 
@@ -217,19 +242,60 @@ def webpage_speed() -> str:
     )
 
 
-SECTIONS: dict[str, Callable[[Path, int | None], Section]] = {"webpage": score_webpages}
-"""Each format's section. A PDF section is one more entry: ``"pdf": score_pdf``."""
+def speed_section(args: argparse.Namespace) -> Section:
+    """Reading speed: a 1 MB saved page, and a 50-page PDF (if Chromium printed the corpus)."""
+    from benchmarks import ingest_pdf
+
+    section = Section("Speed")
+    section.notes.append(webpage_speed().strip())
+    section.notes.append(ingest_pdf.pdf_speed(args))
+    return section
+
+
+def pdf_section(args: argparse.Namespace) -> Section:
+    from benchmarks import ingest_pdf
+
+    return ingest_pdf.score_pdf(args)
+
+
+def word_section(args: argparse.Namespace) -> Section:
+    from benchmarks import ingest_pdf
+
+    return ingest_pdf.score_word(args)
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], Section]] = {
+    "webpage": score_webpages,
+    "pdf": pdf_section,
+    "word": word_section,
+    "speed": speed_section,
+}
+"""Each format's section, in the order they are printed."""
+
+
+def parser() -> argparse.ArgumentParser:
+    from benchmarks.ingest_pdf import DEFAULT_CACHE
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="the folder holding opp115_pages/ (../shared/corpus)")
+    parser.add_argument("--format", choices=list(SECTIONS), action="append", help="default: every one")
+    parser.add_argument("--pdf", action="store_true", help="the same as --format pdf")
+    parser.add_argument("--pages", type=int, default=None, help="only the first N documents of each format")
+    parser.add_argument("--worst", type=int, default=10, help="list the K documents with the lowest F1")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where printed PDFs are kept")
+    parser.add_argument("--compare", action="store_true", help="PDF: also score pdfminer.six, pypdf, pypdfium2")
+    parser.add_argument("--per-page", action="store_true", help="PDF: print every page's figures")
+    parser.add_argument("--policies", type=Path, help="Word: folder of seed .txt policies (../shared/policies)")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", type=Path, help="the folder holding opp115_pages/ (../shared/corpus)")
-    parser.add_argument("--format", choices=sorted(SECTIONS), action="append", help="default: every format")
-    parser.add_argument("--pages", type=int, default=None, help="only the first N documents of each format")
-    parser.add_argument("--worst", type=int, default=10, help="list the K documents with the lowest F1")
-    args = parser.parse_args(argv)
-    for fmt in args.format or sorted(SECTIONS):
-        print_section(SECTIONS[fmt](args.corpus, args.pages), args.worst)
+    args = parser().parse_args(argv)
+    chosen = list(args.format or [])
+    if args.pdf and "pdf" not in chosen:
+        chosen.append("pdf")
+    for fmt in [name for name in SECTIONS if name in chosen] if chosen else list(SECTIONS):
+        print_section(SECTIONS[fmt](args), args.worst)
     return 0
 
 

@@ -18,7 +18,8 @@ FILES = [*sorted((FIXTURES / "policies").glob("*.txt")), FIXTURES / "sample_poli
 @pytest.mark.parametrize(
     ("name", "fmt"),
     [("a.txt", "text"), ("a.TEXT", "text"), ("a.md", "markdown"), ("a.Markdown", "markdown")]
-    + [("a.htm", "html"), ("a.HTML", "html"), ("a.pdf", "pdf"), ("a.DOCX", "docx"), ("a.doc", "text")]
+    + [("a.htm", "html"), ("a.HTML", "html"), ("a.mhtml", "mhtml"), ("a.MHT", "mhtml"), ("a.pdf", "pdf")]
+    + [("a.DOCX", "docx"), ("a.doc", "text")]
     + [("README", "text")],
 )
 def test_reader_by_suffix_and_plain_text_by_default(name: str, fmt: str) -> None:
@@ -37,7 +38,7 @@ def test_reader_by_content_type() -> None:
 
 def test_formats_are_the_readers_that_take_text() -> None:
     assert FORMATS == ("text", "markdown", "html")
-    assert [reader.format for reader in readers.READERS] == ["text", "markdown", "html", "pdf", "docx"]
+    assert [reader.format for reader in readers.READERS] == ["text", "markdown", "html", "mhtml", "pdf", "docx"]
     assert readers.READERS[0] is text.READER  # the default
     for reader in readers.READERS:
         assert (reader.blocks is not None) == (reader.format in FORMATS)  # binary formats take no text

@@ -209,7 +209,7 @@ def provenance_lines(opened: OpenedPolicy) -> list[str]:
         )
     else:
         lines.append(f"format {p.format}, {len(opened.data):,} bytes, raw sha256 {p.raw_sha256}")
-    if p.format == "html" and not p.whole_page:
+    if p.format in ("html", "mhtml") and not p.whole_page:
         whole = _whole_page(opened)
         if whole is not None:
             share = _words(opened.policy) / max(1, _words(whole))

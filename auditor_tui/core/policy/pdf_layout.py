@@ -70,6 +70,9 @@ class _Style:
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _FORCE_BOLD = 1 << 18  # the FontDescriptor flag ForceBold
 _BREAK = frozenset("\r\n")
+_STITCH_EM = 0.6
+"""Pieces of one line drawn apart are joined across a gap up to this many ems (a word space;
+a column gutter is ``_GAP_EM``)."""
 _GAP_EM = 1.5
 """A horizontal gap wider than this many ems ends a line: a column gutter or a table cell."""
 
@@ -314,7 +317,7 @@ def stitch(lines: list[Line]) -> list[Line]:
             if current is not None:
                 head = lines[current]
                 gap = line.x0 - head.x1
-                if abs(line.size - head.size) <= 0.1 * head.size and -0.5 * head.size <= gap <= 0.3 * head.size:
+                if abs(line.size - head.size) <= 0.1 * head.size and -0.5 * head.size <= gap <= _STITCH_EM * head.size:
                     joint = " " if gap > _LETTER_GAP_EM * head.size else ""
                     head.text = f"{head.text}{joint}{line.text}"
                     head.x1 = max(head.x1, line.x1)
@@ -330,12 +333,14 @@ def stitch(lines: list[Line]) -> list[Line]:
 
 
 def _rows(lines: list[Line]) -> list[list[int]]:
-    """The indices of the lines, grouped by baseline (within a fifth of the type size)."""
+    """The indices of the lines, grouped by baseline: bottoms within a fifth of the type size,
+    or boxes that share most of their height (the boxes are the glyphs' own, so a piece without
+    descenders, ``file:///``, sits higher than the rest of its line)."""
     rows: list[list[int]] = []
     first: Line | None = None
     for index in sorted(range(len(lines)), key=lambda i: lines[i].bottom):
         line = lines[index]
-        if first is not None and line.bottom - first.bottom <= 0.2 * first.size:
+        if first is not None and (line.bottom - first.bottom <= 0.2 * first.size or _shared_height(first, line) >= 0.7):
             rows[-1].append(index)
         else:
             rows.append([index])
@@ -344,6 +349,13 @@ def _rows(lines: list[Line]) -> list[list[int]]:
 
 
 # --------------------------------------------------------------------------- columns
+
+
+def _shared_height(a: Line, b: Line) -> float:
+    """How much of the lower of two boxes' heights they share (0 to 1)."""
+    shared = min(a.top, b.top) - max(a.bottom, b.bottom)
+    lower = min(a.top - a.bottom, b.top - b.bottom)
+    return shared / lower if lower > 0 and shared > 0 else 0.0
 
 
 def fix_columns(lines: list[Line]) -> list[Line]:

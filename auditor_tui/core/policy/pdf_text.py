@@ -15,6 +15,7 @@ The lines come from ``pdf_layout.py``, page by page in reading order. Here:
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import re
@@ -33,6 +34,8 @@ _PAGE_NUMBER = re.compile(
     r"(?:\s*(?:/|of|von|de|sur)\s*\d{1,4})?",
     re.I,
 )
+_SAME_ROW = 0.9
+"""Margin rows this similar (difflib's ratio of their letters) are the same running header."""
 _LINK_DENSE = 0.6
 """A short line with this share of its width in links is a menu item or a link list."""
 _LINK_WORDS = 12
@@ -56,9 +59,10 @@ def _in_margin(line: Line, page: PageText) -> str:
 def drop_furniture(pages: Sequence[PageText]) -> None:
     """Remove running headers and footers, page numbers and link-dense short lines, in place."""
     seen: Counter[tuple[str, str]] = Counter()
-    for page in pages:
+    rows = [_margin_rows(page) for page in pages]
+    for page, page_rows in zip(pages, rows, strict=True):
         keys = {(zone, _key(line.text)) for line in page.lines if (zone := _in_margin(line, page))}
-        seen.update(keys)
+        seen.update(keys | {key for key, _ in page_rows})
     # A line on most pages' margin is furniture; with two pages, on both.
     repeated = max(2, math.ceil(0.4 * len(pages)))
     # A table of contents is links too, but its entries come back as the headings below.
@@ -70,16 +74,65 @@ def drop_furniture(pages: Sequence[PageText]) -> None:
         for line in page.lines
         if line.anchor >= _LINK_DENSE and len(line.text.split()) <= 5
     )
-    for page in pages:
+    for page, page_rows in zip(pages, rows, strict=True):
+        running = {id(line) for key, row in page_rows if _running(key, seen, repeated) for line in row}
         kept = []
         for line in page.lines:
             zone = _in_margin(line, page)
             if zone and (_PAGE_NUMBER.fullmatch(line.text) or seen[(zone, _key(line.text))] >= repeated):
                 continue
+            if id(line) in running:
+                continue
             if _menu_item(line, plain) or (line.anchor >= _LINK_DENSE and echoes[_key(line.text)] >= 3):
                 continue
             kept.append(line)
         page.lines = kept
+
+
+def _margin_rows(page: PageText) -> list[tuple[tuple[str, str], list[Line]]]:
+    """The page's margin lines grouped in rows, each with a key that ignores how the row was cut.
+
+    A browser draws its header and footer glyph by glyph, and the pieces come out cut at
+    different places on different pages ("f" + "ile:///..." here, "file:///" there): a row's
+    letters, without spaces and with digits as ``#``, are the same on every page.
+    """
+    found: list[tuple[str, float, float, list[Line]]] = []
+    for line in sorted(page.lines, key=lambda line: line.bottom):
+        zone = _in_margin(line, page)
+        if not zone:
+            continue
+        if found and found[-1][0] == zone and _overlap(found[-1][1], found[-1][2], line) >= 0.5:
+            zone, bottom, top, row = found[-1]
+            found[-1] = (zone, min(bottom, line.bottom), max(top, line.top), [*row, line])
+        else:
+            found.append((zone, line.bottom, line.top, [line]))
+    rows = []
+    for zone, _bottom, _top, row in found:
+        letters = "".join(_key(line.text) for line in sorted(row, key=lambda line: line.x0))
+        rows.append(((zone, "row:" + re.sub(r"\s+", "", letters)), row))
+    return rows
+
+
+def _running(key: tuple[str, str], seen: Counter[tuple[str, str]], repeated: int) -> bool:
+    """A margin row repeated on enough pages, or nearly the same as one that is: PDFium gives
+    the glyphs of a browser's first page header in a shuffled order, a letter or two astray."""
+    if seen[key] >= repeated:
+        return True
+    zone, letters = key
+    return any(
+        other[0] == zone
+        and count >= repeated
+        and other[1].startswith("row:")
+        and difflib.SequenceMatcher(None, letters, other[1], autojunk=False).ratio() >= _SAME_ROW
+        for other, count in seen.items()
+    )
+
+
+def _overlap(bottom: float, top: float, line: Line) -> float:
+    """The share of *line*'s height inside the band from *bottom* to *top*."""
+    height = line.top - line.bottom
+    shared = min(top, line.top) - max(bottom, line.bottom)
+    return shared / height if height > 0 and shared > 0 else 0.0
 
 
 def _menu_item(line: Line, plain: set[str]) -> bool:

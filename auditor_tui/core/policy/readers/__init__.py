@@ -87,6 +87,7 @@ READERS: tuple[Reader, ...] = (
     text.READER,
     markdown.READER,
     lazy("html", "html", (".html", ".htm"), ("text/html", "application/xhtml+xml"), blocks=True, read_whole=True),
+    lazy("mhtml", "mhtml", (".mhtml", ".mht"), ("multipart/related", "application/x-mimearchive"), read_whole=True),
     lazy("pdf", "pdf", (".pdf",), ("application/pdf",)),
     lazy("docx", "docx", (".docx",), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",)),
 )

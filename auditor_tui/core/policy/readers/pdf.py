@@ -12,6 +12,7 @@ saying what to do.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from auditor_tui.core.policy.model import Policy
 from auditor_tui.core.policy.pdf_layout import PageText, page_lines
 from auditor_tui.core.policy.pdf_text import drop_furniture, mark_font_headings, mark_outline_headings, units_from_lines
 from auditor_tui.core.policy.readers.base import Reader
+from auditor_tui.core.policy.readers.topic import WORD, policy_span, policy_words
 from auditor_tui.core.policy.segment import segment
+from auditor_tui.core.policy.units import Unit
 
 _PDFIUM = threading.Lock()
 """PDFium is not thread-safe; the app reads policies in a worker thread."""
@@ -35,7 +38,7 @@ _OCR_HINT = "it needs OCR first, e.g. `ocrmypdf scan.pdf text.pdf`, then open th
 def read(data: bytes, path: Path) -> Policy:
     """The reader contract (see ``readers/__init__.py``) for a PDF file's bytes."""
     with _PDFIUM:
-        pages, outline = _pages(data, path)
+        pages, outline, browser = _pages(data, path)
     warnings = _scan_warnings(pages, path)
     drop_furniture(pages)
     lines = [line for page in pages for line in page.lines]
@@ -45,6 +48,8 @@ def read(data: bytes, path: Path) -> Policy:
             line.heading = 0
         mark_font_headings(lines)
     units = units_from_lines(lines)
+    if browser:
+        units = _policy_only(units)
     # Without an outline, a short title-like line standing alone reads as a heading even in
     # body type (a printed web page whose style sheet was lost): the plain-text heuristics
     # find those, ranked below the headings set in larger or bold type.
@@ -52,14 +57,41 @@ def read(data: bytes, path: Path) -> Policy:
     return assemble(blocks, fmt="pdf", path=path, warnings=tuple(warnings))
 
 
-def _pages(data: bytes, path: Path) -> tuple[list[PageText], list[tuple[str, int, int | None]]]:
-    """Every page's lines and the outline (title, depth, page), or a PolicyError."""
+_BROWSER = re.compile(r"Chrom|Skia/PDF|Mozilla|Firefox|Safari|WebKit", re.I)
+"""A PDF's Creator or Producer that says a browser printed it (Chrome and Edge: Skia/PDF and
+their user agent; Firefox: its name; Safari: WebKit). Not cairo alone: other tools use it."""
+
+
+def _policy_only(units: list[Unit]) -> list[Unit]:
+    """A web page printed to PDF, less a long run at its start or end that is not about
+    personal data (the site's terms of use printed on the same page, a list of articles),
+    as for a saved page (``topic.py``)."""
+    counts = []
+    for unit in units:
+        words = [word.lower() for word in WORD.findall(" ".join(unit.lines))]
+        counts.append((len(words), policy_words(words)))
+    first, last = policy_span(counts)
+    return units[first : last + 1] if last >= first else units
+
+
+def _printed_by_browser(document: pdfium.PdfDocument) -> bool:
+    try:
+        metadata = document.get_metadata_dict(skip_empty=True)
+    except (pdfium.PdfiumError, UnicodeDecodeError):
+        return False
+    return any(_BROWSER.search(metadata.get(key, "")) for key in ("Creator", "Producer"))
+
+
+def _pages(data: bytes, path: Path) -> tuple[list[PageText], list[tuple[str, int, int | None]], bool]:
+    """Every page's lines, the outline (title, depth, page) and whether a browser printed
+    the PDF, or a PolicyError."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         raise _open_error(error, path) from None
     try:
         outline = _outline(document)
+        browser = _printed_by_browser(document)
         pages = []
         for index in range(len(document)):
             try:
@@ -74,7 +106,7 @@ def _pages(data: bytes, path: Path) -> tuple[list[PageText], list[tuple[str, int
         document.close()
     if not pages:
         raise PolicyError("the PDF has no pages", path=path, hint="is it the right file?")
-    return pages, outline
+    return pages, outline, browser
 
 
 def _outline(document: pdfium.PdfDocument) -> list[tuple[str, int, int | None]]:

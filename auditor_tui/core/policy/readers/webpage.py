@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
+from auditor_tui.core.policy.readers.topic import TRIM_DENSITY, best_run, policy_span, policy_words
+
 BLOCK_TAGS = frozenset(
     "p div li td th dd dt blockquote tr section article ul ol dl table tbody thead tfoot header footer main aside "
     "nav figure figcaption address hr form caption body html details summary center pre h1 h2 h3 h4 h5 h6 "
@@ -71,40 +73,8 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SENTENCE_END = re.compile(r"[a-z]{2}[.!?;:]\s+[A-Z]")
 _ADDRESS = re.compile(r"www\.|https?:|@")
 WORD = re.compile(r"[^\W_]+")
-_POLICY_WORDS = frozenset(
-    "privacy personal information data retention cookie cookies share shares shared sharing policy policies "
-    "email emails mail account accounts device devices browser browsers ip analytics children child minor minors "
-    "right rights request requests law laws legal access correct third opt".split()
-)
-_POLICY_STEMS = (
-    "collect",
-    "disclos",
-    "consent",
-    "track",
-    "identif",
-    "process",
-    "retain",
-    "secur",
-    "protect",
-    "delet",
-    "updat",
-    "advertis",
-)
-"""Words a privacy policy uses far more than the rest of a web page (written for this tool,
-by hand; whole words and word beginnings)."""
-
-
-def policy_words(words: list[str]) -> int:
-    """How many of *words* (lower case) are words a privacy policy uses."""
-    return sum(1 for word in words if word in _POLICY_WORDS or word.startswith(_POLICY_STEMS))
-
-
 CONTENT_WORDS = 12
 """A block of this many words or more, mostly not links, reads as content."""
-TRIM_DENSITY = 0.06
-"""A run of text with fewer policy words than this per word is not the policy's."""
-TRIM_WORDS = 150
-"""Only a run this long (in words) is trimmed from the region's start or end."""
 HUGE_SHARE = 0.3
 """A container holding more of the page's words than this is not furniture, whatever its name."""
 
@@ -233,6 +203,7 @@ def page_blocks(root: etree._Element) -> list[PageBlock]:
     """The page's blocks with text, in the order their text starts in the page."""
     owners: dict[etree._Element, PageBlock] = {}  # every element to the block its text is in
     linked: set[etree._Element] = set()
+    targets = heading_targets(root)
     order: list[PageBlock] = []
     for element in root.iter():  # parents come before their children
         parent = element.getparent()
@@ -240,7 +211,7 @@ def page_blocks(root: etree._Element) -> list[PageBlock]:
             if element.tail and parent is not None:
                 _add(owners[parent], element.tail, parent in linked, (element, False), order)
             continue
-        if (parent is not None and parent in linked) or element.tag == "a":
+        if (parent is not None and parent in linked) or (element.tag == "a" and is_link(element, targets)):
             linked.add(element)
         if element.tag in BLOCK_TAGS or parent is None:
             owners[element] = PageBlock(element)
@@ -251,6 +222,38 @@ def page_blocks(root: etree._Element) -> list[PageBlock]:
         if element.tail and parent is not None:
             _add(owners[parent], element.tail, parent in linked, (element, False), order)
     return [block for block in order if block.words]
+
+
+def heading_targets(root: etree._Element) -> set[str]:
+    """The ids and anchor names that mark a heading: what a table of contents links to."""
+    found: set[str] = set()
+    for element in root.iter(tag=etree.Element):
+        keys = {key for key in (element.get("id"), element.get("name")) if key}
+        if keys and _marks_heading(element):
+            found |= keys
+    return found
+
+
+def _marks_heading(element: etree._Element) -> bool:
+    """*element* is a heading, is inside one, starts with one, or is an empty anchor before one."""
+    if any(node.tag in HEADINGS for node in iter_ancestors(element)):
+        return True
+    first = next((node for node in element.iter() if node.tag in HEADINGS or node.tag == "p"), None)
+    if first is not None and first.tag in HEADINGS:
+        return True
+    following = element.getnext()
+    return following is not None and following.tag in HEADINGS and not "".join(element.itertext()).strip()
+
+
+def is_link(element: etree._Element, targets: set[str]) -> bool:
+    """An ``<a>`` that leads elsewhere: not a named anchor (no ``href``: it is a place a link
+    leads to, often a heading's own text), not an entry of the policy's table of contents (a
+    ``#fragment`` naming one of the page's headings: the contents are part of the policy)."""
+    href = element.get("href")
+    if href is None:
+        return False
+    fragment = href.partition("#")[2]
+    return not (fragment and fragment in targets)
 
 
 def _add(
@@ -342,7 +345,7 @@ class _Kinds:
 def main_region(blocks: list[PageBlock], kinds: list[int]) -> list[bool]:
     """Step 3: the run of blocks where content outweighs boilerplate most, widened over the
     unsure blocks around it; boilerplate inside it is left out."""
-    start, end = _best_run([block.words * kind for block, kind in zip(blocks, kinds, strict=True)])
+    start, end = best_run([block.words * kind for block, kind in zip(blocks, kinds, strict=True)])
     if end < start:
         return [False] * len(blocks)
     while start > 0 and kinds[start - 1] == 0:
@@ -352,30 +355,11 @@ def main_region(blocks: list[PageBlock], kinds: list[int]) -> list[bool]:
     return [start <= index <= end and kind >= 0 for index, kind in enumerate(kinds)]
 
 
-def _best_run(weights: list[float]) -> tuple[int, int]:
-    """The (first, last) indexes of the run with the largest sum (last < first: none above 0)."""
-    best, best_start, best_end = 0.0, 0, -1
-    total, start = 0.0, 0
-    for index, weight in enumerate(weights):
-        if total <= 0:
-            total, start = 0.0, index
-        total += weight
-        if total > best:
-            best, best_start, best_end = total, start, index
-    return best_start, best_end
-
-
 def trim(blocks: list[PageBlock], keep: list[bool]) -> list[bool]:
     """Step 4: drop a long run at the region's start or end that is not about personal data."""
     kept = [index for index, kept in enumerate(keep) if kept]
     if not kept:
         return keep
-    weights = [blocks[i].policy_words - TRIM_DENSITY * blocks[i].words for i in kept]
-    first, last = _best_run(weights)
-    if last < first:
-        return keep
-    head = sum(blocks[i].words for i in kept[:first])
-    tail = sum(blocks[i].words for i in kept[last + 1 :])
-    start = kept[first] if head >= TRIM_WORDS else kept[0]
-    end = kept[last] if tail >= TRIM_WORDS else kept[-1]
+    first, last = policy_span([(blocks[i].words, blocks[i].policy_words) for i in kept])
+    start, end = kept[first], kept[last]
     return [kept and start <= index <= end for index, kept in enumerate(keep)]
