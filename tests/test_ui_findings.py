@@ -15,6 +15,7 @@ from auditor_tui.ui.screens.finding import FindingForm, PickDialog, SeverityChoi
 from auditor_tui.ui.screens.review import ReviewScreen
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
 from tests.ui_helpers import autosave, make_audit
+from tests.ui_helpers import review_screen as review
 
 SIZE = (120, 40)
 
@@ -22,10 +23,6 @@ SIZE = (120, 40)
 @pytest.fixture
 def audit(workdir: Path) -> Audit:
     return make_audit(workdir)
-
-
-def review(app: AuditorApp) -> ReviewScreen:
-    return next(s for s in app.screen_stack if isinstance(s, ReviewScreen))
 
 
 def listed(app: AuditorApp) -> list[str]:

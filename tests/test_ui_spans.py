@@ -14,6 +14,7 @@ from auditor_tui.ui.app import AuditorApp
 from auditor_tui.ui.screens.review import ReviewScreen
 from auditor_tui.ui.screens.span import SpanDialog, shown_text
 from tests.ui_helpers import autosave, make_audit
+from tests.ui_helpers import review_screen as review
 
 SIZE = (120, 40)
 
@@ -21,10 +22,6 @@ SIZE = (120, 40)
 @pytest.fixture
 def audit(workdir: Path) -> Audit:
     return make_audit(workdir)
-
-
-def review(app: AuditorApp) -> ReviewScreen:
-    return next(s for s in app.screen_stack if isinstance(s, ReviewScreen))
 
 
 async def open_span_dialog(app: AuditorApp, pilot) -> SpanDialog:

@@ -49,3 +49,8 @@ async def autosave(pilot: Pilot) -> None:
     if task is not None:
         await task
     await pilot.pause()
+
+
+def review_screen(app) -> ReviewScreen:
+    """The review screen of *app*, under any dialog open on top of it."""
+    return next(screen for screen in app.screen_stack if isinstance(screen, ReviewScreen))

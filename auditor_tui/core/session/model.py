@@ -276,15 +276,18 @@ class Session:
             state.tags.remove(existing)
             self.record("untag", who=who, item=item_id, detail=clause.id, data={"tag": undo.tag_json(existing)})
             return False
-        tag = Tag.of(clause)
+        self._add_tag(item_id, state, Tag.of(clause), clause.id, who)
+        return True
+
+    def _add_tag(self, item_id: str, state: ItemState, tag: Tag, detail: str, who: str | None) -> None:
+        """Add *tag* (a clause no longer rejected once tagged) and record it."""
         state.tags.append(tag)
         state.tags.sort(key=tag_order)
         data = {"tag": undo.tag_json(tag)}
-        if clause.id in state.rejected:
-            state.rejected.remove(clause.id)
+        if tag.clause in state.rejected:
+            state.rejected.remove(tag.clause)
             data["unrejected"] = "1"
-        self.record("tag", who=who, item=item_id, detail=clause.id, data=data)
-        return True
+        self.record("tag", who=who, item=item_id, detail=detail, data=data)
 
     def tag_span(self, item_id: str, clause: Clause, start: int, end: int, *, who: str | None = None) -> Tag:
         """Tag part of *clause* (``clause.text[start:end]``, its surrounding whitespace stripped)
@@ -295,13 +298,7 @@ class Session:
         tag = Tag.span_of(clause, start, end)
         if any(t.same_evidence(tag) for t in state.tags):
             raise SessionError(f"{item_id} already has {clause.id} {tag.span_label} as evidence")
-        state.tags.append(tag)
-        state.tags.sort(key=tag_order)
-        data = {"tag": undo.tag_json(tag)}
-        if clause.id in state.rejected:
-            state.rejected.remove(clause.id)
-            data["unrejected"] = "1"
-        self.record("tag", who=who, item=item_id, detail=f"{clause.id} {tag.span_label}", data=data)
+        self._add_tag(item_id, state, tag, f"{clause.id} {tag.span_label}", who)
         return tag
 
     def untag_span(self, item_id: str, clause_id: str, start: int, end: int, *, who: str | None = None) -> None:
