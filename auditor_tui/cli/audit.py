@@ -13,7 +13,7 @@ from auditor_tui.core.config import Config
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.policy import Clause, Policy, Section, read_policy_data
 from auditor_tui.core.session import find_sessions, restore_backup
-from auditor_tui.core.source import OpenedPolicy, open_policy
+from auditor_tui.core.source import OpenedPolicy, open_policy, open_policy_ahead
 from auditor_tui.core.urls import DEFAULT_TIMEOUT
 
 
@@ -283,6 +283,9 @@ def cmd_review(args: argparse.Namespace) -> int:
         )
         print(f"Carried forward to {audit.path}: {diff.summary_line()}")
         return _run(config, audit)
+    read = open_policy_ahead(args.policy, whole_page=args.whole_page, timeout=args.timeout)
+    import auditor_tui.ui.app  # noqa: F401  (Textual loads here while a long policy is read in a child process)
+
     audit = Audit.start(
         args.policy,
         args.checklist or config.default_checklist,
@@ -292,6 +295,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         sessions_dir=config.sessions_dir,
         whole_page=args.whole_page,
         timeout=args.timeout,
+        read=read,
     )
     return _run(config, audit)
 

@@ -11,6 +11,7 @@ clause is which. Changes go to :attr:`Audit.session` through its methods, then
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -34,7 +35,15 @@ from auditor_tui.core.session import (
     restorable_backup,
     save_session,
 )
-from auditor_tui.core.source import DEFAULT_TIMEOUT, is_url, open_policy, policy_ref, source_name, write_snapshot
+from auditor_tui.core.source import (
+    DEFAULT_TIMEOUT,
+    OpenedPolicy,
+    is_url,
+    open_policy,
+    policy_ref,
+    source_name,
+    write_snapshot,
+)
 
 
 def sample_policy_path() -> Path:
@@ -213,13 +222,15 @@ class Audit:
         sessions_dir: str | Path = SESSIONS_DIR,
         whole_page: bool = False,
         timeout: float = DEFAULT_TIMEOUT,
+        read: Callable[[], OpenedPolicy] | None = None,
     ) -> Audit:
         """Create a new audit of *policy_path* (a file or a URL) and save its session file.
 
         A URL is fetched and its bytes kept as a snapshot beside the session, which the session
-        then reads (see :mod:`auditor_tui.core.source`).
+        then reads (see :mod:`auditor_tui.core.source`). *read*, if given, gives the policy
+        already on its way (:func:`~auditor_tui.core.source.open_policy_ahead` of the same path).
         """
-        opened = open_policy(policy_path, whole_page=whole_page, timeout=timeout)
+        opened = read() if read is not None else open_policy(policy_path, whole_page=whole_page, timeout=timeout)
         policy = opened.policy
         loaded_checklist = find_checklist(checklist)
         folder = Path(sessions_dir) if session_path is None else folder_of(session_path)

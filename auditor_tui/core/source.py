@@ -13,7 +13,11 @@ audited.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +27,7 @@ from urllib.parse import urlsplit
 from auditor_tui.core.atomic import atomic_write_bytes
 from auditor_tui.core.policy import Policy, read_policy_bytes, read_policy_data
 from auditor_tui.core.policy.readers import BY_CONTENT_TYPE, reader_for
+from auditor_tui.core.policy.transfer import policy_from_parts, policy_parts
 from auditor_tui.core.session import PolicyRef
 from auditor_tui.core.urls import DEFAULT_TIMEOUT, is_url
 
@@ -35,6 +40,7 @@ __all__ = [
     "Provenance",
     "is_url",
     "open_policy",
+    "open_policy_ahead",
     "policy_ref",
     "snapshot_path",
     "source_name",
@@ -83,6 +89,62 @@ def open_policy(source: str | Path, *, whole_page: bool = False, timeout: float 
         str(source), policy.format, hashlib.sha256(data).hexdigest(), whole_page=whole_page and _has_whole(suffix)
     )
     return OpenedPolicy(policy, provenance, data, suffix)
+
+
+AHEAD_MIN_BYTES = 256 * 1024
+"""From this size a local policy is read in a child process while the app loads (below it,
+reading takes less than starting a process would save)."""
+
+
+def open_policy_ahead(
+    source: str | Path, *, whole_page: bool = False, timeout: float = DEFAULT_TIMEOUT
+) -> Callable[[], OpenedPolicy]:
+    """Start :func:`open_policy` now and return the function that gives its result.
+
+    A local file of :data:`AHEAD_MIN_BYTES` or more is read in a forked child process, so that
+    the caller can import Textual meanwhile on another core (a 1 MB policy takes about as long
+    to segment as Textual takes to import); the child sends the policy back as flat values
+    (:mod:`auditor_tui.core.policy.transfer`). Anything else, or a child that fails for any
+    reason (an unreadable file included), is read here when the result is asked for, so errors
+    are raised exactly as :func:`open_policy` raises them. Forking is only done while the
+    process has a single thread.
+    """
+
+    def here() -> OpenedPolicy:
+        return open_policy(source, whole_page=whole_page, timeout=timeout)
+
+    if is_url(source) or not hasattr(os, "fork") or threading.active_count() > 1:
+        return here
+    try:
+        if os.stat(source).st_size < AHEAD_MIN_BYTES:
+            return here
+    except (OSError, ValueError):
+        return here
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, and leave without running the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_end)
+            opened = here()
+            payload = (policy_parts(opened.policy), opened.provenance, opened.data, opened.suffix)
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def collect() -> OpenedPolicy:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            return here()
+        parts, provenance, raw, suffix = pickle.loads(data)  # from our own child, never from a file
+        return OpenedPolicy(policy_from_parts(parts), provenance, raw, suffix)
+
+    return collect
 
 
 def _has_whole(suffix: str) -> bool:
