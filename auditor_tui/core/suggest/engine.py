@@ -55,16 +55,14 @@ HeadScores = tuple[list[float] | None, list[float] | None]
 
 @dataclass(slots=True)
 class _PolicyTerms:
-    """The terms of each clause of a policy, read once per scoring."""
+    """What scoring needs of a whole policy before it scores any clause (the first of two
+    passes: each clause's own terms are read again in the second, one clause at a time, so
+    the terms of 10,000 clauses are never all held at once)."""
 
     lengths: list[int]
     """How many stems each clause has."""
-    bigrammed: list[list[str]]
-    """Each clause's stems followed by its bigrams, with repeats."""
-    terms: list[tuple[str, ...]]
-    """Each clause's distinct terms (a tuple: a set per clause costs 2 KB, 20 MB at 10,000)."""
-    repeats: list[bool]
-    """Whether the clause repeats a term."""
+    signs: list[set[str] | None]
+    """Each clause's pattern signs (``<email>`` ...), None for most."""
     df: Counter[str]
     """In how many clauses each term is found."""
 
@@ -246,9 +244,8 @@ class Suggester:
         lengths = read.lengths
         avg_len = (sum(lengths) / max(1, len(clauses))) or 1.0
         columns: list[Sequence[float]] = []
-        for clause, terms, length, tb, repeated in zip(
-            clauses, read.terms, lengths, read.bigrammed, read.repeats, strict=False
-        ):
+        for clause, length, found in zip(clauses, lengths, read.signs, strict=False):
+            tb, terms, repeated = _clause_terms(clause.text, found)
             acc = self._term_sum(terms, tb, length, repeated, effective)
             norm = (1.0 - self.weights.length_norm) + self.weights.length_norm * max(
                 length, MIN_CLAUSE_LENGTH
@@ -394,24 +391,31 @@ class Suggester:
 
 def _read_policy(clauses: Sequence[Clause]) -> _PolicyTerms:
     lengths: list[int] = []
-    bigrammed: list[list[str]] = []
-    terms_per_clause: list[tuple[str, ...]] = []
-    repeats: list[bool] = []
+    found_signs: list[set[str] | None] = []
     df: Counter[str] = Counter()
-    # One string object per distinct bigram: each occurrence would otherwise be its own.
-    canonical: dict[str, str] = {}
     for clause in clauses:
-        words = stems(clause.text)
-        tb = [canonical.setdefault(term, term) for term in with_bigrams(words)]
-        distinct = dict.fromkeys(tb)
-        repeats.append(len(distinct) < len(tb))
-        distinct.update(dict.fromkeys(signs(clause.text)))
-        terms = tuple(distinct)
-        lengths.append(len(words))
-        bigrammed.append(tb)
-        terms_per_clause.append(terms)
+        found = signs(clause.text) or None
+        tb, terms, _repeated = _clause_terms(clause.text, found)
+        lengths.append(_stem_count(tb))
+        found_signs.append(found)
         df.update(terms)
-    return _PolicyTerms(lengths, bigrammed, terms_per_clause, repeats, df)
+    return _PolicyTerms(lengths, found_signs, df)
+
+
+def _stem_count(tb: list[str]) -> int:
+    """How many stems lead *tb* (stems, then one bigram fewer than stems)."""
+    return (len(tb) + 1) // 2 if tb else 0
+
+
+def _clause_terms(text: str, found: set[str] | None) -> tuple[list[str], tuple[str, ...], bool]:
+    """A clause's stems followed by its bigrams (with repeats), its distinct terms (its signs
+    *found* last), and whether it repeats a term."""
+    tb = with_bigrams(stems(text))
+    distinct = dict.fromkeys(tb)
+    repeated = len(distinct) < len(tb)
+    if found:
+        distinct.update(dict.fromkeys(found))
+    return tb, tuple(distinct), repeated
 
 
 def _add_cosine(
