@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 __all__ = ["GAP_COEFFICIENTS", "GAP_THRESHOLD", "Gap", "GapInputs", "gap_features", "missing_probability"]
 
-GAP_COEFFICIENTS: tuple[float, ...] = (4.627, -8.541, 1.680, -0.990)
+GAP_COEFFICIENTS: tuple[float, ...] = (4.610, -8.491, 1.575, -1.026)
 """Logistic coefficients of :func:`gap_features` (intercept first)."""
 GAP_THRESHOLD = 0.7
 """An item is likely missing when its probability of having no evidence reaches this. No

@@ -1,9 +1,8 @@
 """Words and terms: the tokenizer, the stemmer, stop words and pattern signs.
 
-Text is cut into words, case-folded, stop words dropped and each word reduced to its stem by
-the Snowball English stemmer (``processing`` -> ``process``, ``cookies`` -> ``cooki``), after a
-table of words it leaves apart that mean one thing here (``erasure`` and ``erase``);
-consecutive stems also make *bigrams* (``data protection officer`` -> ``data protect``, ``protect officer``), so phrases
+Text is cut into words, case-folded, stop words dropped and each word reduced to a light stem
+(``processing`` -> ``process``, ``cookies`` -> ``cooki``); consecutive stems also make
+*bigrams* (``data protection officer`` -> ``data protect``, ``protect officer``), so phrases
 weigh more than their words. Patterns add pseudo-terms: ``<email>``, ``<phone>``, ``<url>``,
 ``<period>`` ("30 days"), ``<date>``, and for contact details ``<company>`` (a legal form after
 a name: "Example Ltd"), ``<address>`` (a postcode, street address or PO box) and ``<contact>``
@@ -12,11 +11,9 @@ a name: "Example Ltd"), ``<address>`` (a postcode, street address or PO box) and
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Sequence
-from typing import Protocol
 
 __all__ = ["SIGNS", "STOP_WORDS", "WORD", "signs", "stem", "stems", "terms_of", "with_bigrams"]
 
@@ -157,27 +154,11 @@ _IRREGULAR = {
 }
 
 _STEM_CACHE: dict[str, str] = {}
-
-
-class _Stemmer(Protocol):
-    def stemWord(self, word: str) -> str: ...  # snowballstemmer's name
-
-
-@functools.cache
-def _snowball() -> tuple[_Stemmer, dict[str, str]]:
-    """The Snowball English (Porter2) stemmer, and its stems of the irregular words mapped to
-    theirs (so "stores" joins "storage" as "storage" does), loaded on the first stem: an
-    app start that scores nothing never imports it."""
-    import snowballstemmer  # type: ignore[import-untyped]
-
-    snowball: _Stemmer = snowballstemmer.stemmer("english")
-    return snowball, {snowball.stemWord(word): found for word, found in _IRREGULAR.items()}
+_VOWELS = frozenset("aeiouy")
 
 
 def _stem_word(word: str) -> str:
-    """The stem of a case-folded word ("" for a stop word or a number): the irregular table
-    first (words the Snowball stemmer leaves apart that mean one thing here: "erasure" and
-    "erase", "retention" and "retain", "organisation" and "organization"), else Snowball's."""
+    """A light English stem of a case-folded word ("" for a stop word or a number)."""
     word = word.replace("’", "'")
     word = word.removesuffix("'s")
     if word in STOP_WORDS or word.isdigit() or len(word) < 2:
@@ -185,9 +166,34 @@ def _stem_word(word: str) -> str:
     irregular = _IRREGULAR.get(word)
     if irregular is not None:
         return irregular
-    snowball, joined = _snowball()
-    found = snowball.stemWord(word.replace("'", ""))
-    return joined.get(found, found)
+    w = word.replace("'", "")
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and _VOWELS.intersection(w[: -len(suffix)]):
+            w = w[: -len(suffix)]
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("ation") and len(w) > 7:
+        w = w[:-5]
+    elif w.endswith("tion") and len(w) > 6:
+        w = w[:-3]
+    elif w.endswith("ment") and len(w) > 7:
+        w = w[:-4]
+    if w.endswith("y") and len(w) > 3:
+        w = w[:-1] + "i"
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
 
 
 def stem(word: str) -> str:
