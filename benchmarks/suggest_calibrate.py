@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor_tui.core.suggest.gaps import GAP_COEFFICIENTS, GAP_THRESHOLD, gap_features, missing_probability
+from auditor_tui.core.suggest.gaps import GAP_COEFFICIENTS, GAP_THRESHOLD, GapInputs, gap_features, missing_probability
 
 
 def features(row: dict) -> tuple[float, ...]:
-    return gap_features(row["best"], row["second"], row["audits"])
+    return gap_features(GapInputs(row["best"], row["second"], row["audits"]))
 
 
 def fit(rows: list[dict], l2: float = 1e-3, steps: int = 30) -> tuple[float, ...]:

@@ -36,7 +36,7 @@ import math
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -288,16 +288,14 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
             gap = scores.gap(item)
             tallies[item].add_missing(gap.likely_missing, item not in doc.present)
             if DUMP_GAPS:
-                top = sorted(row, reverse=True)[:2] + [0.0, 0.0]
+                inputs = asdict(scores.gap_inputs(item))
                 GAP_ROWS.append(
                     {
                         "run": run,
                         "policy": doc.policy_id,
                         "item": item,
-                        "best": top[0],
-                        "second": top[1],
+                        **inputs,
                         "clauses": n,
-                        "audits": suggester.audit_counts.get(item, 0),
                         "missing": item not in doc.present,
                     }
                 )

@@ -11,6 +11,7 @@ from auditor_tui.core.checklist import find_checklist
 from auditor_tui.core.policy import load_policy, parse_policy
 from auditor_tui.core.session import new_session
 from auditor_tui.core.suggest import Exemplar, Gap, Suggester
+from auditor_tui.core.suggest.gaps import GapInputs, gap_features, missing_probability
 from tests.conftest import POLICIES, POLICY_2007, POLICY_2018
 
 SHORT = POLICIES / "004_aa02e47dc2da3b1a.txt"
@@ -33,17 +34,25 @@ def gdpr():
     return find_checklist("gdpr-transparency")
 
 
-def past_audits(gdpr, n: int, of: Path) -> dict[str, list[Exemplar]]:
-    """*n* audits of other policies (up to 2): each tagged, per item, the two clauses the
-    engine suggests first there (right or wrong, as a hurried auditor might)."""
+def past_audits(gdpr, n: int, of: Path, skip: frozenset[str] = frozenset()) -> dict[str, list[Exemplar]]:
+    """*n* audits of other policies: each tagged, per item, the two clauses the engine
+    suggests first there (right or wrong, as a hurried auditor might). Past the policies at
+    hand, the same policies count as later versions audited again (another fingerprint).
+    Items in *skip* are tagged in none (the auditors found them missing)."""
     out: dict[str, list[Exemplar]] = {}
-    for path in OTHERS[of][:n]:
+    others = OTHERS[of]
+    for audit in range(n):
+        path = others[audit % len(others)]
         policy = load_policy(path)
         scores = Suggester(gdpr).score(policy)
         for item in gdpr.items:
+            if item.id in skip:
+                continue
             for suggestion in scores.for_item(item.id, top=2):
                 text = policy.clause(suggestion.clause_id).text
-                out.setdefault(item.id, []).append(Exemplar(text, "", path.name, policy.sha256))
+                out.setdefault(item.id, []).append(
+                    Exemplar(text, "", f"{path.name}-{audit}", f"{policy.sha256}-{audit}")
+                )
     return out
 
 
@@ -57,6 +66,20 @@ def test_flag_means_the_same_on_short_and_long_cold_and_warm(gdpr, path, audits)
     assert not present.likely_missing, present
     assert 0.0 <= present.probability < absent.probability <= 1.0
     assert absent.reason.startswith("no clause speaks of representative in the EU or UK; ")
+
+
+@pytest.mark.parametrize("path", [SHORT, POLICY_2018], ids=["short", "long"])
+def test_twenty_audits_that_found_the_item_missing_keep_its_flag(gdpr, path):
+    """Twenty past audits that taught every other item (their two best clauses each) and found
+    no representative: the flag stays on the absent item and off the present one. (Twenty
+    audits that tagged wrong clauses for the representative would teach them: they agree.)"""
+    exemplars = past_audits(gdpr, 20, path, skip=frozenset({ABSENT}))
+    suggester = Suggester(gdpr, exemplars)
+    assert suggester.audit_counts[PRESENT] == 20 and ABSENT not in suggester.audit_counts
+    scores = suggester.score(load_policy(path))
+    absent, present = scores.gap(ABSENT), scores.gap(PRESENT)
+    assert absent.likely_missing and not present.likely_missing, (absent, present)
+    assert present.probability < absent.probability
 
 
 def test_reason_names_the_best_candidate(gdpr):
@@ -100,6 +123,32 @@ def test_one_audit_cannot_push_a_wrong_clause_above_the_checklists_best(gdpr):
     # Twenty audits of one policy are one policy's evidence.
     same = {DPO: [Exemplar(text, "", f"audit-{i}", "policy-1") for i in range(20)]}
     assert Suggester(gdpr, same).audit_counts[DPO] == 1
+
+
+@pytest.mark.parametrize("item_id", ["13-1-b", "13-2-d", "13-1-f", "13-2-a", "13-2-b-erasure"])
+def test_one_audit_never_tops_the_checklists_best_for_any_item(gdpr, item_id):
+    """For several items, one past audit that tagged the clause the checklist ranks first for
+    another item leaves the item's own best first."""
+    policy = load_policy(POLICY_2018)
+    cold = Suggester(gdpr).score(policy)
+    best = cold.for_item(item_id, top=1)[0].clause_id
+    other = next(i.id for i in gdpr.items if i.group != gdpr.items[cold.suggester.item_index(item_id)].group)
+    wrong = next(s.clause_id for s in cold.for_item(other, top=5) if s.clause_id != best)
+    one = {item_id: [Exemplar(policy.clause(wrong).text, "", "audit-1", "policy-1")]}
+    warm = Suggester(gdpr, one).score(policy)
+    assert warm.for_item(item_id, top=1)[0].clause_id == best
+    assert warm.score(item_id, wrong) < warm.score(item_id, best)
+
+
+def test_the_flag_reads_what_gap_inputs_report(gdpr):
+    """The probability is the model's over :meth:`Scores.gap_inputs` (what the benchmark
+    dumps to fit it), and more past audits of an item lower it for the same scores."""
+    scores = Suggester(gdpr).score(load_policy(SHORT))
+    inputs = scores.gap_inputs(ABSENT)
+    assert scores.gap(ABSENT).probability == missing_probability(gap_features(inputs))
+    assert (inputs.best, inputs.audits) == (scores.best(ABSENT), 0)
+    taught = GapInputs(inputs.best, inputs.second, 20)
+    assert missing_probability(gap_features(taught)) < missing_probability(gap_features(inputs))
 
 
 def _iomart_2007_variants() -> tuple[str, str, str]:

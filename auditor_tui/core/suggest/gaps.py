@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["GAP_COEFFICIENTS", "GAP_THRESHOLD", "Gap", "gap_features", "missing_probability"]
+__all__ = ["GAP_COEFFICIENTS", "GAP_THRESHOLD", "Gap", "GapInputs", "gap_features", "missing_probability"]
 
 GAP_COEFFICIENTS: tuple[float, ...] = (4.610, -8.491, 1.575, -1.026)
 """Logistic coefficients of :func:`gap_features` (intercept first)."""
@@ -51,14 +51,26 @@ class Gap:
     best_score: float
 
 
-def gap_features(best: float, second: float, audits: int) -> tuple[float, ...]:
-    """The model's inputs: scores 0-100 of the best and second clause, and how many past audits
-    taught the item."""
+@dataclass(frozen=True, slots=True)
+class GapInputs:
+    """What the scores of one policy show of one item: the model's raw inputs."""
+
+    best: float
+    """The best clause's score (0-100)."""
+    second: float
+    """The second best clause's score (0-100)."""
+    audits: int
+    """How many past audits (of distinct policies) taught the item."""
+
+
+def gap_features(inputs: GapInputs) -> tuple[float, ...]:
+    """The model's features, intercept first: the best score, its margin over the second and
+    how many past audits taught the item."""
     return (
         1.0,
-        best / 100.0,
-        (best - second) / 100.0,
-        math.log1p(audits) / 3.0,
+        inputs.best / 100.0,
+        (inputs.best - inputs.second) / 100.0,
+        math.log1p(inputs.audits) / 3.0,
     )
 
 

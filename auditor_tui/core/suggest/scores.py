@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auditor_tui.core.policy import Policy
-from auditor_tui.core.suggest.gaps import GAP_THRESHOLD, Gap, gap_features, missing_probability
+from auditor_tui.core.suggest.gaps import GAP_THRESHOLD, Gap, GapInputs, gap_features, missing_probability
 
 if TYPE_CHECKING:
     from auditor_tui.core.session import ItemState
@@ -84,12 +84,11 @@ class Scores:
         item is never flagged, whatever the scores say.
         """
         row = self._row(item_id)
-        top = heapq.nlargest(2, range(len(row)), key=row.__getitem__)
-        best = row[top[0]] if top else 0.0
-        second = row[top[1]] if len(top) > 1 else 0.0
+        top = heapq.nlargest(1, range(len(row)), key=row.__getitem__)
+        inputs = self.gap_inputs(item_id)
+        best = inputs.best
         clause = self.clause_ids[top[0]] if top and best > 0.0 else None
-        audits = self.suggester.audit_counts.get(item_id, 0)
-        probability = missing_probability(gap_features(best, second, audits))
+        probability = missing_probability(gap_features(inputs))
         candidate = f"best candidate {clause}, {best:.0f}" if clause else "no clause shares a word with it"
         if state is not None and any(not tag.orphan for tag in state.tags):
             return Gap(item_id, probability, False, "evidence is tagged", clause, best)
@@ -100,6 +99,15 @@ class Scores:
             topic = title[:1].lower() + title[1:]
             return Gap(item_id, probability, True, f"no clause speaks of {topic}; {candidate}", clause, best)
         return Gap(item_id, probability, False, candidate, clause, best)
+
+    def gap_inputs(self, item_id: str) -> GapInputs:
+        """What the gap model reads for the item (see :mod:`.gaps`)."""
+        top = heapq.nlargest(2, self._row(item_id))
+        return GapInputs(
+            best=top[0] if top else 0.0,
+            second=top[1] if len(top) > 1 else 0.0,
+            audits=self.suggester.audit_counts.get(item_id, 0),
+        )
 
     def for_clause(self, clause_id: str, top: int = 3) -> list[tuple[str, float]]:
         """The *top* items this clause probably evidences: (item id, score), best first."""

@@ -34,7 +34,21 @@ STOP_WORDS = frozenset(
     shall whereas hereby herein thereof whereby applicable certain time times way ways example
     com www http https org net co uk html php
     """.split()
-) | {"we’re", "you’re", "it’s", "don't", "don’t", "we'll", "we’ll", "we've", "we’ve", "you'll", "you’ll"}
+) | {
+    "we’re",
+    "we're",
+    "you’re",
+    "you're",
+    "it’s",
+    "don't",
+    "don’t",
+    "we'll",
+    "we’ll",
+    "we've",
+    "we’ve",
+    "you'll",
+    "you’ll",
+}
 
 _IRREGULAR = {
     "used": "use",
