@@ -153,10 +153,10 @@ class Suggester:
         # exemplars): a profile scores its own phrases far above any real clause.
         stripped = replace(self.checklist, items=tuple(replace(item, examples=()) for item in self.checklist.items))
         probe = Suggester(stripped, held_out, weights=self.weights, _calibrate=False)
-        columns = probe._raw_columns(clauses, context=False)
+        rows = probe._raw_rows(clauses, context=False)
         per_item: dict[int, list[float]] = {}
-        for owner, column in zip(owners, columns, strict=False):
-            per_item.setdefault(owner, []).append(column[owner])
+        for c, owner in enumerate(owners):
+            per_item.setdefault(owner, []).append(rows[owner][c])
         for index, values in per_item.items():
             values.sort()
             middle = len(values) // 2
@@ -227,24 +227,24 @@ class Suggester:
 
     def score(self, policy: Policy) -> Scores:
         """Score every clause of *policy* against every item."""
-        columns = self._raw_columns(policy.clauses)
-        rows: list[Sequence[float]] = []
-        # One item at a time, into packed arrays: 8 bytes a score instead of a float object's 32.
-        for i in range(len(self.item_ids)):
-            k = self._profiles[i].scale
-            rows.append(array("d", [100.0 * v / (v + k) if v > 0 else 0.0 for v in (c[i] for c in columns)]))
+        rows = self._raw_rows(policy.clauses)
+        for row, profile in zip(rows, self._profiles, strict=True):
+            k = profile.scale
+            for c, v in enumerate(row):
+                row[c] = 100.0 * v / (v + k) if v > 0 else 0.0
         return Scores(self, policy, rows)
 
-    def _raw_columns(self, clauses: Sequence[Clause], *, context: bool = True) -> list[Sequence[float]]:
-        """Raw scores, one packed array (all items) per clause."""
+    def _raw_rows(self, clauses: Sequence[Clause], *, context: bool = True) -> list[array[float]]:
+        """Raw scores, one packed array per item (8 bytes a score, where a float object takes
+        32), filled clause by clause: no clause's scores outlive its turn."""
         read = _read_policy(clauses)
         effective = self._effective_postings(read.df, len(clauses), context)
         centroid_eff, square_of = self._centroid_channel(read.df)
         heads, no_head = self._policy_headings(clauses) if context else ({}, None)
         lengths = read.lengths
         avg_len = (sum(lengths) / max(1, len(clauses))) or 1.0
-        columns: list[Sequence[float]] = []
-        for clause, length, found in zip(clauses, lengths, read.signs, strict=False):
+        rows = [array("d", bytes(8 * len(clauses))) for _ in self.item_ids]
+        for c, (clause, length, found) in enumerate(zip(clauses, lengths, read.signs, strict=False)):
             tb, terms, repeated = _clause_terms(clause.text, found)
             acc = self._term_sum(terms, tb, length, repeated, effective)
             norm = (1.0 - self.weights.length_norm) + self.weights.length_norm * max(
@@ -261,14 +261,15 @@ class Suggester:
                 acc = [a * f for a, f in zip(acc, head_factor, strict=False)]
             if self.weights.competition:
                 acc = self._compete(acc)
-            columns.append(array("d", acc))
-        if context and self.weights.lead_in and columns:
-            for i in range(len(clauses) - 1, 0, -1):
-                if clauses[i - 1].text.rstrip().endswith(":"):
-                    columns[i] = array(
-                        "d", [a + self.weights.lead_in * p for a, p in zip(columns[i], columns[i - 1], strict=False)]
-                    )
-        return columns
+            for row, value in zip(rows, acc, strict=False):
+                row[c] = value
+        if context and self.weights.lead_in and clauses:
+            lead_in = self.weights.lead_in
+            after_lead_in = [i for i in range(len(clauses) - 1, 0, -1) if clauses[i - 1].text.rstrip().endswith(":")]
+            for row in rows:
+                for i in after_lead_in:  # from the end: each adds its predecessor's own score
+                    row[i] = row[i] + lead_in * row[i - 1]
+        return rows
 
     def _effective_postings(self, df: Mapping[str, int], n_clauses: int, context: bool) -> Postings:
         """The postings of the policy's terms with its rarity folded in (and policy words no

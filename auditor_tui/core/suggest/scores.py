@@ -40,7 +40,6 @@ class Scores:
         self.suggester = suggester
         self.policy = policy
         self.clause_ids: tuple[str, ...] = tuple(c.id for c in policy.clauses)
-        self._index = {cid: i for i, cid in enumerate(self.clause_ids)}
         self._rows = rows
         self.item_ids: tuple[str, ...] = suggester.item_ids
 
@@ -49,7 +48,14 @@ class Scores:
 
     def score(self, item_id: str, clause_id: str) -> float:
         """The score of one clause for one item (0-100)."""
-        return self._row(item_id)[self._index[clause_id]]
+        return self._row(item_id)[self._index_of(clause_id)]
+
+    def _index_of(self, clause_id: str) -> int:
+        """The clause's position (the policy's own index: no second map of 10,000 ids)."""
+        clause = self.policy.clause(clause_id)
+        if clause is None:
+            raise KeyError(f"no clause {clause_id!r} in the policy")
+        return clause.index
 
     def best(self, item_id: str) -> float:
         """The highest score any clause reaches for the item."""
@@ -111,9 +117,7 @@ class Scores:
 
     def for_clause(self, clause_id: str, top: int = 3) -> list[tuple[str, float]]:
         """The *top* items this clause probably evidences: (item id, score), best first."""
-        index = self._index.get(clause_id)
-        if index is None:
-            raise KeyError(f"no clause {clause_id!r} in the policy")
+        index = self._index_of(clause_id)
         column = [(item_id, row[index]) for item_id, row in zip(self.item_ids, self._rows, strict=False)]
         ranked = heapq.nlargest(top, column, key=lambda pair: pair[1])
         return [(item_id, round(score, 1)) for item_id, score in ranked if score > 0.0]

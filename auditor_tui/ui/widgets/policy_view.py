@@ -164,8 +164,8 @@ class PolicyView(ScrollView, can_focus=True):
         self.gutter_ids = self._full_ids
         # Blocks in document order: ("heading", title) or ("clause", Clause).
         self._blocks: list[tuple[str, str, Clause | None]] = []
-        self._clause_block: list[int] = []
-        self._section_clause: list[int] = []  # first clause index under each section heading
+        self._clause_block = array("i")  # the block of each clause
+        self._section_clause = array("i")  # first clause index under each section heading
         self._build_blocks()
         self._lines = _LineTable()
         self._block_first_line = array("i")
