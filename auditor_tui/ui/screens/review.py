@@ -60,6 +60,7 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
         """Set once the audit is saved for quitting: keys already typed after ``q`` do nothing."""
         self._suggestion_entries = []
         self.first_frame = threading.Event()
+        self._footer_read_only: bool | None = None
         """Set once the screen is painted: the workers wait for it (see on_mount)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -169,7 +170,11 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
         banner = self.query_one("#audit-banner", Static)
         banner.update(self._banner())
         banner.display = bool(banner.visual)
-        self.refresh_bindings()
+        # The footer's keys depend only on whether the audit is read-only (check_action), and
+        # refreshing them rebuilds the footer: only when that changes, not on every change.
+        if self.audit.read_only != self._footer_read_only:
+            self._footer_read_only = self.audit.read_only
+            self.refresh_bindings()
 
     def _banner(self) -> Content | str:
         """The line that says the audit cannot be changed, or that its sign-off is void. It has
