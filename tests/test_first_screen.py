@@ -120,8 +120,11 @@ async def test_suggestions_are_computed_after_the_first_screen(tmp_path, monkeyp
 async def test_the_collector_paused_for_the_start_is_back_on_after_the_first_frame(tmp_path) -> None:
     import gc
 
+    from auditor_tui.ui.startup import pause_collector
+
     audit = start(tmp_path)
-    gc.disable()  # as auditor_tui.cli.main does for the commands that open the app
+    pause_collector()  # as auditor_tui.cli.main does for the commands that open the app
+    assert not gc.isenabled()
     try:
         app = AuditorApp(audit, sessions_dir=tmp_path)
         async with app.run_test(size=SIZE) as pilot:
@@ -142,3 +145,17 @@ def test_a_command_that_fails_leaves_the_collector_on(tmp_path, capsys) -> None:
     assert main(["review", str(tmp_path / "missing.txt")]) == 2
     assert "auditor-tui: error:" in capsys.readouterr().err
     assert gc.isenabled()
+
+
+def test_a_collector_turned_off_by_the_program_itself_stays_off() -> None:
+    import gc
+
+    from auditor_tui.ui.startup import pause_collector, resume_collector
+
+    gc.disable()
+    try:
+        pause_collector()
+        resume_collector()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -11,13 +11,13 @@ exit status 2; nothing else should escape.
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import sys
 from collections.abc import Sequence
 
 from auditor_tui import __version__
 from auditor_tui.core.errors import AuditorError
+from auditor_tui.ui.startup import pause_collector, resume_collector
 
 COMMANDS: dict[str, str] = {
     # subcommand: the module of auditor_tui.cli that registers it (one line per subcommand)
@@ -82,18 +82,12 @@ def _command(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     command = _command(argv)
-    # Importing Textual and reading the policy make some 10^5 objects and little cyclic garbage,
-    # and each collection meanwhile walks them all: 15 % of the CPU to the first frame at 1 MB.
-    # The app turns the collector back on once that frame is painted (as Textual itself pauses
-    # it while scrolling); here, whatever happens, when the command ends.
-    paused = command in APP_COMMANDS and gc.isenabled()
-    if paused:
-        gc.disable()
+    if command in APP_COMMANDS:
+        pause_collector()  # until the app's first frame (auditor_tui/ui/startup.py)
     try:
         return _run(argv, command)
     finally:
-        if paused:
-            gc.enable()
+        resume_collector()  # whatever happened, once the command ends
 
 
 def _run(argv: list[str], command: str | None) -> int:

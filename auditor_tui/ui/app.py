@@ -4,7 +4,6 @@ user's config (theme, keymap, the auditor's name and the defaults for new audits
 from __future__ import annotations
 
 import difflib
-import gc
 from collections.abc import Collection
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from auditor_tui.ui.commands import ReviewCommands
 from auditor_tui.ui.keys import binding_ids
 from auditor_tui.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from auditor_tui.ui.screens.review import ReviewScreen
+from auditor_tui.ui.startup import resume_collector
 
 
 class AuditorApp(App[None]):
@@ -56,7 +56,7 @@ class AuditorApp(App[None]):
             from auditor_tui.ui.screens.start import StartScreen
 
             self.push_screen(StartScreen(self.sessions_dir, self.config))
-            self.call_after_refresh(gc.enable)  # paused by the command line (see auditor_tui.cli.main)
+            self.call_after_refresh(resume_collector)  # paused by the command line (ui/startup.py)
 
     def open_review(self, audit: Audit) -> None:
         self.audit = audit

@@ -8,7 +8,6 @@ within half a second. ``q`` and ``ctrl+s`` save at once.
 
 from __future__ import annotations
 
-import gc
 import threading
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from auditor_tui.ui.screens.review_findings import FindingActions
 from auditor_tui.ui.screens.review_reuse import ReuseActions
 from auditor_tui.ui.screens.review_suggestions import SuggestionActions
 from auditor_tui.ui.screens.review_workflow import WorkflowActions
+from auditor_tui.ui.startup import resume_collector
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
 from auditor_tui.ui.widgets.detail import DetailPane
 from auditor_tui.ui.widgets.policy_view import PolicyView
@@ -60,8 +60,9 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
         """Set once the audit is saved for quitting: keys already typed after ``q`` do nothing."""
         self._suggestion_entries = []
         self.first_frame = threading.Event()
-        self._footer_read_only: bool | None = None
         """Set once the screen is painted: the workers wait for it (see on_mount)."""
+        self._footer_read_only: bool | None = None
+        """Whether the footer's keys were last refreshed for a read-only audit."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A burst such as "q e" must not open the note editor on a screen that is closing.
@@ -128,7 +129,7 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
 
     def _first_frame_painted(self) -> None:
         self.first_frame.set()
-        gc.enable()  # paused by the command line until now (see auditor_tui.cli.main)
+        resume_collector()  # paused by the command line until now (ui/startup.py)
 
     def wait_for_first_frame(self) -> None:
         """In a worker: wait until the screen has been painted once (a few seconds at most, so
