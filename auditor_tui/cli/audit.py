@@ -248,55 +248,34 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     config = settings()
-    auditor = args.auditor or config.identity()
     if args.from_session is not None and args.reuse_session is not None:
         raise AuditorError("--from and --reuse cannot be combined", hint="re-audit first, then reuse the re-audit")
+    # What every way of starting an audit takes from the command line.
+    new = {
+        "session_path": args.session,
+        "auditor": args.auditor or config.identity(),
+        "title": args.title,
+        "sessions_dir": config.sessions_dir,
+        "whole_page": args.whole_page,
+        "timeout": args.timeout,
+    }
     if args.reuse_session is not None:
         from auditor_tui.core.reuse import start_reuse
 
-        audit, summary = start_reuse(
-            args.policy,
-            args.checklist or config.default_checklist,
-            args.reuse_session,
-            session_path=args.session,
-            auditor=auditor,
-            title=args.title,
-            sessions_dir=config.sessions_dir,
-            whole_page=args.whole_page,
-            timeout=args.timeout,
-        )
+        audit, summary = start_reuse(args.policy, args.checklist or config.default_checklist, args.reuse_session, **new)
         print(f"Started {audit.path}: {summary.line()}")
         return _run(config, audit)
     if args.from_session is not None:
         from auditor_tui.core.reaudit import start_reaudit
 
-        audit, diff = start_reaudit(
-            args.policy,
-            args.from_session,
-            session_path=args.session,
-            checklist=args.checklist,  # None: the old audit's checklist
-            auditor=auditor,
-            title=args.title,
-            sessions_dir=config.sessions_dir,
-            whole_page=args.whole_page,
-            timeout=args.timeout,
-        )
+        # checklist None: the old audit's checklist
+        audit, diff = start_reaudit(args.policy, args.from_session, checklist=args.checklist, **new)
         print(f"Carried forward to {audit.path}: {diff.summary_line()}")
         return _run(config, audit)
     read = open_policy_ahead(args.policy, whole_page=args.whole_page, timeout=args.timeout)
     import auditor_tui.ui.app  # noqa: F401  (Textual loads here while a long policy is read in a child process)
 
-    audit = Audit.start(
-        args.policy,
-        args.checklist or config.default_checklist,
-        session_path=args.session,
-        auditor=auditor,
-        title=args.title,
-        sessions_dir=config.sessions_dir,
-        whole_page=args.whole_page,
-        timeout=args.timeout,
-        read=read,
-    )
+    audit = Audit.start(args.policy, args.checklist or config.default_checklist, read=read, **new)
     return _run(config, audit)
 
 
