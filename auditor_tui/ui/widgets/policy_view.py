@@ -54,7 +54,7 @@ _KIND_CODE = {kind: code for code, kind in enumerate(_KINDS)}
 
 class _LineTable:
     """The wrapped lines as packed columns: 14 bytes a line, where a list of :class:`_Line`
-    took about 150 (a 1 MB policy wraps to some 40,000 lines)."""
+    took about 175 (a 1 MB policy wraps to tens of thousands of lines)."""
 
     __slots__ = ("_block", "_end", "_first", "_kind", "_start")
 
