@@ -159,3 +159,23 @@ def test_a_collector_turned_off_by_the_program_itself_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_what_the_start_made_is_not_left_to_the_youngest_generation() -> None:
+    """Resuming moves what was made during the pause to the oldest generation, so the first
+    allocation after it does not walk it all at once, and leaves nothing frozen for good."""
+    import gc
+
+    from auditor_tui.ui.startup import pause_collector, resume_collector
+
+    pause_collector()
+    try:
+        made = [[index] for index in range(20_000)]
+        assert gc.get_count()[0] >= 20_000
+        resume_collector()
+        assert gc.isenabled()
+        assert gc.get_count()[0] < 1_000
+        assert gc.get_freeze_count() == 0
+        assert gc.is_tracked(made[0])
+    finally:
+        gc.enable()

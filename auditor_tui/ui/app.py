@@ -49,7 +49,9 @@ class AuditorApp(App[None]):
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             self.notify(printable(problems[0] + more), title="Config", severity="warning", timeout=12)
         if self.audit is not None:
-            self.push_screen(ReviewScreen(self.audit))
+            # Pushed once the app's mount is over: Textual paints nothing until then, and a screen
+            # pushed now would be laid out and rendered once in vain (a fifth of its start-up).
+            self.call_later(self.push_screen, ReviewScreen(self.audit))
         else:
             # Imported here: a review opened from the command line never needs it (its tables,
             # inputs and selects are a noticeable part of the start-up's imports).

@@ -23,8 +23,15 @@ def pause_collector() -> None:
 
 
 def resume_collector() -> None:
-    """Turn the collector back on if :func:`pause_collector` turned it off."""
+    """Turn the collector back on if :func:`pause_collector` turned it off.
+
+    Everything made meanwhile is moved to the oldest generation first (``gc.freeze`` and
+    ``gc.unfreeze``, which collect nothing): left in the youngest, the first allocation after
+    ``gc.enable`` would walk all of it at once, some 15 ms just as the first frame is drawn.
+    It is collected later with the long-lived objects, like any other."""
     global _paused
     if _paused:
         _paused = False
+        gc.freeze()
+        gc.unfreeze()
         gc.enable()

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from auditor_tui.core.audit import Audit
 from auditor_tui.core.errors import AuditorError
@@ -35,6 +35,7 @@ from auditor_tui.ui.screens.review_workflow import WorkflowActions
 from auditor_tui.ui.startup import resume_collector
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
 from auditor_tui.ui.widgets.detail import DetailPane
+from auditor_tui.ui.widgets.key_bar import KeyBar
 from auditor_tui.ui.widgets.policy_view import PolicyView
 
 AUTOSAVE_DELAY = 0.5  # seconds: every change is on disk within a second
@@ -91,7 +92,7 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
             with Vertical(id="side"):
                 yield ChecklistList(self.audit.checklist, self.session.items, id="checklist")
                 yield DetailPane(id="detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if not self.audit.read_only_reason:

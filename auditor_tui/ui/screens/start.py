@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from auditor_tui.core.audit import Audit, start_sample
 from auditor_tui.core.checklist import list_checklists
@@ -29,6 +29,7 @@ from auditor_tui.core.session import (
 )
 from auditor_tui.core.text import printable, shorten, shorten_middle
 from auditor_tui.ui.screens.dialogs import ConfirmDialog
+from auditor_tui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from textual import getters
@@ -257,7 +258,7 @@ class StartScreen(Screen[None]):
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="filter: any text in a row (enter keeps it, escape clears)", id="start-filter")
         yield Static(id="start-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_reload()
