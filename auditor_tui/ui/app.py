@@ -48,16 +48,17 @@ class AuditorApp(App[None]):
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             self.notify(printable(problems[0] + more), title="Config", severity="warning", timeout=12)
+        # The first screen is pushed once the app's mount is over: Textual paints nothing until
+        # then, and a screen pushed now would be laid out and rendered once in vain (for the
+        # review screen, a fifth of its start-up).
         if self.audit is not None:
-            # Pushed once the app's mount is over: Textual paints nothing until then, and a screen
-            # pushed now would be laid out and rendered once in vain (a fifth of its start-up).
             self.call_later(self.push_screen, ReviewScreen(self.audit))
         else:
             # Imported here: a review opened from the command line never needs it (its tables,
             # inputs and selects are a noticeable part of the start-up's imports).
             from auditor_tui.ui.screens.start import StartScreen
 
-            self.push_screen(StartScreen(self.sessions_dir, self.config))
+            self.call_later(self.push_screen, StartScreen(self.sessions_dir, self.config))
             self.call_after_refresh(resume_collector)  # paused by the command line (ui/startup.py)
 
     def open_review(self, audit: Audit) -> None:
