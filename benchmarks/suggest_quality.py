@@ -1,7 +1,8 @@
 """Quality of the suggestion engine on labelled privacy-policy corpora.
 
     python benchmarks/suggest_quality.py ../shared/corpus [--limit N] [--corpus goppc|opp115|both]
-        [--split all|tune|check] [--no-warm] [--no-headings] [--summary]
+        [--split all|tune|check] [--no-warm] [--no-headings] [--summary] [--misses]
+        [--weight NAME=VALUE ...]
 
 Reads ``goppc150.jsonl`` (GoPPC-150, mapped to the items of ``gdpr-transparency``) and
 ``opp115_majority.jsonl`` (OPP-115, mapped to ``opp115-data-practices``). Each corpus policy is
@@ -23,8 +24,11 @@ Headline figures are pooled over all (policy, item) pairs ("micro"); "macro" is 
 items with at least 5 such pairs.
 
 ``--split tune`` / ``--split check`` evaluate a deterministic half of the policies (by a hash of
-the policy id), to tune on one half and check on the other. The corpora are only read to
-measure: nothing from them is stored.
+the policy id), to tune on one half and check on the other. ``--weight NAME=VALUE`` overrides a
+field of :class:`Weights` (to screen a setting without editing the code); ``--misses`` prints,
+for the pairs missed at 3, where their first gold clause ranks and how many have every gold
+clause at 0 (a vocabulary gap, which term expansion could close, rather than a ranking one).
+The corpora are only read to measure: nothing from them is stored.
 """
 
 from __future__ import annotations
@@ -284,7 +288,11 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
             row = [scores.score(item, cid) for cid in scores.clause_ids]
             if doc.gold.get(item):
                 ranking = sorted(range(n), key=lambda i: (-row[i], i))
-                tallies[item].add_rank(first_gold_rank(ranking, doc.gold[item]))
+                rank = first_gold_rank(ranking, doc.gold[item])
+                tallies[item].add_rank(rank)
+                if MISSES is not None and (rank is None or rank > 3):
+                    shares = any(row[i] > 0 for i in doc.gold[item])
+                    MISSES.setdefault(run, []).append(rank if shares and rank is not None else 0)
             gap = scores.gap(item)
             tallies[item].add_missing(gap.likely_missing, item not in doc.present)
             if DUMP_GAPS:
@@ -303,6 +311,25 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
 
 
 DUMP_GAPS = False
+
+MISSES: dict[str, list[int]] | None = None
+"""With --misses: per run, the rank of the first gold clause of each (policy, item) pair missed
+at 3 (0 where every gold clause scores 0: neither it nor its heading shares a term with the
+item)."""
+
+
+def print_misses(title: str, misses: dict[str, list[int]]) -> None:
+    """Where the gold clauses of the pairs missed at 3 rank: a vocabulary gap (every gold clause
+    scores 0) or a ranking one (they match the item's terms, but other clauses match more)."""
+    print(f"\n== misses at 3 (first gold clause's rank), {title}")
+    for run, ranks in misses.items():
+        found = sorted(r for r in ranks if r)
+        median = found[len(found) // 2] if found else 0
+        bands = [sum(1 for r in found if lo <= r <= hi) for lo, hi in ((4, 5), (6, 10), (11, 10**9))]
+        print(
+            f"{run:<9} {len(ranks)} missed: {len(ranks) - len(found)} with every gold clause at 0; "
+            f"first gold at 4-5: {bands[0]}, 6-10: {bands[1]}, >10: {bands[2]} (median {median})"
+        )
 
 
 BASELINE_THRESHOLD = 60.0
@@ -496,8 +523,29 @@ def main(argv: list[str] | None = None) -> int:
         help="warm with N past audits of other policies of the same split (default 1,5,20; '' for none)",
     )
     parser.add_argument("--dump-gaps", type=Path, metavar="FILE", help="write the gap model's inputs (JSON lines)")
+    parser.add_argument(
+        "--misses", action="store_true", help="also print where the gold clauses of the pairs missed at 3 rank"
+    )
+    parser.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one field of Weights (repeatable), e.g. --weight vector_factor=0.5",
+    )
     args = parser.parse_args(argv)
-    global DUMP_GAPS
+    weights = Weights()
+    for spec in args.weight:
+        name, _, value = spec.partition("=")
+        if name not in Weights.__dataclass_fields__ or not value:
+            parser.error(f"--weight {spec}: expected NAME=VALUE with NAME a field of Weights")
+        kind = type(getattr(weights, name))
+        try:
+            given = value in ("1", "true", "yes") if kind is bool else kind(float(value))
+            weights = replace(weights, **{name: given})
+        except ValueError:
+            parser.error(f"--weight {spec}: {value!r} is not a number")
+    global DUMP_GAPS, MISSES
     DUMP_GAPS = args.dump_gaps is not None
     curves = tuple(int(n) for n in args.curves.split(",") if n.strip())
     keys = ("goppc", "opp115") if args.corpus == "both" else (args.corpus,)
@@ -506,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{args.corpus_dir / CORPORA[key][0]}: no such file")
     for key in keys:
         start = len(GAP_ROWS)
+        MISSES = {} if args.misses else None
         run_corpus(
             args.corpus_dir,
             key,
@@ -517,9 +566,12 @@ def main(argv: list[str] | None = None) -> int:
             per_item_exemplars=args.exemplars,
             headings=not args.no_headings,
             curves=curves,
+            weights=weights,
         )
         for row in GAP_ROWS[start:]:
             row["corpus"] = key
+        if MISSES:
+            print_misses(f"{CORPORA[key][0]}, split {args.split}", MISSES)
     if args.dump_gaps is not None:
         with args.dump_gaps.open("w", encoding="utf-8") as handle:
             for row in GAP_ROWS:
