@@ -297,12 +297,15 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
                         **inputs,
                         "clauses": n,
                         "missing": item not in doc.present,
+                        **({"top": sorted(row, reverse=True)[:DUMP_TOP]} if DUMP_TOP else {}),
                     }
                 )
     return tallies
 
 
 DUMP_GAPS = False
+DUMP_TOP = 0
+"""With --dump-top N: also dump each row's N best scores (to screen features of the ranked list)."""
 
 
 BASELINE_THRESHOLD = 60.0
@@ -496,9 +499,13 @@ def main(argv: list[str] | None = None) -> int:
         help="warm with N past audits of other policies of the same split (default 1,5,20; '' for none)",
     )
     parser.add_argument("--dump-gaps", type=Path, metavar="FILE", help="write the gap model's inputs (JSON lines)")
+    parser.add_argument(
+        "--dump-top", type=int, default=0, metavar="N", help="with --dump-gaps, also each row's N best scores"
+    )
     args = parser.parse_args(argv)
-    global DUMP_GAPS
+    global DUMP_GAPS, DUMP_TOP
     DUMP_GAPS = args.dump_gaps is not None
+    DUMP_TOP = max(0, args.dump_top)
     curves = tuple(int(n) for n in args.curves.split(",") if n.strip())
     keys = ("goppc", "opp115") if args.corpus == "both" else (args.corpus,)
     for key in keys:
@@ -520,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for row in GAP_ROWS[start:]:
             row["corpus"] = key
+            row["checklist"] = CORPORA[key][1]
     if args.dump_gaps is not None:
         with args.dump_gaps.open("w", encoding="utf-8") as handle:
             for row in GAP_ROWS:
