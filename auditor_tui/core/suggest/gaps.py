@@ -91,8 +91,8 @@ terms). Below that score, or for an item or checklist not here, :data:`GAP_COEFF
 GAP_THRESHOLD = 0.88
 """An item is likely missing when its probability of having no evidence reaches this: the
 lowest threshold at which every tune run (both corpora; cold, 1, 5 and 20 past audits) reaches a
-precision of 0.95. On the held-out halves a flag is right 93-95 % of the time on GoPPC-150 and
-95-100 % on OPP-115, and finds about half of the real gaps (GoPPC 0.46-0.50, OPP-115 0.43-0.52):
+precision of 0.95. On the held-out halves a flag is right 93-94 % of the time on GoPPC-150 and
+97-100 % on OPP-115, and finds about half of the real gaps (GoPPC 0.46-0.50, OPP-115 0.43-0.52):
 no threshold gives a recall of 0.90 at a precision above 0.60 on GoPPC or 0.80 on OPP-115
 (``benchmarks/suggest_calibrate.py`` prints the curve's points). A hint for where to look
 first, not a finding."""
