@@ -1,14 +1,27 @@
 """Fit the gap model (``auditor_tui.core.suggest.gaps``) on rows dumped by the quality benchmark.
 
-    python benchmarks/suggest_quality.py CORPUS_DIR --split tune --dump-gaps tune.jsonl
-    python benchmarks/suggest_calibrate.py tune.jsonl [--precision 0.95] [--min-recall R] [--check check.jsonl]
+    python benchmarks/suggest_quality.py CORPUS_DIR --split tune --no-warm --dump-gaps tune.jsonl
+    python benchmarks/suggest_calibrate.py tune.jsonl [--check check.jsonl] [--precision 0.95]
+        [--min-recall R] [--item-l2 L | --choose-l2 L,L,...] [--shared-only] [--current]
 
 Fits a logistic regression of "the item has no evidence in the policy" on
-:func:`gap_features` (best score, margin, past audits), pooled over both
-corpora and every run (cold and warm), so the probability means the same in each; then the
-lowest threshold whose precision reaches ``--precision`` on every run of the tune rows. Prints
-the coefficients to put in ``gaps.py`` and the flag's precision / recall per corpus and run
-(also on ``--check`` rows, for the held-out half). Pure Python (Newton's method on 4 weights).
+:func:`gap_features` (best score, margin, past audits), pooled over both corpora and every
+run (cold and with past audits, each run weighing alike), so the probability means the same in
+each. Each checklist item also gets its own intercept, best-score and audits weights, added to
+the shared ones and ridge-penalised by ``--item-l2`` (so an item with few rows stays near the
+shared model), used only from the lowest best score among the item's rows up (a per-item fit is
+not extrapolated: the controller's identity, say, never scores low in the tune halves, so its
+own weights know nothing of a policy without contact details); ``--choose-l2`` picks
+the penalty by two-fold cross-validation over the tune rows' policies (mean average precision),
+``--shared-only`` fits the shared model alone. Then the lowest threshold whose precision reaches
+``--precision`` on every run of the tune rows. An item without its own weights (or below its floor) uses the shared
+model fitted alone, its intercept moved so that at that threshold it flags what it flagged at
+``--fallback-threshold`` (0.7, the threshold before per-item weights).
+
+Prints the numbers to put in ``gaps.py`` and, per corpus and run (also on ``--check`` rows, the
+held-out half): average precision, the recall reached at precision 0.90 and 0.95, the precision
+at recall 0.90, and the flag's precision / recall at the threshold. Pure Python (Newton's
+method; the per-item weights make the Hessian sparse per row).
 """
 
 from __future__ import annotations
@@ -16,21 +29,45 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor_tui.core.suggest.gaps import GAP_COEFFICIENTS, GAP_THRESHOLD, GapInputs, gap_features, missing_probability
+from auditor_tui.core.suggest.gaps import (
+    GAP_COEFFICIENTS,
+    GAP_ITEM_COEFFICIENTS,
+    GAP_ITEM_TERMS,
+    GAP_THRESHOLD,
+    GapInputs,
+    gap_coefficients,
+    gap_features,
+    missing_probability,
+)
+
+Model = tuple[tuple[float, ...], dict[str, dict[str, tuple[float, tuple[float, ...]]]]]
+"""Shared coefficients, and per checklist and item the lowest best score its own were fitted on
+and its own coefficients (shared plus its terms)."""
 
 
 def features(row: dict) -> tuple[float, ...]:
     return gap_features(GapInputs(row["best"], row["second"], row["audits"]))
 
 
-def fit(rows: list[dict], l2: float = 1e-3, steps: int = 30) -> tuple[float, ...]:
-    """Logistic regression by Newton's method; each run weighs alike (cold as much as warm)."""
+def probability(row: dict, model: Model) -> float:
+    shared, per_item = model
+    floor, own = per_item.get(row.get("checklist", ""), {}).get(row["item"], (0.0, shared))
+    return missing_probability(features(row), own if row["best"] >= floor else shared)
+
+
+def fit(rows: list[dict], l2: float = 1e-3, item_l2: float | tuple[float, ...] | None = 0.1, steps: int = 40) -> Model:
+    """Logistic regression by Newton's method; each run weighs alike (cold as much as warm).
+
+    With *item_l2*, each (checklist, item) adds its own weights on the features
+    :data:`GAP_ITEM_TERMS`, penalised by ``item_l2 * w²`` (the shared ones by *l2*), and keeps
+    the lowest best score among its rows: below it, the item's own weights are not used."""
     per_run: dict[str, int] = defaultdict(int)
     for row in rows:
         per_run[row["run"]] += 1
@@ -38,21 +75,49 @@ def fit(rows: list[dict], l2: float = 1e-3, steps: int = 30) -> tuple[float, ...
     ys = [1.0 if r["missing"] else 0.0 for r in rows]
     ws = [len(rows) / (len(per_run) * per_run[r["run"]]) for r in rows]
     k = len(xs[0])
-    beta = [0.0] * k
+    q = len(GAP_ITEM_TERMS) if item_l2 is not None else 0
+    slots: dict[tuple[str, str], int] = {}
+    if q:
+        for r in rows:
+            slots.setdefault((r.get("checklist", ""), r["item"]), k + q * len(slots))
+    n = k + q * len(slots)
+    per_term = item_l2 if isinstance(item_l2, tuple) else (item_l2 or 0.0,) * q
+    penalty = [l2] * k + list(per_term) * len(slots)
+    cols_of = [
+        list(range(k)) + ([slots[(r.get("checklist", ""), r["item"])] + j for j in range(q)] if q else []) for r in rows
+    ]
+    vals_of = [list(x) + [x[t] for t in GAP_ITEM_TERMS[:q]] for x in xs]
+    beta = [0.0] * n
     for _ in range(steps):
-        grad = [-l2 * b for b in beta]
-        hess = [[l2 if i == j else 0.0 for j in range(k)] for i in range(k)]
-        for x, y, w in zip(xs, ys, ws, strict=True):
-            p = missing_probability(x, tuple(beta))
-            for i in range(k):
-                grad[i] += w * (y - p) * x[i]
-                for j in range(k):
-                    hess[i][j] += w * p * (1 - p) * x[i] * x[j]
+        grad = [-p * b for p, b in zip(penalty, beta, strict=True)]
+        hess = [[0.0] * n for _ in range(n)]
+        for i in range(n):
+            hess[i][i] = penalty[i]
+        for cols, vals, y, w in zip(cols_of, vals_of, ys, ws, strict=True):
+            z = sum(beta[c] * v for c, v in zip(cols, vals, strict=True))
+            p = missing_probability((z,), (1.0,))
+            g, h = w * (y - p), w * p * (1 - p)
+            for ca, va in zip(cols, vals, strict=True):
+                grad[ca] += g * va
+                line, hv = hess[ca], h * va
+                for cb, vb in zip(cols, vals, strict=True):
+                    line[cb] += hv * vb
         step = _solve(hess, grad)
         beta = [b + s for b, s in zip(beta, step, strict=True)]
         if max(abs(s) for s in step) < 1e-7:
             break
-    return tuple(beta)
+    shared = tuple(beta[:k])
+    floors: dict[tuple[str, str], float] = {}
+    for r in rows:
+        key = (r.get("checklist", ""), r["item"])
+        floors[key] = min(floors.get(key, math.inf), r["best"])
+    per_item: dict[str, dict[str, tuple[float, tuple[float, ...]]]] = defaultdict(dict)
+    for (checklist, item), start in slots.items():
+        own = list(shared)
+        for j, t in enumerate(GAP_ITEM_TERMS):
+            own[t] += beta[start + j]
+        per_item[checklist][item] = (math.floor(floors[(checklist, item)] * 10) / 10, tuple(own))
+    return shared, dict(per_item)
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
@@ -61,34 +126,89 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
         m[col], m[pivot] = m[pivot], m[col]
+        head = m[col]
         for r in range(n):
-            if r != col and m[col][col]:
-                f = m[r][col] / m[col][col]
-                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
+            if r != col and m[r][col] and head[col]:
+                f = m[r][col] / head[col]
+                line = m[r]
+                for c in range(col, n + 1):
+                    line[c] -= f * head[c]
     return [m[i][n] / m[i][i] for i in range(n)]
 
 
-def tally(
-    rows: list[dict], beta: tuple[float, ...], threshold: float
-) -> dict[tuple[str, str], tuple[float, float, int]]:
-    """(corpus, run) -> (precision, recall, flags)."""
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+def _groups(rows: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    out: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
-        flagged = missing_probability(features(row), beta) >= threshold
-        c = counts[(row.get("corpus", ""), row["run"])]
-        if flagged and row["missing"]:
-            c[0] += 1
-        elif flagged:
-            c[1] += 1
-        elif row["missing"]:
-            c[2] += 1
+        out[(row.get("corpus", ""), row["run"])].append(row)
+    return dict(sorted(out.items()))
+
+
+def tally(rows: list[dict], model: Model, threshold: float) -> dict[tuple[str, str], tuple[float, float, int]]:
+    """(corpus, run) -> (precision, recall, flags)."""
     out = {}
-    for key, (tp, fp, fn) in sorted(counts.items()):
+    for key, group in _groups(rows).items():
+        tp = fp = fn = 0
+        for row in group:
+            flagged = probability(row, model) >= threshold
+            tp += flagged and row["missing"]
+            fp += flagged and not row["missing"]
+            fn += not flagged and row["missing"]
         out[key] = (tp / (tp + fp) if tp + fp else float("nan"), tp / (tp + fn) if tp + fn else float("nan"), tp + fp)
     return out
 
 
-def choose_threshold(rows: list[dict], beta: tuple[float, ...], precision: float, min_recall: float = 0.0) -> float:
+def curve(rows: list[dict], model: Model) -> tuple[float, float, float, float]:
+    """Average precision, the best recall at precision 0.90 and at 0.95, the precision at
+    recall 0.90 (over every threshold, ties taken together)."""
+    ranked = sorted(((probability(r, model), bool(r["missing"])) for r in rows), key=lambda t: -t[0])
+    positives = sum(y for _, y in ranked)
+    if not positives:
+        return (float("nan"),) * 4
+    tp = fp = 0
+    ap = r90 = r95 = 0.0
+    p_at_r90 = float("nan")
+    i = 0
+    while i < len(ranked):
+        j, new = i, 0
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            new += ranked[j][1]
+            j += 1
+        tp, fp = tp + new, fp + (j - i - new)
+        precision, recall = tp / (tp + fp), tp / positives
+        ap += new / positives * precision
+        r90 = max(r90, recall) if precision >= 0.90 else r90
+        r95 = max(r95, recall) if precision >= 0.95 else r95
+        if recall >= 0.90 and math.isnan(p_at_r90):
+            p_at_r90 = precision
+        i = j
+    return ap, r90, r95, p_at_r90
+
+
+def mean_ap(rows: list[dict], model: Model) -> float:
+    aps = [curve(group, model)[0] for group in _groups(rows).values()]
+    return sum(aps) / len(aps)
+
+
+def choose_l2(rows: list[dict], candidates: list[float], folds: int = 2) -> float:
+    """The per-item penalty with the best mean average precision, fitting on one fold of the
+    rows' policies and scoring on the other."""
+    policies = sorted({(r.get("corpus", ""), r["policy"]) for r in rows})
+    random.Random(7).shuffle(policies)
+    fold = {p: i % folds for i, p in enumerate(policies)}
+    scored = []
+    for l2 in candidates:
+        aps = []
+        for f in range(folds):
+            train = [r for r in rows if fold[(r.get("corpus", ""), r["policy"])] != f]
+            test = [r for r in rows if fold[(r.get("corpus", ""), r["policy"])] == f]
+            aps.append(mean_ap(test, fit(train, item_l2=l2)))
+        score = sum(aps) / len(aps)
+        print(f"item-l2 {l2:g}: cross-validated mean average precision {score:.4f}")
+        scored.append((score, -l2))
+    return -max(scored)[1]
+
+
+def choose_threshold(rows: list[dict], model: Model, precision: float, min_recall: float = 0.0) -> float:
     """The lowest threshold at which every (corpus, run) reaches *precision*; when none does,
     the one with the best worst precision. Only thresholds that leave every run a recall of at
     least *min_recall* count (else a threshold that flags nothing wins: no flag, no false
@@ -96,7 +216,7 @@ def choose_threshold(rows: list[dict], beta: tuple[float, ...], precision: float
     best = (float("-inf"), 0.99)
     for step in range(50, 100):
         t = step / 100
-        tallied = tally(rows, beta, t).values()
+        tallied = tally(rows, model, t).values()
         if any(r < min_recall for _, r, _ in tallied if not math.isnan(r)):
             continue
         # A run with no flag has no false finding.
@@ -107,10 +227,33 @@ def choose_threshold(rows: list[dict], beta: tuple[float, ...], precision: float
     return best[1]
 
 
-def report(name: str, rows: list[dict], beta: tuple[float, ...], threshold: float) -> None:
+def report(name: str, rows: list[dict], model: Model, threshold: float) -> None:
     print(f"\n{name} (threshold {threshold:.2f})")
-    for (corpus, run), (p, r, flags) in tally(rows, beta, threshold).items():
-        print(f"  {corpus:7} {run:10} flag P {p:.3f} R {r:.3f}  ({flags} flags)")
+    tallied = tally(rows, model, threshold)
+    for key, group in _groups(rows).items():
+        ap, r90, r95, p90 = curve(group, model)
+        p, r, flags = tallied[key]
+        print(
+            f"  {key[0]:7} {key[1]:10} AP {ap:.3f}  R at P 0.90 {r90:.2f}, at P 0.95 {r95:.2f}, P at R 0.90 {p90:.2f}"
+            f" | flag P {p:.3f} R {r:.3f}  ({flags} flags)"
+        )
+
+
+def print_model(model: Model, threshold: float) -> None:
+    shared, per_item = model
+    print("GAP_COEFFICIENTS: tuple[float, ...] = (" + ", ".join(f"{b:.3f}" for b in shared) + ")")
+    print("GAP_ITEM_COEFFICIENTS: dict[str, dict[str, tuple[float, tuple[float, ...]]]] = {")
+    for checklist, items in sorted(per_item.items()):
+        print(f'    "{checklist}": {{')
+        for item, (floor, own) in sorted(items.items()):
+            print(f'        "{item}": ({floor:.1f}, (' + ", ".join(f"{b:.3f}" for b in own) + ")),")
+        print("    },")
+    print("}")
+    print(f"GAP_THRESHOLD = {threshold:.2f}")
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
 
 
 def read(path: Path) -> list[dict]:
@@ -126,19 +269,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--min-recall", type=float, default=0.0, help="ignore thresholds that leave a run less recall than this"
     )
-    parser.add_argument("--current", action="store_true", help="report the coefficients in gaps.py, do not fit")
+    parser.add_argument("--threshold", type=float, help="report at this threshold instead of choosing one")
+    parser.add_argument("--item-l2", type=float, default=0.1, help="ridge penalty of the per-item weights")
+    parser.add_argument("--choose-l2", metavar="L,L", help="pick --item-l2 among these by cross-validation")
+    parser.add_argument("--shared-only", action="store_true", help="no per-item weights (the model before)")
+    parser.add_argument("--current", action="store_true", help="report the numbers in gaps.py, do not fit")
+    parser.add_argument(
+        "--fallback-threshold",
+        type=float,
+        default=0.7,
+        help="the shared model flags an item without its own weights as it did at this threshold",
+    )
     args = parser.parse_args(argv)
     rows = [r for r in read(args.rows) if r["run"] != "warm"]
     if args.current:
-        beta, threshold = GAP_COEFFICIENTS, GAP_THRESHOLD
+        model: Model = (GAP_COEFFICIENTS, GAP_ITEM_COEFFICIENTS)
+        assert all(
+            gap_coefficients(c, i, floor) == own for c, items in model[1].items() for i, (floor, own) in items.items()
+        )
+        threshold = GAP_THRESHOLD if args.threshold is None else args.threshold
     else:
-        beta = fit(rows)
-        threshold = choose_threshold(rows, beta, args.precision, args.min_recall)
-        print("GAP_COEFFICIENTS =", "(" + ", ".join(f"{b:.3f}" for b in beta) + ")")
-        print(f"GAP_THRESHOLD = {threshold:.2f}")
-    report("tune", rows, beta, threshold)
+        item_l2 = args.item_l2
+        if args.choose_l2:
+            item_l2 = choose_l2(rows, [float(x) for x in args.choose_l2.split(",")])
+        model = fit(rows, item_l2=None if args.shared_only else item_l2)
+        threshold = args.threshold
+        if threshold is None:
+            threshold = choose_threshold(rows, model, args.precision, args.min_recall)
+        if not args.shared_only:
+            # An item without its own weights: the shared model alone, its intercept moved so
+            # that it flags at *threshold* what it flagged at --fallback-threshold.
+            shared = fit(rows, item_l2=None)[0]
+            shift = _logit(threshold) - _logit(args.fallback_threshold)
+            model = ((shared[0] + shift, *shared[1:]), model[1])
+        print_model(model, threshold)
+    report("tune", rows, model, threshold)
     if args.check:
-        report("check", [r for r in read(args.check) if r["run"] != "warm"], beta, threshold)
+        report("check", [r for r in read(args.check) if r["run"] != "warm"], model, threshold)
     return 0
 
 

@@ -305,12 +305,15 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
                         **inputs,
                         "clauses": n,
                         "missing": item not in doc.present,
+                        **({"top": sorted(row, reverse=True)[:DUMP_TOP]} if DUMP_TOP else {}),
                     }
                 )
     return tallies
 
 
 DUMP_GAPS = False
+DUMP_TOP = 0
+"""With --dump-top N: also dump each row's N best scores (to screen features of the ranked list)."""
 
 MISSES: dict[str, list[int]] | None = None
 """With --misses: per run, the rank of the first gold clause of each (policy, item) pair missed
@@ -524,6 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--dump-gaps", type=Path, metavar="FILE", help="write the gap model's inputs (JSON lines)")
     parser.add_argument(
+        "--dump-top", type=int, default=0, metavar="N", help="with --dump-gaps, also each row's N best scores"
+    )
+    parser.add_argument(
         "--misses", action="store_true", help="also print where the gold clauses of the pairs missed at 3 rank"
     )
     parser.add_argument(
@@ -545,8 +551,9 @@ def main(argv: list[str] | None = None) -> int:
             weights = replace(weights, **{name: given})
         except ValueError:
             parser.error(f"--weight {spec}: {value!r} is not a number")
-    global DUMP_GAPS, MISSES
+    global DUMP_GAPS, DUMP_TOP, MISSES
     DUMP_GAPS = args.dump_gaps is not None
+    DUMP_TOP = max(0, args.dump_top)
     curves = tuple(int(n) for n in args.curves.split(",") if n.strip())
     keys = ("goppc", "opp115") if args.corpus == "both" else (args.corpus,)
     for key in keys:
@@ -570,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for row in GAP_ROWS[start:]:
             row["corpus"] = key
+            row["checklist"] = CORPORA[key][1]
         if MISSES:
             print_misses(f"{CORPORA[key][0]}, split {args.split}", MISSES)
     if args.dump_gaps is not None:

@@ -3,15 +3,25 @@ exemplars weigh by the audits behind them; the auditor's tags and decisions over
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auditor_tui.core.checklist import find_checklist
 from auditor_tui.core.policy import load_policy, parse_policy
 from auditor_tui.core.session import new_session
 from auditor_tui.core.suggest import Exemplar, Gap, Suggester
-from auditor_tui.core.suggest.gaps import GapInputs, gap_features, missing_probability
+from auditor_tui.core.suggest.gaps import (
+    GAP_COEFFICIENTS,
+    GAP_ITEM_COEFFICIENTS,
+    GapInputs,
+    gap_coefficients,
+    gap_features,
+    missing_probability,
+)
 from tests.conftest import POLICIES, POLICY_2007, POLICY_2018
 
 SHORT = POLICIES / "004_aa02e47dc2da3b1a.txt"
@@ -145,10 +155,74 @@ def test_the_flag_reads_what_gap_inputs_report(gdpr):
     dumps to fit it), and more past audits of an item lower it for the same scores."""
     scores = Suggester(gdpr).score(load_policy(SHORT))
     inputs = scores.gap_inputs(ABSENT)
-    assert scores.gap(ABSENT).probability == missing_probability(gap_features(inputs))
+    own = gap_coefficients(gdpr.id, ABSENT, inputs.best)
+    assert scores.gap(ABSENT).probability == missing_probability(gap_features(inputs), own)
     assert (inputs.best, inputs.audits) == (scores.best(ABSENT), 0)
     taught = GapInputs(inputs.best, inputs.second, 20)
-    assert missing_probability(gap_features(taught)) < missing_probability(gap_features(inputs))
+    assert missing_probability(gap_features(taught), own) < missing_probability(gap_features(inputs), own)
+
+
+def test_items_of_the_development_checklists_have_their_own_weights(gdpr):
+    """Every item the corpora map has its own coefficients, and they are not the shared ones."""
+    assert set(GAP_ITEM_COEFFICIENTS) == {"gdpr-transparency", "opp115-data-practices"}
+    for checklist_id, items in GAP_ITEM_COEFFICIENTS.items():
+        ids = {item.id for item in find_checklist(checklist_id).items}
+        assert set(items) <= ids, set(items) - ids
+        for floor, own in items.values():
+            assert 0.0 <= floor <= 100.0 and len(own) == len(GAP_COEFFICIENTS) and own != GAP_COEFFICIENTS
+    assert ABSENT in GAP_ITEM_COEFFICIENTS[gdpr.id] and PRESENT in GAP_ITEM_COEFFICIENTS[gdpr.id]
+
+
+@given(
+    checklist_id=st.sampled_from(["gdpr-transparency", "opp115-data-practices", "custom"]),
+    item_id=st.sampled_from(["13-1-a", "13-2-d", "cookies", "do-not-track", "no-such-item", ""]),
+    best=st.floats(0.0, 100.0),
+)
+def test_item_weights_fall_back_to_the_shared_ones(checklist_id, item_id, best):
+    """An item (or checklist) without its own weights, or a best score below the ones its own
+    were fitted on, reads the shared coefficients; otherwise the item's own."""
+    known = GAP_ITEM_COEFFICIENTS.get(checklist_id, {}).get(item_id)
+    got = gap_coefficients(checklist_id, item_id, best)
+    if known is None or best < known[0]:
+        assert got == GAP_COEFFICIENTS
+    else:
+        assert got == known[1]
+
+
+def test_an_unknown_checklist_flags_by_the_shared_model(gdpr):
+    """The same items under another checklist id have no weights of their own: the flag is the
+    shared model's, which differs from the item's own on the same scores."""
+    policy = load_policy(POLICY_2018)
+    custom = replace(gdpr, id="custom-transparency")
+    known, unknown = Suggester(gdpr).score(policy), Suggester(custom).score(policy)
+    for item in (ABSENT, PRESENT, DPO):
+        inputs = unknown.gap_inputs(item)
+        assert inputs == known.gap_inputs(item)
+        shared = missing_probability(gap_features(inputs), GAP_COEFFICIENTS)
+        assert unknown.gap(item).probability == shared
+        assert known.gap(item).probability != shared
+    assert unknown.gap(ABSENT).likely_missing and not unknown.gap(PRESENT).likely_missing
+
+
+@pytest.mark.parametrize("path", [SHORT, POLICY_2018], ids=["short", "long"])
+def test_no_tagged_or_decided_item_is_flagged_whatever_its_weights(gdpr, path):
+    """Every item, flagged or not by its own weights: tagged evidence or a decided status (any
+    of them) keeps it unflagged, with the reason saying why."""
+    policy = load_policy(path)
+    scores = Suggester(gdpr).score(policy)
+    session = new_session(policy, gdpr, policy_path=str(path), auditor="ann")
+    assert any(scores.gap(item.id).likely_missing for item in gdpr.items)
+    for item in gdpr.items:
+        state = session.items[item.id]
+        session.toggle_tag(item.id, policy.clauses[-1], who="ann")
+        gap = scores.gap(item.id, state)
+        assert not gap.likely_missing and gap.reason == "evidence is tagged"
+        session.toggle_tag(item.id, policy.clauses[-1], who="ann")
+        assert scores.gap(item.id, state) == scores.gap(item.id)
+        for status in ("satisfied", "partial", "missing", "not-applicable"):
+            session.set_status(item.id, status, reason="not offered here")
+            gap = scores.gap(item.id, state)
+            assert not gap.likely_missing and gap.reason == f"decided: {state.status}"
 
 
 def _iomart_2007_variants() -> tuple[str, str, str]:

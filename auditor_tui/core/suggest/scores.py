@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auditor_tui.core.policy import Policy
-from auditor_tui.core.suggest.gaps import GAP_THRESHOLD, Gap, GapInputs, gap_features, missing_probability
+from auditor_tui.core.suggest.gaps import (
+    GAP_THRESHOLD,
+    Gap,
+    GapInputs,
+    gap_coefficients,
+    gap_features,
+    missing_probability,
+)
 
 if TYPE_CHECKING:
     from auditor_tui.core.session import ItemState
@@ -94,7 +101,8 @@ class Scores:
         inputs = self.gap_inputs(item_id)
         best = inputs.best
         clause = self.clause_ids[top[0]] if top and best > 0.0 else None
-        probability = missing_probability(gap_features(inputs))
+        coefficients = gap_coefficients(self.suggester.checklist.id, item_id, inputs.best)
+        probability = missing_probability(gap_features(inputs), coefficients)
         candidate = f"best candidate {clause}, {best:.0f}" if clause else "no clause shares a word with it"
         if state is not None and any(not tag.orphan for tag in state.tags):
             return Gap(item_id, probability, False, "evidence is tagged", clause, best)
