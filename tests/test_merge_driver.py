@@ -134,6 +134,7 @@ def test_same_item_changed_on_both_sides_conflicts(repo: Path, as_user) -> None:
     assert done.returncode != 0
     assert "item a-1: CONFLICT: ours by alice: missing / theirs by bob: partial" in done.stderr
     assert "item b-2" not in done.stderr and "item c-3" not in done.stderr
+    assert ": 1 item in conflict, both versions kept" in done.stderr
     merged = load_session(SESSION)  # still a session, not a file of conflict markers
     assert merged.history_break() is None
     a1 = merged.items["a-1"]
@@ -141,7 +142,8 @@ def test_same_item_changed_on_both_sides_conflicts(repo: Path, as_user) -> None:
     assert (a1.conflict.ours_by, a1.conflict.theirs_by, a1.conflict.theirs) == ("alice", "bob", {"status": "partial"})
     assert merged.items["b-2"].status == "satisfied" and merged.items["c-3"].status == "partial"
     assert "[items.conflict]" in SESSION.read_text(encoding="utf-8")
-    with pytest.raises(WorkflowError, match="merge conflict"):
+    assert merged.history[-1].detail.endswith("; 1 item in conflict")
+    with pytest.raises(WorkflowError, match="1 item still has a merge conflict"):
         submit(merged)
     merged.resolve_conflict("a-1", "theirs")
     assert merged.items["a-1"].status == "partial" and merged.items["a-1"].conflict is None

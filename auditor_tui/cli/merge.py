@@ -15,6 +15,7 @@ from pathlib import Path
 from auditor_tui.cli._output import safe
 from auditor_tui.core.gitsetup import DEFAULT_COMMAND, DEFAULT_PATTERN, git_setup
 from auditor_tui.core.merge import merge_files
+from auditor_tui.core.text import counted
 
 EXIT_CONFLICT = 1
 
@@ -58,7 +59,7 @@ def cmd_merge_driver(args: argparse.Namespace) -> int:
         print(f"auditor-tui: {safe(label)}: {safe(result.signoff_dropped)}", file=sys.stderr)
     if result.conflicts:
         print(
-            f"auditor-tui: {safe(label)}: {len(result.conflicts)} items in conflict, both versions kept; "
+            f"auditor-tui: {safe(label)}: {counted(len(result.conflicts), 'item')} in conflict, both versions kept; "
             "resolve them in the review screen, then git add the file",
             file=sys.stderr,
         )

@@ -39,6 +39,7 @@ from auditor_tui.core.session import (
     loads_session,
     now_utc,
 )
+from auditor_tui.core.text import counted
 
 _NOT_MERGED = ("id", "conflict")
 """Item fields the generic merge leaves alone: the key, and the conflict it makes itself."""
@@ -225,8 +226,8 @@ def merge_sessions(base: Session | None, ours: Session, theirs: Session, *, who:
         "merge",
         who=person,
         at=at,
-        detail=f"merged {len(ours_new)} events of ours and {len(theirs_new)} of theirs"
-        + (f"; {len(conflicts)} items in conflict" if conflicts else ""),
+        detail=f"merged {counted(len(ours_new), 'event')} of ours and {len(theirs_new)} of theirs"
+        + (f"; {counted(len(conflicts), 'item')} in conflict" if conflicts else ""),
         data={"ours": head(ours.history), "theirs": head(theirs.history), "conflicts": ",".join(conflicts)},
     )
     result = MergeResult(merged, [f"item {i}: {conflict_line(merged.items[i])}" for i in conflicts])

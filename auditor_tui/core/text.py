@@ -68,6 +68,11 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 item``, ``2 items``: *count* and *noun*, plural unless the count is one."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def sha256_text(text: str) -> str:
     """The SHA-256 hex digest of *text* encoded as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -9,6 +9,7 @@ from pathlib import Path
 from auditor_tui.core.errors import WorkflowError
 from auditor_tui.core.history import Event, describe_break, iso, last_standing
 from auditor_tui.core.session import Session, SignOff, identity, now_utc
+from auditor_tui.core.text import counted
 from auditor_tui.core.workflow.digest import DIGEST_SCHEMA, content_digest, content_parts, session_content
 from auditor_tui.core.workflow.names import clean_name, same_person
 from auditor_tui.core.workflow.signing import key_principal, principal_matches, signed_message, ssh_sign
@@ -63,7 +64,8 @@ def submit(session: Session, *, by: str | None = None) -> None:
     conflicts = [state.id for state in session.items.values() if state.conflict is not None]
     if conflicts:
         raise WorkflowError(
-            f"cannot submit: {len(conflicts)} items still have a merge conflict: {_list(conflicts)}",
+            f"cannot submit: {counted(len(conflicts), 'item')} still {'has' if len(conflicts) == 1 else 'have'} "
+            f"a merge conflict: {_list(conflicts)}",
             hint="resolve each in the review screen (keep ours or theirs)",
         )
     undecided = undecided_items(session)
@@ -151,7 +153,7 @@ def request_changes(
         session.items[item_id].review_comment = text
         session.record("review-comment", who=who, item=item_id, detail=text)
     session.state = "changes-requested"
-    detail = comment or f"see the comments on {len(item_comments)} items"
+    detail = comment or f"see the comments on {counted(len(item_comments), 'item')}"
     session.record("request-changes", who=who, detail=detail)
 
 

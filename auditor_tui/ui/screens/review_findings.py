@@ -12,7 +12,7 @@ from auditor_tui.core.checklist import Item
 from auditor_tui.core.findings import has_finding
 from auditor_tui.core.session import UNDECIDED, ItemState
 from auditor_tui.core.status import STATUS_TABLE, status_info
-from auditor_tui.core.text import printable
+from auditor_tui.core.text import counted, printable
 from auditor_tui.ui.screens.dialogs import AskDialog, ConfirmDialog
 from auditor_tui.ui.widgets.checklist_list import ChecklistList
 
@@ -190,7 +190,7 @@ class FindingActions:
         if self.run_change(change):  # type: ignore[attr-defined]
             for item_id in item_ids:
                 self.query_one(ChecklistList).refresh_item(item_id)  # type: ignore[attr-defined]
-            self.say(f"Set {len(item_ids)} items to {status_info(status).label}")  # type: ignore[attr-defined]
+            self.say(f"Set {counted(len(item_ids), 'item')} to {status_info(status).label}")  # type: ignore[attr-defined]
 
     def action_undo(self) -> None:
         self._undo_redo("undo")
