@@ -6,12 +6,17 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from auditor_tui.core.text import printable
+
+
+class FormBody(VerticalScroll, can_focus=False):
+    """A dialog's form that scrolls where the terminal is too short for it (focusing a field
+    scrolls it into view). Never focused itself: the first field is, so typing goes there."""
 
 
 class MessageDialog(ModalScreen[None]):

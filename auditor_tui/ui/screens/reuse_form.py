@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -16,6 +15,7 @@ from auditor_tui.core.crosswalk import crosswalks_between, scan_crosswalks
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.session import Session
 from auditor_tui.core.text import printable
+from auditor_tui.ui.screens.dialogs import FormBody
 from auditor_tui.ui.screens.start import PathSuggester, _AuditForm
 
 
@@ -45,7 +45,7 @@ class ReuseScreen(_AuditForm):
         if not options and not problem:
             problem = f"No crosswalk links {self.source.checklist.id} to another checklist ('auditor-tui crosswalks')."
         found = resolve_policy_path(self.source.policy.path, self.source_path)
-        with Vertical(classes="dialog new-dialog"):
+        with FormBody(classes="dialog new-dialog"):
             yield Label(
                 Content.assemble("Reuse ", Content.styled(printable(self.source.title), "bold")),
                 classes="dialog-title",

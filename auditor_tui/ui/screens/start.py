@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
@@ -28,7 +27,8 @@ from auditor_tui.core.session import (
     restore_backup,
 )
 from auditor_tui.core.text import printable, shorten, shorten_middle
-from auditor_tui.ui.screens.dialogs import ConfirmDialog
+from auditor_tui.core.urls import is_url
+from auditor_tui.ui.screens.dialogs import ConfirmDialog, FormBody
 from auditor_tui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class ReauditScreen(_AuditForm):
         self.old_title = title
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog new-dialog"):
+        with FormBody(classes="dialog new-dialog"):
             yield Label(
                 Content.assemble("Re-audit ", Content.styled(printable(self.old_title), "bold")), classes="dialog-title"
             )
@@ -144,9 +144,9 @@ class NewAuditScreen(_AuditForm):
         options = [(f"{c.id} — {printable(c.title)} ({len(c.items)} items)", c.id) for c in checklists]
         wanted = self.config.default_checklist
         default = wanted if any(c.id == wanted for c in checklists) else Select.NULL
-        with Vertical(classes="dialog new-dialog"):
+        with FormBody(classes="dialog new-dialog"):
             yield Label("New audit", classes="dialog-title")
-            yield Label("Policy file (.txt, .md, .html): right arrow completes")
+            yield Label("Policy file or http(s) URL: right arrow completes a path")
             yield Input(placeholder="path/to/policy.txt", id="new-policy", suggester=PathSuggester())
             yield Label("Checklist")
             yield Select(options, value=default, id="new-checklist", allow_blank=not options)
@@ -159,14 +159,14 @@ class NewAuditScreen(_AuditForm):
         policy = self.query_one("#new-policy", Input).value.strip()
         checklist = self.query_one("#new-checklist", Select).value
         if not policy:
-            self.show_problem("Give the path of a policy file.")
+            self.show_problem("Give the path of a policy file, or its URL.")
             return
         if checklist is Select.NULL:
             self.show_problem("Choose a checklist.")
             return
         try:
             audit = Audit.start(
-                Path(policy).expanduser(),
+                policy if is_url(policy) else Path(policy).expanduser(),
                 str(checklist),
                 title=self.query_one("#new-title", Input).value.strip(),
                 auditor=self.config.identity(),
