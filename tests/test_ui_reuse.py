@@ -123,6 +123,28 @@ async def test_linked_audit_items_are_named_for_the_clause(reused: Path) -> None
         await pilot.press("q")
 
 
+async def test_the_sessions_folder_is_read_once_for_linked_audits_and_exemplars(reused: Path, monkeypatch) -> None:
+    import auditor_tui.core.linked as linked
+    import auditor_tui.core.session as sessions
+
+    reads: list[object] = []
+    real = sessions.find_sessions
+
+    def counting(directory="sessions"):
+        reads.append(directory)
+        return real(directory)
+
+    monkeypatch.setattr(sessions, "find_sessions", counting)
+    monkeypatch.setattr(linked, "find_sessions", counting)  # where it was imported by name
+    app = AuditorApp(Audit.open(reused))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.linked is not None and app.screen.scores is not None
+        assert len(reads) == 1
+        await pilot.press("q")
+
+
 async def test_start_screen_u_reuses_the_selected_audit(workdir: Path) -> None:
     from textual.widgets import Select
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from auditor_tui.core.crosswalk import Crosswalk, counterparts, scan_crosswalks
+from auditor_tui.core.session import find_sessions
 from auditor_tui.core.suggest.exemplars import Exemplar, load_exemplars
 
 TEACHING_RELATIONS = frozenset({"equivalent", "subset"})
@@ -38,8 +39,11 @@ def crosswalked_exemplars(
     walks = list(scan_crosswalks().crosswalks if crosswalks is None else crosswalks)
     others = {c.a if c.b == checklist_id else c.b for c in walks if checklist_id in (c.a, c.b)} - {checklist_id}
     taught: dict[str, list[Exemplar]] = {}
+    found = find_sessions(sessions_dir) if others else []  # read once for every other checklist
     for other in sorted(others):
-        borrowed = load_exemplars(sessions_dir, other, exclude_audit_id=exclude_audit_id, warnings=warnings)
+        borrowed = load_exemplars(
+            sessions_dir, other, exclude_audit_id=exclude_audit_id, warnings=warnings, found=found
+        )
         for item_id, exemplars in borrowed.items():
             for counterpart in counterparts(walks, other, item_id, checklist_id):
                 if counterpart.relation in TEACHING_RELATIONS:

@@ -8,6 +8,7 @@ clause, the items of linked audits it is tagged to (``ccpa-privacy-policy: reten
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,13 +42,17 @@ class LinkedAudits:
         return self.by_clause.get(clause_id, [])
 
 
-def linked_audits(session: Session, sessions_dir: str | Path) -> LinkedAudits:
-    """The audits in *sessions_dir* of the same policy text as *session* against another
-    checklist (unreadable files are skipped: the start screen names them)."""
-    try:
-        found = find_sessions(sessions_dir)
-    except SessionError:
-        found = []
+def linked_audits(
+    session: Session, sessions_dir: str | Path, *, found: Sequence[tuple[Path, Session | SessionError]] | None = None
+) -> LinkedAudits:
+    """The audits in *sessions_dir* (or *found*, the folder already read by ``find_sessions``) of
+    the same policy text as *session* against another checklist (unreadable files are skipped:
+    the start screen names them)."""
+    if found is None:
+        try:
+            found = find_sessions(sessions_dir)
+        except SessionError:
+            found = []
     linked: list[tuple[Path, Session]] = []
     by_clause: dict[str, list[LinkedItem]] = {}
     for path, other in found:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auditor_tui.core.errors import SessionError
+    from auditor_tui.core.session import Session
 
 __all__ = ["Exemplar", "load_exemplars", "sources_of"]
 
@@ -40,8 +45,12 @@ def load_exemplars(
     *,
     exclude_audit_id: str | None = None,
     warnings: list[str] | None = None,
+    found: Sequence[tuple[Path, Session | SessionError]] | None = None,
 ) -> dict[str, list[Exemplar]]:
     """The clauses tagged per item (quote and section) in every readable session of *checklist_id*.
+
+    The sessions are those of *sessions_dir*, or *found* when the caller has read the folder
+    already (``find_sessions``), so that one read serves several uses.
 
     Unreadable session files are skipped; their one-line errors are appended to *warnings*
     when a list is given. The audit *exclude_audit_id* (e.g. the one being edited) is left
@@ -51,8 +60,8 @@ def load_exemplars(
     """
     from auditor_tui.core.session import Session, find_sessions
 
-    found: dict[str, dict[tuple[str, str], Exemplar]] = {}
-    for _path, loaded in find_sessions(sessions_dir):
+    taught: dict[str, dict[tuple[str, str], Exemplar]] = {}
+    for _path, loaded in find_sessions(sessions_dir) if found is None else found:
         if not isinstance(loaded, Session):
             if warnings is not None:
                 warnings.append(str(loaded))
@@ -65,5 +74,5 @@ def load_exemplars(
                 text = tag.text.strip()
                 if text:
                     exemplar = Exemplar(text, tag.section.strip(), loaded.audit_id, policy)
-                    found.setdefault(item_id, {}).setdefault((text, policy), exemplar)
-    return {item_id: list(exemplars.values()) for item_id, exemplars in found.items()}
+                    taught.setdefault(item_id, {}).setdefault((text, policy), exemplar)
+    return {item_id: list(exemplars.values()) for item_id, exemplars in taught.items()}

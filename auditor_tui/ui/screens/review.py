@@ -126,7 +126,6 @@ class ReviewScreen(FindingActions, WorkflowActions, ReuseActions, SuggestionActi
         self.call_after_refresh(self._first_frame_painted)
         self.compute_suggestions()
         self.load_changes()
-        self.load_linked()
 
     def _first_frame_painted(self) -> None:
         self.first_frame.set()

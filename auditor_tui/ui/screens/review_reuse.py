@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
-
-from auditor_tui.core.session import Proposal
+from auditor_tui.core.errors import SessionError
+from auditor_tui.core.session import Proposal, Session
 from auditor_tui.core.text import printable
 
 if TYPE_CHECKING:
@@ -61,12 +62,12 @@ class ReuseActions(_Base):
             self.forget_shown_suggestion()
             self.say(f"Rejected {proposal.clause} for {printable(item_id)} ({where})")
 
-    @work(thread=True, exclusive=True, group="linked")
-    def load_linked(self) -> None:
-        self.wait_for_first_frame()  # reading other sessions must not delay the first screen
+    def read_linked(self, found: Sequence[tuple[Path, Session | SessionError]]) -> None:
+        """In the suggestion worker, from the sessions folder it read once for its exemplars:
+        the other audits of this policy, shown for the current clause."""
         from auditor_tui.core.linked import linked_audits
 
-        linked = linked_audits(self.session, self.app.sessions_dir)
+        linked = linked_audits(self.session, self.app.sessions_dir, found=found)
         if linked.sessions:
             self.app.call_from_thread(self._linked_ready, linked)
 

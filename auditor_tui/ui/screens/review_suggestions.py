@@ -22,12 +22,14 @@ from auditor_tui.ui.widgets.detail import DetailPane
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from textual import getters
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from auditor_tui.core.audit import Audit
+    from auditor_tui.core.errors import SessionError
     from auditor_tui.core.session import Proposal, Session
     from auditor_tui.core.suggest import Scores
     from auditor_tui.ui.app import AuditorApp
@@ -65,6 +67,7 @@ class SuggestionActions(_Screen):
         def accept_proposal(self, proposal: Proposal) -> None: ...
         def reject_proposal(self, proposal: Proposal) -> None: ...
         def linked_labels(self, clause_id: str) -> list[str]: ...
+        def read_linked(self, found: Sequence[tuple[Path, Session | SessionError]]) -> None: ...
 
     suggestion_index: int = 0
     """Which of the current item's suggestions ``a`` and ``x`` act on."""
@@ -76,13 +79,16 @@ class SuggestionActions(_Screen):
     @work(thread=True, exclusive=True, group="suggest")
     def compute_suggestions(self) -> None:
         """Score every clause against every item, off the UI thread."""
-        self.wait_for_first_frame()
+        self.wait_for_first_frame()  # reading other sessions and scoring must not delay it
+        from auditor_tui.core.session import find_sessions
         from auditor_tui.core.suggest import Suggester, load_exemplars
 
         worker = get_current_worker()
         try:
+            found = find_sessions(self.app.sessions_dir)  # read once: linked audits and exemplars
+            self.read_linked(found)
             exemplars = load_exemplars(
-                self.app.sessions_dir, self.audit.checklist.id, exclude_audit_id=self.session.audit_id
+                self.app.sessions_dir, self.audit.checklist.id, exclude_audit_id=self.session.audit_id, found=found
             )
             scores = Suggester(self.audit.checklist, exemplars).score(self.audit.policy)
         except AuditorError as error:
