@@ -170,7 +170,8 @@ async def test_start_screen_u_reuses_the_selected_audit(workdir: Path) -> None:
         assert "Choose the checklist" in str(app.screen.query_one("#new-error", Static).render())
         select.value = "ccpa-privacy-policy"
         app.screen.query_one("#new-policy").focus()
-        await pilot.press("enter")  # in the policy field: starts
+        await pilot.press("enter")  # in the policy field: starts (in a worker)
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         session = app.screen.session

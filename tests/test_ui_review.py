@@ -404,11 +404,13 @@ async def test_start_screen_new_audit_with_a_path_and_a_checklist(workdir):
         await pilot.pause()
         assert isinstance(app.screen, NewAuditScreen)
         await pilot.press(*"missing.txt", "enter")
+        await app.workers.wait_for_complete()  # the audit is opened in a worker
         await pilot.pause()
         assert isinstance(app.screen, NewAuditScreen)  # the error is shown in the dialog
         assert "no such file" in str(app.screen.query_one("#new-error").render())
         app.screen.query_one("#new-policy").value = ""
         await pilot.press(*"acme.txt", "enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert app.screen.session.checklist.id == "gdpr-transparency"

@@ -49,3 +49,74 @@ async def test_a_new_audit_of_a_url_from_the_start_screen(workdir, monkeypatch) 
             await pilot.pause()
             assert isinstance(app.screen, ReviewScreen), app.screen.query_one("#new-error").render()
             assert app.screen.session.policy.path.endswith(".snapshot.txt")
+
+
+async def test_a_slow_url_leaves_the_screen_answering_and_the_start_button_waiting(workdir, monkeypatch) -> None:
+    """The policy is read in a worker: while a slow server answers, the dialog says what it
+    reads, the start button is disabled (no second audit of it), and escape still works."""
+    import threading
+
+    from tests.web_server import send
+
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    release = threading.Event()
+
+    def slow(handler) -> None:
+        release.wait(10)
+        send(handler, 200, "text/plain; charset=utf-8", POLICY_2018.read_bytes())
+
+    with serve({"/slow.txt": slow}) as server:
+        app = AuditorApp(sessions_dir="sessions")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            await pilot.press("n")
+            await pilot.pause()
+            url = server.url("/slow.txt")
+            app.screen.query_one("#new-policy").value = url
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, NewAuditScreen)
+            assert app.screen.query_one("#new-start", Button).disabled
+            assert f"Reading {url}" in str(app.screen.query_one("#new-error").render())
+            release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_closing_the_dialog_while_it_reads_leaves_the_start_screen_and_says_where_the_audit_is(
+    workdir, monkeypatch
+) -> None:
+    import threading
+
+    from auditor_tui.ui.screens.start import StartScreen
+    from tests.web_server import send
+
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    release = threading.Event()
+
+    def slow(handler) -> None:
+        release.wait(10)
+        send(handler, 200, "text/plain; charset=utf-8", POLICY_2018.read_bytes())
+
+    with serve({"/slow.txt": slow}) as server:
+        app = AuditorApp(sessions_dir="sessions")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            await pilot.press("n")
+            await pilot.pause()
+            app.screen.query_one("#new-policy").value = server.url("/slow.txt")
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, StartScreen)
+            release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, StartScreen)
+            saved = list((workdir / "sessions").glob("*.toml"))
+            assert len(saved) == 1
+            assert any("The audit was saved as" in str(n.message) for n in app._notifications)

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static
 
-from auditor_tui.core.audit import resolve_policy_path
+from auditor_tui.core.audit import Audit, resolve_policy_path
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.config import Config
 from auditor_tui.core.crosswalk import crosswalks_between, scan_crosswalks
 from auditor_tui.core.errors import AuditorError
 from auditor_tui.core.session import Session
 from auditor_tui.core.text import printable
+from auditor_tui.core.urls import is_url
 from auditor_tui.ui.screens.dialogs import FormBody
 from auditor_tui.ui.screens.start import PathSuggester, _AuditForm
 
@@ -72,16 +73,16 @@ class ReuseScreen(_AuditForm):
         if not policy:
             self.show_problem("Give the path of the policy.")
             return
-        try:
+
+        def opening() -> tuple[Audit, str]:
             audit, summary = start_reuse(
-                Path(policy).expanduser(),
+                policy if is_url(policy) else Path(policy).expanduser(),
                 str(checklist),
                 self.source_path,
                 sessions_dir=self.sessions_dir,
                 auditor=self.config.identity(),
             )
-        except AuditorError as problem:
-            self.show_problem(str(problem))
-            return
-        self.notify(printable(summary.line()[:1].upper() + summary.line()[1:]), timeout=8)
-        self.dismiss(audit)
+            line = summary.line()
+            return audit, line[:1].upper() + line[1:]
+
+        self.open_audit(opening, policy)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import ComposeResult
+from textual import work
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -62,8 +64,10 @@ class PathSuggester(Suggester):
 class _AuditForm(ModalScreen[Audit | None]):
     """A dialog that starts an audit: enter or its button starts, escape cancels.
 
-    Subclasses compose an ``Input``, a ``#new-error`` Static and a button, and implement
-    :meth:`start`, which either dismisses with the new audit or shows why not.
+    Subclasses compose an ``Input``, a ``#new-error`` Static and a ``#new-start`` button, and
+    implement :meth:`start`, which checks the form and hands :meth:`open_audit` the work: it
+    runs off the UI thread (a policy at a URL can take up to its timeout, a large PDF seconds),
+    then dismisses with the new audit or shows why not.
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -77,7 +81,40 @@ class _AuditForm(ModalScreen[Audit | None]):
         raise NotImplementedError
 
     def show_problem(self, message: str) -> None:
+        self.query_one("#new-start", Button).disabled = False
         self.query_one("#new-error", Static).update(Content.styled(printable(message), "$error"))
+
+    def open_audit(self, opening: Callable[[], tuple[Audit, str]], what: str) -> None:
+        """Start *opening* (which returns the audit and a line to show once it is open, or
+        raises an AuditorError) in a worker; the start button waits until it is done."""
+        self.query_one("#new-start", Button).disabled = True
+        self.query_one("#new-error", Static).update(f"Reading {printable(what)}…")
+        self._open_in_worker(opening, self.app)
+
+    @work(thread=True, exclusive=True, group="open-audit")
+    def _open_in_worker(self, opening: Callable[[], tuple[Audit, str]], app: App[None]) -> None:
+        # *app* was taken on the UI thread: this dialog may be closed before the policy is read.
+        try:
+            audit, line = opening()
+        except AuditorError as problem:
+            app.call_from_thread(self._failed, app, str(problem))
+            return
+        app.call_from_thread(self._opened, app, audit, line)
+
+    def _failed(self, app: App[None], message: str) -> None:
+        if self in app.screen_stack:
+            self.show_problem(message)
+        else:  # the dialog was closed meanwhile
+            app.notify(printable(message), severity="error")
+
+    def _opened(self, app: App[None], audit: Audit, line: str) -> None:
+        if self not in app.screen_stack:  # the dialog was closed meanwhile: say where the audit is
+            audit.release_lock()
+            app.notify(f"The audit was saved as {printable(str(audit.path))}; resume it from the list.")
+            return
+        if line:
+            self.notify(printable(line), timeout=8)
+        self.dismiss(audit)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.start()
@@ -119,17 +156,17 @@ class ReauditScreen(_AuditForm):
         if not policy:
             self.show_problem("Give the path of the new version of the policy.")
             return
-        try:
+
+        def opening() -> tuple[Audit, str]:
             audit, _diff = start_reaudit(
-                Path(policy).expanduser(),
+                policy if is_url(policy) else Path(policy).expanduser(),
                 self.old_session,
                 sessions_dir=self.sessions_dir,
                 auditor=self.config.identity(),
             )
-        except AuditorError as problem:
-            self.show_problem(str(problem))
-            return
-        self.dismiss(audit)
+            return audit, ""
+
+        self.open_audit(opening, policy)
 
 
 class NewAuditScreen(_AuditForm):
@@ -164,18 +201,19 @@ class NewAuditScreen(_AuditForm):
         if checklist is Select.NULL:
             self.show_problem("Choose a checklist.")
             return
-        try:
+        title = self.query_one("#new-title", Input).value.strip()
+
+        def opening() -> tuple[Audit, str]:
             audit = Audit.start(
                 policy if is_url(policy) else Path(policy).expanduser(),
                 str(checklist),
-                title=self.query_one("#new-title", Input).value.strip(),
+                title=title,
                 auditor=self.config.identity(),
                 sessions_dir=self.sessions_dir,
             )
-        except AuditorError as problem:
-            self.show_problem(str(problem))
-            return
-        self.dismiss(audit)
+            return audit, ""
+
+        self.open_audit(opening, policy)
 
 
 COLUMNS = ("Title", "Policy", "Checklist", "State", "Decided", "H/M/L", "Overdue", "Assignees", "Updated (UTC)")
