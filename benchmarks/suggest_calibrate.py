@@ -2,7 +2,8 @@
 
     python benchmarks/suggest_quality.py CORPUS_DIR --split tune --no-warm --dump-gaps tune.jsonl
     python benchmarks/suggest_calibrate.py tune.jsonl [--check check.jsonl] [--precision 0.95]
-        [--min-recall R] [--item-l2 L | --choose-l2 L,L,...] [--shared-only] [--current]
+        [--min-recall R] [--item-l2 L | --choose-l2 L,L,...] [--evidence-k K] [--shared-only]
+        [--cv-evidence-k K,K,...] [--reading benchmarks/gap_reading.json] [--current]
 
 Fits a logistic regression of "the item has no evidence in the policy" on
 :func:`gap_features` (best score, margin, past audits), pooled over both corpora and every
@@ -12,8 +13,14 @@ the shared ones and ridge-penalised by ``--item-l2`` (so an item with few rows s
 shared model), used only from the lowest best score among the item's rows up (a per-item fit is
 not extrapolated: the controller's identity, say, never scores low in the tune halves, so its
 own weights know nothing of a policy without contact details); ``--choose-l2`` picks
-the penalty by two-fold cross-validation over the tune rows' policies (mean average precision),
-``--shared-only`` fits the shared model alone. Then the lowest threshold whose precision reaches
+the penalty by two-fold cross-validation over the tune rows' policies (mean average precision).
+An item that few tune policies show each way (GoPPC labels 13-2-e in 2 of 72) is penalised
+more, by ``--evidence-k`` over the fourth power of that count (100): its own weights would
+otherwise learn how the corpus labels, flagging the item over a clause that plainly states it.
+Cross-validation against the corpus's labels cannot see that habit (both folds share it, so it
+prefers no extra penalty); ``--cv-evidence-k`` also scores it against ``--reading`` (the labels
+with the item counted present where a reading of its best clause found it stated), which
+chose K and the power. ``--shared-only`` fits the shared model alone. Then the lowest threshold whose precision reaches
 ``--precision`` on every run of the tune rows. An item without its own weights (or below its floor) uses the shared
 model fitted alone, its intercept moved so that at that threshold it flags what it flagged at
 ``--fallback-threshold`` (0.7, the threshold before per-item weights).
@@ -62,12 +69,39 @@ def probability(row: dict, model: Model) -> float:
     return missing_probability(features(row), own if row["best"] >= floor else shared)
 
 
-def fit(rows: list[dict], l2: float = 1e-3, item_l2: float | tuple[float, ...] | None = 0.1, steps: int = 40) -> Model:
+EVIDENCE_K = 100.0
+"""How much more an item's own weights are penalised when few tune policies show it each way:
+``item_l2 + EVIDENCE_K / n⁴``, n the smaller of the policies where the item is labelled and
+where it is not (at least 0.5): 100 at one policy, 6 at two, 0.4 at four, 0.04 at seven."""
+EVIDENCE_POWER = 4
+
+
+def evidence(rows: list[dict]) -> dict[tuple[str, str], int]:
+    """Per (checklist, item): the smaller of the number of policies where it is labelled and
+    where it is not."""
+    present: dict[tuple[str, str], set[str]] = defaultdict(set)
+    missing: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        key = (r.get("checklist", ""), r["item"])
+        (missing if r["missing"] else present)[key].add(r["policy"])
+    return {key: min(len(present[key]), len(missing[key])) for key in set(present) | set(missing)}
+
+
+def fit(
+    rows: list[dict],
+    l2: float = 1e-3,
+    item_l2: float | tuple[float, ...] | None = 0.1,
+    steps: int = 40,
+    evidence_k: float = EVIDENCE_K,
+) -> Model:
     """Logistic regression by Newton's method; each run weighs alike (cold as much as warm).
 
     With *item_l2*, each (checklist, item) adds its own weights on the features
     :data:`GAP_ITEM_TERMS`, penalised by ``item_l2 * w²`` (the shared ones by *l2*), and keeps
-    the lowest best score among its rows: below it, the item's own weights are not used."""
+    the lowest best score among its rows: below it, the item's own weights are not used. The
+    penalty grows by ``evidence_k / n⁴`` for an item that few policies show each way (see
+    :func:`evidence`): with two policies labelled, its own weights would learn the corpus's
+    labelling habit, not what the scores say."""
     per_run: dict[str, int] = defaultdict(int)
     for row in rows:
         per_run[row["run"]] += 1
@@ -82,7 +116,10 @@ def fit(rows: list[dict], l2: float = 1e-3, item_l2: float | tuple[float, ...] |
             slots.setdefault((r.get("checklist", ""), r["item"]), k + q * len(slots))
     n = k + q * len(slots)
     per_term = item_l2 if isinstance(item_l2, tuple) else (item_l2 or 0.0,) * q
-    penalty = [l2] * k + list(per_term) * len(slots)
+    shown = evidence(rows)
+    penalty = [l2] * k
+    for key in slots:
+        penalty += [p + evidence_k / max(shown[key], 0.5) ** EVIDENCE_POWER for p in per_term]
     cols_of = [
         list(range(k)) + ([slots[(r.get("checklist", ""), r["item"])] + j for j in range(q)] if q else []) for r in rows
     ]
@@ -189,20 +226,38 @@ def mean_ap(rows: list[dict], model: Model) -> float:
     return sum(aps) / len(aps)
 
 
-def choose_l2(rows: list[dict], candidates: list[float], folds: int = 2) -> float:
-    """The per-item penalty with the best mean average precision, fitting on one fold of the
-    rows' policies and scoring on the other."""
+def cross_validate(rows: list[dict], folds: int = 2, reading: Reading | None = None, **fit_args: float) -> float:
+    """Mean average precision fitting on one fold of the rows' policies and scoring on the
+    other (each in turn); with *reading*, scored against the labels as read (see :func:`read_as`)."""
     policies = sorted({(r.get("corpus", ""), r["policy"]) for r in rows})
     random.Random(7).shuffle(policies)
     fold = {p: i % folds for i, p in enumerate(policies)}
+    aps = []
+    for f in range(folds):
+        train = [r for r in rows if fold[(r.get("corpus", ""), r["policy"])] != f]
+        test = [r for r in rows if fold[(r.get("corpus", ""), r["policy"])] == f]
+        aps.append(mean_ap(read_as(test, reading) if reading else test, fit(train, **fit_args)))
+    return sum(aps) / len(aps)
+
+
+Reading = dict[str, dict[str, list[str]]]
+"""Per checklist and item, the policies where a reading found the item stated though the corpus
+does not label it (``benchmarks/gap_reading.json``)."""
+
+
+def read_as(rows: list[dict], reading: Reading) -> list[dict]:
+    """The rows with the item counted present where the reading found it stated."""
+    return [
+        {**r, "missing": False} if r["policy"] in reading.get(r.get("checklist", ""), {}).get(r["item"], ()) else r
+        for r in rows
+    ]
+
+
+def choose_l2(rows: list[dict], candidates: list[float], evidence_k: float = EVIDENCE_K) -> float:
+    """The per-item penalty with the best cross-validated mean average precision."""
     scored = []
     for l2 in candidates:
-        aps = []
-        for f in range(folds):
-            train = [r for r in rows if fold[(r.get("corpus", ""), r["policy"])] != f]
-            test = [r for r in rows if fold[(r.get("corpus", ""), r["policy"])] == f]
-            aps.append(mean_ap(test, fit(train, item_l2=l2)))
-        score = sum(aps) / len(aps)
+        score = cross_validate(rows, item_l2=l2, evidence_k=evidence_k)
         print(f"item-l2 {l2:g}: cross-validated mean average precision {score:.4f}")
         scored.append((score, -l2))
     return -max(scored)[1]
@@ -272,6 +327,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, help="report at this threshold instead of choosing one")
     parser.add_argument("--item-l2", type=float, default=0.1, help="ridge penalty of the per-item weights")
     parser.add_argument("--choose-l2", metavar="L,L", help="pick --item-l2 among these by cross-validation")
+    parser.add_argument(
+        "--evidence-k",
+        type=float,
+        default=EVIDENCE_K,
+        help="extra per-item penalty K / n⁴ for an item n tune policies show each way (0: none)",
+    )
+    parser.add_argument(
+        "--cv-evidence-k", metavar="K,K", help="print the cross-validated mean average precision at each K"
+    )
+    parser.add_argument(
+        "--reading", type=Path, help="items read as stated where the corpus has no label (gap_reading.json)"
+    )
     parser.add_argument("--shared-only", action="store_true", help="no per-item weights (the model before)")
     parser.add_argument("--current", action="store_true", help="report the numbers in gaps.py, do not fit")
     parser.add_argument(
@@ -282,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     rows = [r for r in read(args.rows) if r["run"] != "warm"]
+    reading: Reading = {}
+    if args.reading:
+        reading = {k: v for k, v in json.loads(args.reading.read_text(encoding="utf-8")).items() if k != "_about"}
     if args.current:
         model: Model = (GAP_COEFFICIENTS, GAP_ITEM_COEFFICIENTS)
         assert all(
@@ -291,8 +361,16 @@ def main(argv: list[str] | None = None) -> int:
     else:
         item_l2 = args.item_l2
         if args.choose_l2:
-            item_l2 = choose_l2(rows, [float(x) for x in args.choose_l2.split(",")])
-        model = fit(rows, item_l2=None if args.shared_only else item_l2)
+            item_l2 = choose_l2(rows, [float(x) for x in args.choose_l2.split(",")], args.evidence_k)
+        for k in [float(x) for x in args.cv_evidence_k.split(",")] if args.cv_evidence_k else []:
+            score = cross_validate(rows, item_l2=item_l2, evidence_k=k)
+            line = f"evidence-k {k:g}: cross-validated mean average precision {score:.4f}"
+            if reading:
+                line += (
+                    f", against the reading {cross_validate(rows, reading=reading, item_l2=item_l2, evidence_k=k):.4f}"
+                )
+            print(line)
+        model = fit(rows, item_l2=None if args.shared_only else item_l2, evidence_k=args.evidence_k)
         threshold = args.threshold
         if threshold is None:
             threshold = choose_threshold(rows, model, args.precision, args.min_recall)
@@ -305,7 +383,10 @@ def main(argv: list[str] | None = None) -> int:
         print_model(model, threshold)
     report("tune", rows, model, threshold)
     if args.check:
-        report("check", [r for r in read(args.check) if r["run"] != "warm"], model, threshold)
+        check = [r for r in read(args.check) if r["run"] != "warm"]
+        report("check", check, model, threshold)
+        if reading:
+            report("check, against the reading", read_as(check, reading), model, threshold)
     return 0
 
 

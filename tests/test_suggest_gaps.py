@@ -3,6 +3,8 @@ exemplars weigh by the audits behind them; the auditor's tags and decisions over
 
 from __future__ import annotations
 
+import math
+import random
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from auditor_tui.core.suggest.gaps import (
     gap_features,
     missing_probability,
 )
+from benchmarks import suggest_calibrate
 from tests.conftest import POLICIES, POLICY_2007, POLICY_2018
 
 SHORT = POLICIES / "004_aa02e47dc2da3b1a.txt"
@@ -249,3 +252,60 @@ def test_a_policy_without_contact_details_is_flagged_for_the_controller(gdpr):
     _, _, no_contact = _iomart_2007_variants()
     gap = Suggester(gdpr).score(parse_policy(no_contact, "markdown")).gap("13-1-a")
     assert gap.likely_missing, gap
+
+
+CONSEQUENCES = "we may be unable to provide you with the products and services"
+"""The 2018 policy's clause under "What Happens If You Don't Provide Your Personal
+Information?": the evidence for 13-2-e (whether data is required, and the consequences)."""
+
+
+@pytest.mark.parametrize("audits", [0, 1, 2])
+def test_a_clause_stating_the_consequences_is_not_flagged_missing(gdpr, audits):
+    """Few policies of the development corpus are labelled for 13-2-e, so weights of its own
+    would flag it over any clause; with their penalty grown for so little evidence, the 2018
+    policy's clause that states it is a top candidate and the item is not flagged."""
+    policy = load_policy(POLICY_2018)
+    evidence = next(c.id for c in policy.clauses if CONSEQUENCES in c.text)
+    scores = Suggester(gdpr, past_audits(gdpr, audits, POLICY_2018)).score(policy)
+    assert evidence in [s.clause_id for s in scores.for_item("13-2-e", top=3)]
+    gap = scores.gap("13-2-e")
+    assert not gap.likely_missing, gap
+    assert gap.reason.startswith("best candidate ")
+
+
+def _rows(rng, item: str, n: int, labelled) -> list[dict]:
+    """Made-up gap rows: *n* policies, each with a best score and whether it is labelled."""
+    out = []
+    for i in range(n):
+        best = rng.uniform(20.0, 95.0)
+        row = {"policy": f"p{i}", "item": item, "checklist": "made-up", "corpus": "made-up", "run": "cold"}
+        second = best - rng.uniform(0.0, 20.0)
+        out.append({**row, "best": best, "second": second, "audits": 0, "missing": not labelled(i, best)})
+    return out
+
+
+def test_calibration_pulls_a_label_sparse_items_weights_towards_the_shared_ones():
+    """An item labelled in two policies only (its best scores say nothing of it) keeps weights
+    close to the shared ones once the penalty grows with so little evidence, so a strong
+    candidate lowers its probability; an item labelled about half the time keeps its own."""
+    rng = random.Random(3)
+    evens = [_rows(rng, f"even-{i}", 60, lambda _, best: best > 55.0) for i in range(4)]
+    rows = [row for even in evens for row in even] + _rows(rng, "sparse", 60, lambda i, _: i < 2)
+    shown = suggest_calibrate.evidence(rows)
+    assert shown[("made-up", "sparse")] == 2
+    assert shown[("made-up", "even-0")] == min(
+        sum(r["best"] > 55.0 for r in evens[0]), sum(r["best"] <= 55.0 for r in evens[0])
+    )
+    strong = {"best": 85.0, "second": 75.0, "audits": 0, "checklist": "made-up"}
+    probability: dict[tuple[str, float], float] = {}
+    deviation: dict[tuple[str, float], float] = {}
+    k_used = suggest_calibrate.EVIDENCE_K
+    for k in (0.0, k_used):
+        shared, per_item = suggest_calibrate.fit(rows, evidence_k=k)
+        for item in ("even-0", "sparse"):
+            own = per_item["made-up"][item][1]
+            deviation[(item, k)] = math.dist(own, shared)
+            probability[(item, k)] = suggest_calibrate.probability({**strong, "item": item}, (shared, per_item))
+    assert deviation[("sparse", k_used)] < deviation[("sparse", 0.0)] / 2
+    assert probability[("sparse", k_used)] < probability[("sparse", 0.0)] - 0.05
+    assert deviation[("even-0", k_used)] > deviation[("even-0", 0.0)] * 0.8
