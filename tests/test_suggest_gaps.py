@@ -309,3 +309,25 @@ def test_calibration_pulls_a_label_sparse_items_weights_towards_the_shared_ones(
     assert deviation[("sparse", k_used)] < deviation[("sparse", 0.0)] / 2
     assert probability[("sparse", k_used)] < probability[("sparse", 0.0)] - 0.05
     assert deviation[("even-0", k_used)] > deviation[("even-0", 0.0)] * 0.8
+
+
+def test_a_flag_over_a_close_candidate_says_to_read_it_rather_than_that_nothing_speaks_of_it(gdpr):
+    """The 2007 policy says "We do not use Cookies on our group websites": a flag on cookies
+    there must not say that no clause speaks of them. Whatever the model flags, a flagged
+    item whose best clause scores CLOSE_CANDIDATE or more names that clause and says to read it."""
+    from auditor_tui.core.suggest.scores import CLOSE_CANDIDATE
+
+    seen_close = 0
+    for path in sorted(POLICIES.glob("*.txt")):
+        scores = Suggester(gdpr).score(load_policy(path))
+        for item in gdpr.items:
+            gap = scores.gap(item.id)
+            if not gap.likely_missing:
+                continue
+            if gap.best_clause is not None and gap.best_score >= CLOSE_CANDIDATE:
+                seen_close += 1
+                assert "no clause clearly speaks of" in gap.reason, gap
+                assert f"closest {gap.best_clause}, " in gap.reason and "read it before you decide" in gap.reason
+            else:
+                assert gap.reason.startswith("no clause speaks of "), gap
+    assert seen_close  # the fixtures hold such a flag (the 2007 policy's cookies, among others)

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 __all__ = ["Scores", "Suggestion"]
 
 
+CLOSE_CANDIDATE = 50.0
+"""A flagged item's best clause scoring this or more shares much of its wording: the flag then
+says to read that clause rather than that nothing speaks of the item."""
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """A clause suggested as evidence for an item."""
@@ -111,7 +116,11 @@ class Scores:
         if probability >= GAP_THRESHOLD:
             title = self.suggester.checklist.items[self.suggester.item_index(item_id)].title
             topic = title[:1].lower() + title[1:]
-            return Gap(item_id, probability, True, f"no clause speaks of {topic}; {candidate}", clause, best)
+            if clause is not None and best >= CLOSE_CANDIDATE:  # words in common: it may say it all the same
+                reason = f"no clause clearly speaks of {topic}; closest {clause}, {best:.0f}: read it before you decide"
+            else:
+                reason = f"no clause speaks of {topic}; {candidate}"
+            return Gap(item_id, probability, True, reason, clause, best)
         return Gap(item_id, probability, False, candidate, clause, best)
 
     def gap_inputs(self, item_id: str) -> GapInputs:
