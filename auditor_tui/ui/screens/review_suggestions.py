@@ -261,7 +261,7 @@ class SuggestionActions(_Screen):
         gaps = [item for item in self.audit.checklist.items if item.id in notes]
         self.app.push_screen(
             ItemPicker(
-                "Likely gaps: open, untagged items for which no clause scores high", gaps, self.session.items, notes
+                "Likely gaps: open, untagged items the policy most likely leaves out", gaps, self.session.items, notes
             ),
             self.jump_to_item,
         )
