@@ -260,8 +260,6 @@ class SuggestionActions(_Screen):
         notes = {item.id: note for item in self.audit.checklist.items if (note := self.gap_note(item.id))}
         gaps = [item for item in self.audit.checklist.items if item.id in notes]
         self.app.push_screen(
-            ItemPicker(
-                "Likely gaps: open, untagged items the policy most likely leaves out", gaps, self.session.items, notes
-            ),
+            ItemPicker("Likely gaps: open, untagged items most likely left out", gaps, self.session.items, notes),
             self.jump_to_item,
         )
