@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from auditor_tui.core import workflow
 from auditor_tui.core.audit import Audit
 from auditor_tui.ui.app import AuditorApp
 from auditor_tui.ui.widgets.key_bar import KeyBar
-from tests.test_ui_screen_fixes import NARROW, WIDE, decided_audit, ready
+from tests.test_ui_screen_fixes import NARROW, WIDE, ready, signed_off_audit
 from tests.ui_helpers import autosave, make_audit
 
 
@@ -39,10 +38,7 @@ async def test_clicking_a_key_presses_it(workdir) -> None:
 
 
 async def test_a_read_only_audit_shows_no_editing_key_until_it_is_reopened(workdir) -> None:
-    audit = decided_audit(workdir)
-    workflow.submit(audit.session, by="alice")
-    workflow.sign_off(audit.session, reviewer="bob", actor="bob", statement="ok")
-    audit.save()
+    audit = signed_off_audit(workdir)
     app = AuditorApp(Audit.open(audit.path))
     async with app.run_test(size=WIDE) as pilot:
         await ready(pilot)

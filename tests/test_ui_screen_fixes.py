@@ -64,6 +64,17 @@ def decided_audit(project: Path) -> Audit:
     return audit
 
 
+def signed_off_audit(project: Path) -> Audit:
+    """A decided audit submitted by alice and signed off by bob, saved."""
+    from auditor_tui.core import workflow
+
+    audit = decided_audit(project)
+    workflow.submit(audit.session, by="alice")
+    workflow.sign_off(audit.session, reviewer="bob", actor="bob", statement="ok")
+    audit.save()
+    return audit
+
+
 # --------------------------------------------------------------------------- 13: choosing a suggestion
 
 
@@ -279,12 +290,7 @@ def test_a_suggestion_quotes_the_words_it_matched_and_keeps_the_section(workdir)
 
 
 async def test_a_signed_off_audit_says_read_only_at_80x24_and_hides_editing_keys(workdir):
-    audit = decided_audit(workdir)
-    from auditor_tui.core import workflow
-
-    workflow.submit(audit.session, by="alice")
-    workflow.sign_off(audit.session, reviewer="bob", actor="bob", statement="ok")
-    audit.save()
+    audit = signed_off_audit(workdir)
     app = AuditorApp(Audit.open(audit.path))
     async with app.run_test(size=NARROW) as pilot:
         screen = await ready(pilot)
