@@ -16,9 +16,10 @@ each item of the development checklists has its own intercept, best-score and au
 (ridge-penalised towards the shared ones, the penalty chosen by cross-validation, and far more
 for an item that few development policies are labelled for, or few left without, so that a
 corpus's labelling habit is not learnt as the item's: GoPPC labels 13-2-e in 2 of 72 policies,
-and would otherwise teach it to flag over any clause): numbers per item id, no text. They are used only from the lowest best score the item was fitted on; below
-it, and for any other item or checklist, the shared model speaks (moved so that at the
-threshold it flags what it flagged before there were per-item weights).
+and would otherwise teach it to flag over any clause): numbers per item id, no text. They are
+used only from the lowest best score the item was fitted on; below it, and for any other item
+or checklist (``ccpa-privacy-policy``, a checklist of the user's own), the shared model speaks
+(moved so that at the threshold it flags what it flagged before there were per-item weights).
 
 The coefficients were fitted on the tune halves of GoPPC-150 and OPP-115, cold and with 1, 5
 and 20 past audits, each run weighing alike (``benchmarks/suggest_calibrate.py``), and the
