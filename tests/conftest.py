@@ -58,6 +58,17 @@ def tiny_checklist(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def fresh(tiny_checklist: Path):
+    """A new session of the 2018 policy against the tiny checklist, and the policy."""
+    from auditor_tui.core.checklist import load_checklist
+    from auditor_tui.core.policy import load_policy
+    from auditor_tui.core.session import new_session
+
+    policy = load_policy(POLICY_2018)
+    return new_session(policy, load_checklist(tiny_checklist), policy_path=str(POLICY_2018), auditor="alice"), policy
+
+
 @pytest.fixture(autouse=True)
 def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Keep the user's own config and checklists out of the tests (and each test's config out of the next)."""

@@ -6,7 +6,6 @@ import contextlib
 import string
 import tomllib
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 
 from auditor_tui.core.checklist import load_checklist
 from auditor_tui.core.errors import SessionError, WorkflowError
-from auditor_tui.core.policy import load_policy
 from auditor_tui.core.session import (
     SCHEMA_VERSION,
     STATUSES,
@@ -30,17 +28,8 @@ from auditor_tui.core.session import (
     dumps_session,
     load_session,
     loads_session,
-    new_session,
     save_session,
 )
-from tests.conftest import POLICY_2018
-
-
-@pytest.fixture
-def fresh(tiny_checklist: Path) -> tuple[Session, object]:
-    policy = load_policy(POLICY_2018)
-    checklist = load_checklist(tiny_checklist)
-    return new_session(policy, checklist, policy_path=str(POLICY_2018), auditor="alice"), policy
 
 
 def test_new_session_has_every_item_open(fresh):

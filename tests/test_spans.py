@@ -30,12 +30,6 @@ from auditor_tui.core.workflow import session_digest, submit, verify_session
 from tests.conftest import POLICY_2018, TINY_CHECKLIST
 
 
-@pytest.fixture
-def fresh(tiny_checklist: Path) -> tuple[Session, Policy]:
-    policy = load_policy(POLICY_2018)
-    return new_session(policy, load_checklist(tiny_checklist), policy_path=str(POLICY_2018), auditor="alice"), policy
-
-
 def long_clause(policy: Policy) -> Clause:
     return next(c for c in policy.clauses if len(c.text) > 80)
 
@@ -258,78 +252,63 @@ NEW = (
 )
 
 
-def _reaudit(tmp_path: Path, new_text: str, needle: str) -> tuple[Tag, Tag]:
-    checklist = tmp_path / "tiny.toml"
-    checklist.write_text(TINY_CHECKLIST, encoding="utf-8")
-    old_policy, new_policy = parse_policy(OLD), parse_policy(new_text)
+def _spanned(checklist: Path, needle: str) -> tuple[Session, Tag, Policy]:
+    """An audit of OLD with the span *needle* tagged to ``controller``, decided satisfied."""
+    old_policy = parse_policy(OLD)
     session = new_session(old_policy, load_checklist(checklist), policy_path="old.txt")
     clause = next(c for c in old_policy.clauses if needle in c.text)
     start = clause.text.index(needle)
     span = session.tag_span("controller", clause, start, start + len(needle))
     session.set_status("controller", "satisfied")
-    carried, _ = carry_forward(
+    return session, span, old_policy
+
+
+def _carry(session: Session, checklist: Path, new_text: str, old_policy: Policy | None):
+    return carry_forward(
         session,
-        new_policy,
+        parse_policy(new_text),
         new_policy_path="new.txt",
         checklist=load_checklist(checklist),
         old_session_path="old.toml",
         old_policy=old_policy,
     )
+
+
+def _reaudit(checklist: Path, new_text: str, needle: str) -> tuple[Tag, Tag]:
+    session, span, old_policy = _spanned(checklist, needle)
+    carried, _ = _carry(session, checklist, new_text, old_policy)
     (new,) = carried.item("controller").tags
     return span, new
 
 
-def test_span_tagging_keeps_offsets_right_after_a_reaudit(tmp_path):
-    span, new = _reaudit(tmp_path, NEW, "share it with our payment partners")
+def test_span_tagging_keeps_offsets_right_after_a_reaudit(tiny_checklist):
+    span, new = _reaudit(tiny_checklist, NEW, "share it with our payment partners")
     assert new.text == span.text and new.start is not None and new.start > span.start
     assert new.text == parse_policy(NEW).clause(new.clause).text[new.start : new.end]
     assert not new.recheck and not new.orphan
 
 
-def test_a_reaudit_unchanged_span_keeps_the_item_decided(tmp_path):
-    checklist = tmp_path / "tiny.toml"
-    checklist.write_text(TINY_CHECKLIST, encoding="utf-8")
-    old_policy = parse_policy(OLD)
-    session = new_session(old_policy, load_checklist(checklist), policy_path="old.txt")
-    clause = next(c for c in old_policy.clauses if "payment" in c.text)
-    at = clause.text.index("your email address")
-    session.tag_span("controller", clause, at, at + len("your email address"))
-    session.set_status("controller", "satisfied")
-    carried, _ = carry_forward(
-        session,
-        parse_policy(NEW),
-        new_policy_path="n",
-        checklist=load_checklist(checklist),
-        old_session_path="o",
-        old_policy=old_policy,
-    )
+def test_a_reaudit_unchanged_span_keeps_the_item_decided(tiny_checklist):
+    session, _span, old_policy = _spanned(tiny_checklist, "your email address")
+    carried, _ = _carry(session, tiny_checklist, NEW, old_policy)
     assert carried.item("controller").status == "satisfied"  # the clause changed, its span did not
 
 
-def test_a_reworded_span_is_kept_to_recheck_and_a_vanished_one_is_orphaned(tmp_path):
+def test_a_reworded_span_is_kept_to_recheck_and_a_vanished_one_is_orphaned(tiny_checklist):
     reworded = NEW.replace("payment partners", "payments partner")
-    span, new = _reaudit(tmp_path, reworded, "share it with our payment partners")
+    span, new = _reaudit(tiny_checklist, reworded, "share it with our payment partners")
     assert new.recheck and not new.orphan and new.similarity is not None and new.similarity >= 75
     assert new.text == parse_policy(reworded).clause(new.clause).text[new.start : new.end]
     assert "share it with" in new.text
     gone = NEW.replace("and share it with our payment partners only", "and never pass it on")
-    span, new = _reaudit(tmp_path, gone, "share it with our payment partners")
+    span, new = _reaudit(tiny_checklist, gone, "share it with our payment partners")
     assert new.orphan and new.text == span.text and (new.start, new.end) == (span.start, span.end)
 
 
-def test_without_the_old_policy_a_span_is_found_again_by_its_quote(tmp_path):
-    checklist = tmp_path / "tiny.toml"
-    checklist.write_text(TINY_CHECKLIST, encoding="utf-8")
-    old_policy = parse_policy(OLD)
-    session = new_session(old_policy, load_checklist(checklist), policy_path="old.txt")
-    clause = next(c for c in old_policy.clauses if "payment" in c.text)
+def test_without_the_old_policy_a_span_is_found_again_by_its_quote(tiny_checklist):
     needle = "share it with our payment partners"
-    at = clause.text.index(needle)
-    session.tag_span("controller", clause, at, at + len(needle))
-    session.set_status("controller", "satisfied")
-    carried, diff = carry_forward(  # no old policy: the diff is against the quoted evidence
-        session, parse_policy(NEW), new_policy_path="n", checklist=load_checklist(checklist), old_session_path="o"
-    )
+    session, _span, _old = _spanned(tiny_checklist, needle)
+    carried, diff = _carry(session, tiny_checklist, NEW, None)  # no old policy: against the quoted evidence
     assert diff.partial
     (tag,) = carried.item("controller").tags
     assert not tag.orphan and not tag.recheck and tag.text == needle
