@@ -88,7 +88,6 @@ class Suggester:
         given = {k: v for k, v in given.items() if k in self._item_index and v}
         texts = {self._item_index[k]: [e.text for e in v] for k, v in given.items()}
         self._terms_cache: dict[str, set[str]] = {}
-        self.exemplar_counts = {k: len(v) for k, v in given.items()}
         self.audit_counts = {k: sources_of(v) for k, v in given.items()}
         """Per item, how many past audits (of distinct policies) taught it."""
         half = self.weights.audits_half

@@ -104,14 +104,6 @@ class SuggestionActions(_Screen):
         self.show_suggestions()
         self.show_clause_items()
 
-    def open_gap(self, item_id: str) -> bool:
-        """A likely gap: no clause scores high for the item, and it is still open and untagged
-        (an item with evidence or a decision is the auditor's call, no longer a hint's: the
-        core's rule, :meth:`Scores.gap`)."""
-        if self.scores is None:
-            return False
-        return self.scores.gap(item_id, self.session.items[item_id]).likely_missing
-
     def gap_note(self, item_id: str) -> str:
         """ "72%: no clause speaks of ...; best candidate c12, 31" for a likely gap, else ""."""
         if self.scores is None:
