@@ -622,6 +622,25 @@ def test_missing_session_or_directory_is_one_line_exit_2(capsys, workdir, kind, 
     assert snapshot(workdir) == before
 
 
+@pytest.mark.parametrize("name", ["policy.txt", "policy.html", "policy.pdf"])
+@pytest.mark.parametrize("command", ["resume", "export", "submit"])
+def test_a_policy_given_for_a_session_says_so_and_how_to_review_it(capsys, workdir, name, command):
+    """A policy where a session is wanted is not a damaged session: no .bak to restore, but the
+    command that audits it."""
+    path = workdir / name
+    if name.endswith(".pdf"):
+        path.write_bytes(b"%PDF-1.4\n\xff\xfe\x00 binary")
+    else:
+        shutil.copy(POLICY_2018, path)
+    before = snapshot(workdir)
+    code, out, err = run_cli(capsys, command, str(path))
+    assert code == 2 and out == ""
+    line = assert_one_line_error(err, name)
+    assert "not a session file" in line and f"auditor-tui review {path}" in line
+    assert ".bak" not in line
+    assert snapshot(workdir) == before
+
+
 @pytest.mark.parametrize(
     "case",
     ["binary-policy", "png-policy", "malformed-session", "newer-session", "duplicate-checklist"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 from auditor_tui.core.atomic import atomic_write_bytes, atomic_write_text, backup_path
@@ -30,9 +31,19 @@ def load_session(path: str | Path) -> Session:
     data = read_input_bytes(path, SessionError, "session", missing_hint="check the path, or list sessions/")
     try:
         text = data.decode("utf-8-sig")  # an editor may have added a BOM; checklists accept one too
-    except UnicodeDecodeError:
+        return loads_session(text, path)
+    except (UnicodeDecodeError, SessionDamaged) as error:
+        from auditor_tui.core.policy.readers import BY_SUFFIX  # only on this path: not at start-up
+
+        if path.suffix.lower() in BY_SUFFIX:  # a policy given where a session is wanted
+            raise SessionError(
+                "not a session file (a saved audit is a .toml file, in sessions/)",
+                path=path,
+                hint=f"to start an audit of this policy, run 'auditor-tui review {shlex.quote(str(path))}'",
+            ) from None
+        if isinstance(error, SessionDamaged):
+            raise
         raise SessionDamaged("not UTF-8 text: not a session file", path=path) from None
-    return loads_session(text, path)
 
 
 def backup_if_readable(path: str | Path) -> Path | None:
