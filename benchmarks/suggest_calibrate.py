@@ -3,7 +3,7 @@
     python benchmarks/suggest_quality.py CORPUS_DIR --split tune --no-warm --dump-gaps tune.jsonl
     python benchmarks/suggest_calibrate.py tune.jsonl [--check check.jsonl] [--precision 0.95]
         [--min-recall R] [--item-l2 L | --choose-l2 L,L,...] [--evidence-k K] [--shared-only]
-        [--cv-evidence-k K,K,...] [--reading benchmarks/gap_reading.json] [--current]
+        [--cv-evidence-k K,K,...] [--reading benchmarks/gap_reading.json [--fit-reading]] [--current]
 
 Fits a logistic regression of "the item has no evidence in the policy" on
 :func:`gap_features` (best score, margin, past audits), pooled over both corpora and every
@@ -19,8 +19,10 @@ more, by ``--evidence-k`` over the fourth power of that count (100): its own wei
 otherwise learn how the corpus labels, flagging the item over a clause that plainly states it.
 Cross-validation against the corpus's labels cannot see that habit (both folds share it, so it
 prefers no extra penalty); ``--cv-evidence-k`` also scores it against ``--reading`` (the labels
-with the item counted present where a reading of its best clause found it stated), which
-chose K and the power. ``--shared-only`` fits the shared model alone. Then the lowest threshold whose precision reaches
+as read, where a reading of the policy disagrees with them: see :func:`read_as`), which chose K
+and the power. ``--fit-reading`` fits on the tune rows as read (how the numbers in ``gaps.py``
+were made: fitted to the raw labels, an item's own weights learn the corpus's labelling habits,
+such as GoPPC's unlabelled cookie clauses). ``--shared-only`` fits the shared model alone. Then the lowest threshold whose precision reaches
 ``--precision`` on every run of the tune rows. An item without its own weights (or below its floor) uses the shared
 model fitted alone, its intercept moved so that at that threshold it flags what it flagged at
 ``--fallback-threshold`` (0.7, the threshold before per-item weights).
@@ -240,15 +242,26 @@ def cross_validate(rows: list[dict], folds: int = 2, reading: Reading | None = N
     return sum(aps) / len(aps)
 
 
-Reading = dict[str, dict[str, list[str]]]
-"""Per checklist and item, the policies where a reading found the item stated though the corpus
-does not label it (``benchmarks/gap_reading.json``)."""
+Reading = dict[str, dict[str, dict[str, list[str]]]]
+"""Where a reading disagrees with the corpus's labels (``benchmarks/gap_reading.json``): under
+``"stated"``, per checklist and item, the policies whose best clauses state the item though the
+corpus does not label it; under ``"not_stated"``, those whose labelled segments do not state it."""
+
+
+def load_reading(path: Path) -> Reading:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {side: data.get(side, {}) for side in ("stated", "not_stated")}
 
 
 def read_as(rows: list[dict], reading: Reading) -> list[dict]:
-    """The rows with the item counted present where the reading found it stated."""
+    """The rows with the labels as read: present where the reading found the item stated,
+    missing where it found the labelled segments do not state it."""
+
+    def listed(side: str, row: dict) -> bool:
+        return row["policy"] in reading.get(side, {}).get(row.get("checklist", ""), {}).get(row["item"], ())
+
     return [
-        {**r, "missing": False} if r["policy"] in reading.get(r.get("checklist", ""), {}).get(r["item"], ()) else r
+        {**r, "missing": False} if listed("stated", r) else {**r, "missing": True} if listed("not_stated", r) else r
         for r in rows
     ]
 
@@ -337,7 +350,10 @@ def main(argv: list[str] | None = None) -> int:
         "--cv-evidence-k", metavar="K,K", help="print the cross-validated mean average precision at each K"
     )
     parser.add_argument(
-        "--reading", type=Path, help="items read as stated where the corpus has no label (gap_reading.json)"
+        "--reading", type=Path, help="where a reading disagrees with the labels (gap_reading.json), to report"
+    )
+    parser.add_argument(
+        "--fit-reading", action="store_true", help="fit and choose the threshold on the tune rows as read"
     )
     parser.add_argument("--shared-only", action="store_true", help="no per-item weights (the model before)")
     parser.add_argument("--current", action="store_true", help="report the numbers in gaps.py, do not fit")
@@ -349,9 +365,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     rows = [r for r in read(args.rows) if r["run"] != "warm"]
-    reading: Reading = {}
-    if args.reading:
-        reading = {k: v for k, v in json.loads(args.reading.read_text(encoding="utf-8")).items() if k != "_about"}
+    try:
+        reading: Reading = load_reading(args.reading) if args.reading else {}
+    except (OSError, ValueError, AttributeError) as error:
+        parser.error(f"--reading {args.reading}: not a readable reading file ({error})")
+    if args.fit_reading:
+        if not reading:
+            parser.error("--fit-reading needs --reading")
+        rows = read_as(rows, reading)
     if args.current:
         model: Model = (GAP_COEFFICIENTS, GAP_ITEM_COEFFICIENTS)
         assert all(
@@ -381,7 +402,9 @@ def main(argv: list[str] | None = None) -> int:
             shift = _logit(threshold) - _logit(args.fallback_threshold)
             model = ((shared[0] + shift, *shared[1:]), model[1])
         print_model(model, threshold)
-    report("tune", rows, model, threshold)
+    report("tune, as read" if args.fit_reading else "tune", rows, model, threshold)
+    if reading and not args.fit_reading:
+        report("tune, against the reading", read_as(rows, reading), model, threshold)
     if args.check:
         check = [r for r in read(args.check) if r["run"] != "warm"]
         report("check", check, model, threshold)

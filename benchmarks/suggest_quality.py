@@ -2,7 +2,7 @@
 
     python benchmarks/suggest_quality.py ../shared/corpus [--limit N] [--corpus goppc|opp115|both]
         [--split all|tune|check] [--no-warm] [--no-headings] [--summary] [--misses]
-        [--weight NAME=VALUE ...]
+        [--weight NAME=VALUE ...] [--reading benchmarks/gap_reading.json]
 
 Reads ``goppc150.jsonl`` (GoPPC-150, mapped to the items of ``gdpr-transparency``) and
 ``opp115_majority.jsonl`` (OPP-115, mapped to ``opp115-data-practices``). Each corpus policy is
@@ -14,7 +14,9 @@ gives (GoPPC's ``section_titles``; ``--no-headings`` drops them; OPP-115 has non
 * recall@K: a gold clause (one cut from a gold segment) is among the top K suggestions;
 * MRR: mean of 1 / rank of the first gold clause;
 * likely_missing precision and recall, where "missing" means no segment of the policy has the
-  item's labels.
+  item's labels (with ``--reading``, as read where a reading of the policy disagrees with the
+  labels: ``benchmarks/gap_reading.json``, policy ids only; recall@K then leaves out the pairs
+  whose labelled segments the reading found not to state the item).
 
 The same figures are printed for a **baseline** (clauses ranked by rapidfuzz
 ``token_set_ratio`` with the item title alone) and **warm** (exemplars = gold segments of the
@@ -286,7 +288,7 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
         n = len(doc.policy.clauses)
         for item in items:
             row = [scores.score(item, cid) for cid in scores.clause_ids]
-            if doc.gold.get(item):
+            if doc.gold.get(item) and not disputed(doc, suggester.checklist.id, item):
                 ranking = sorted(range(n), key=lambda i: (-row[i], i))
                 rank = first_gold_rank(ranking, doc.gold[item])
                 tallies[item].add_rank(rank)
@@ -294,7 +296,7 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
                     shares = any(row[i] > 0 for i in doc.gold[item])
                     MISSES.setdefault(run, []).append(rank if shares and rank is not None else 0)
             gap = scores.gap(item)
-            tallies[item].add_missing(gap.likely_missing, item not in doc.present)
+            tallies[item].add_missing(gap.likely_missing, truly_missing(doc, suggester.checklist.id, item))
             if DUMP_GAPS:
                 inputs = asdict(scores.gap_inputs(item))
                 GAP_ROWS.append(
@@ -309,6 +311,26 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
                     }
                 )
     return tallies
+
+
+READING: dict[str, dict[str, dict[str, list[str]]]] = {}
+"""With --reading: where a reading disagrees with the corpus's labels (``gap_reading.json``)."""
+
+
+def truly_missing(doc: Doc, checklist_id: str, item: str) -> bool:
+    """Whether the policy has no evidence for the item: by the corpus's labels, or with
+    --reading as read where the reading disagrees with them."""
+    if doc.policy_id in READING.get("stated", {}).get(checklist_id, {}).get(item, ()):
+        return False
+    if doc.policy_id in READING.get("not_stated", {}).get(checklist_id, {}).get(item, ()):
+        return True
+    return item not in doc.present
+
+
+def disputed(doc: Doc, checklist_id: str, item: str) -> bool:
+    """With --reading: the item is labelled in the policy, but a reading found that no labelled
+    segment states it (so no ranking could find its evidence): left out of recall@K."""
+    return doc.policy_id in READING.get("not_stated", {}).get(checklist_id, {}).get(item, ())
 
 
 DUMP_GAPS = False
@@ -350,10 +372,12 @@ def evaluate_baseline(docs: list[Doc], items: list[str], checklist: Checklist) -
                 titles[item], texts, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=None
             ):
                 row[index] = score
-            if doc.gold.get(item):
+            if doc.gold.get(item) and not disputed(doc, checklist.id, item):
                 ranking = sorted(range(len(texts)), key=lambda i: (-row[i], i))
                 tallies[item].add_rank(first_gold_rank(ranking, doc.gold[item]))
-            tallies[item].add_missing(max(row, default=0.0) < BASELINE_THRESHOLD, item not in doc.present)
+            tallies[item].add_missing(
+                max(row, default=0.0) < BASELINE_THRESHOLD, truly_missing(doc, checklist.id, item)
+            )
     return tallies
 
 
@@ -530,6 +554,12 @@ def main(argv: list[str] | None = None) -> int:
         "--dump-top", type=int, default=0, metavar="N", help="with --dump-gaps, also each row's N best scores"
     )
     parser.add_argument(
+        "--reading",
+        type=Path,
+        metavar="FILE",
+        help="count likely_missing against the labels as read where a reading disagrees (gap_reading.json)",
+    )
+    parser.add_argument(
         "--misses", action="store_true", help="also print where the gold clauses of the pairs missed at 3 rank"
     )
     parser.add_argument(
@@ -551,7 +581,14 @@ def main(argv: list[str] | None = None) -> int:
             weights = replace(weights, **{name: given})
         except ValueError:
             parser.error(f"--weight {spec}: {value!r} is not a number")
-    global DUMP_GAPS, DUMP_TOP, MISSES
+    global DUMP_GAPS, DUMP_TOP, MISSES, READING
+    READING = {}
+    if args.reading is not None:
+        try:
+            data = json.loads(args.reading.read_text(encoding="utf-8"))
+            READING = {side: data.get(side, {}) for side in ("stated", "not_stated")}
+        except (OSError, ValueError, AttributeError) as error:
+            parser.error(f"--reading {args.reading}: not a readable reading file ({error})")
     DUMP_GAPS = args.dump_gaps is not None
     DUMP_TOP = max(0, args.dump_top)
     curves = tuple(int(n) for n in args.curves.split(",") if n.strip())

@@ -72,3 +72,29 @@ def test_misses_counts_a_gold_clause_that_shares_no_term_as_a_vocabulary_gap(tmp
 def test_misses_sees_no_miss_where_the_gold_clause_ranks_first(tmp_path, capsys):
     out = _run(capsys, str(_corpus(tmp_path, 1)), "--misses")
     assert "missed" not in out
+
+
+def _reading(tmp_path, side: str, item: str):
+    path = tmp_path / "reading.json"
+    path.write_text(json.dumps({side: {"opp115-data-practices": {item: ["made-up-1"]}}}), encoding="utf-8")
+    return str(path)
+
+
+def test_reading_drops_a_pair_whose_labelled_segment_does_not_state_the_item(tmp_path, capsys):
+    # Retention labelled on "Contact us with any questions.": a miss by the labels; read as
+    # not stated, the pair leaves recall@K and the item counts as missing.
+    corpus = str(_corpus(tmp_path, 5))
+    assert "1 missed" in _run(capsys, corpus, "--misses")
+    out = _run(capsys, corpus, "--misses", "--reading", _reading(tmp_path, "not_stated", "data-retention"))
+    assert "missed" not in out
+    assert _micro(out).endswith("(n=3)") and _micro(_run(capsys, corpus)).endswith("(n=4)")
+
+
+def test_reading_counts_an_unlabelled_item_present_where_it_is_stated(tmp_path, capsys):
+    # No segment is labelled with retention but the second states it: by the labels the item is
+    # missing (the flag, if raised, is right); as read it is present, so a flag would be false.
+    row = {"policy_id": "made-up-1", "text_segments": SEGMENTS, "labels": [["Data Security"]] + [[]] * 5}
+    (tmp_path / "opp115_majority.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    plain = _micro(_run(capsys, str(tmp_path)))
+    read = _micro(_run(capsys, str(tmp_path), "--reading", _reading(tmp_path, "stated", "data-retention")))
+    assert plain != read
