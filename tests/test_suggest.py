@@ -196,6 +196,23 @@ def test_exemplars_from_sessions_change_the_ranking(gdpr, tmp_path, policy_2018,
     assert warm.for_item(DPO, top=1)[0].clause_id == scores_2018.for_item(DPO, top=1)[0].clause_id
 
 
+@pytest.mark.parametrize("status", ["missing", "not-applicable"])
+def test_tags_of_an_item_decided_missing_or_not_applicable_teach_nothing(gdpr, tmp_path, policy_2018, status):
+    """The example audit cites the controller's UK address for "no EU representative needed"
+    (not applicable): that clause is the reason for the decision, not evidence of a
+    representative, so it must not teach the item; tags of open, satisfied or partial items do."""
+    item = "13-1-a-representative"
+    clause = policy_2018.clauses[0]
+    session = new_session(policy_2018, gdpr, policy_path=str(POLICY_2018), auditor="ann")
+    session.toggle_tag(item, clause, who="ann")
+    session.toggle_tag(DPO, clause, who="ann")
+    session.set_status(item, status, who="ann", reason="established in the UK")
+    save_session(session, tmp_path / "earlier.toml")
+    exemplars = load_exemplars(tmp_path, gdpr.id)
+    assert item not in exemplars and list(exemplars) == [DPO]
+    assert item not in Suggester(gdpr, exemplars).audit_counts
+
+
 ERASURE = "13-2-b-erasure"
 TWO_SECTIONS = """# Privacy notice
 

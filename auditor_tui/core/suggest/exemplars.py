@@ -11,7 +11,12 @@ if TYPE_CHECKING:
     from auditor_tui.core.errors import SessionError
     from auditor_tui.core.session import Session
 
-__all__ = ["Exemplar", "load_exemplars", "sources_of"]
+__all__ = ["NOT_EVIDENCE", "Exemplar", "load_exemplars", "sources_of"]
+
+NOT_EVIDENCE = frozenset({"missing", "not-applicable"})
+"""Statuses under which an item's tags are not evidence that the policy states it, but the
+clauses the auditor cites for deciding that it does not (the controller's UK address, for a
+representative in the EU not needed): they teach nothing of the item."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +59,8 @@ def load_exemplars(
 
     Unreadable session files are skipped; their one-line errors are appended to *warnings*
     when a list is given. The audit *exclude_audit_id* (e.g. the one being edited) is left
-    out. Each distinct quote counts once per item and policy, with the section it was first
+    out, and so are the tags of an item decided missing or not applicable (:data:`NOT_EVIDENCE`).
+    Each distinct quote counts once per item and policy, with the section it was first
     found under: the same clause tagged in audits of several policies is several exemplars (they
     agree), in two audits of one policy it is one.
     """
@@ -70,6 +76,8 @@ def load_exemplars(
             continue
         policy = loaded.policy.sha256
         for item_id, state in loaded.items.items():
+            if state.status in NOT_EVIDENCE:
+                continue
             for tag in state.tags:
                 text = tag.text.strip()
                 if text:
