@@ -16,7 +16,8 @@ gives (GoPPC's ``section_titles``; ``--no-headings`` drops them; OPP-115 has non
 * likely_missing precision and recall, where "missing" means no segment of the policy has the
   item's labels (with ``--reading``, as read where a reading of the policy disagrees with the
   labels: ``benchmarks/gap_reading.json``, policy ids only; recall@K then leaves out the pairs
-  whose labelled segments the reading found not to state the item).
+  whose labelled segments the reading found not to state the item, and "R@3 as read" also
+  counts a miss whose three best clauses are those a reading found to state the item).
 
 The same figures are printed for a **baseline** (clauses ranked by rapidfuzz
 ``token_set_ratio`` with the item title alone) and **warm** (exemplars = gold segments of the
@@ -44,6 +45,7 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -217,6 +219,8 @@ class Tally:
     """likely_missing vs truly missing"""
     present: int = 0
     """(policy, item) pairs where the item has evidence (flagged ones are false findings)"""
+    read_hits: int = 0
+    """With --reading: pairs missed at 3 whose top three were read to state the item"""
 
     def add_rank(self, rank: int | None) -> None:
         self.n += 1
@@ -239,6 +243,10 @@ class Tally:
 
     def recall(self, k: int) -> float:
         return self.hits[k] / self.n if self.n else float("nan")
+
+    def recall_as_read(self) -> float:
+        """Recall@3 counting the misses whose top three a reading found to state the item."""
+        return (self.hits[3] + self.read_hits) / self.n if self.n else float("nan")
 
     @property
     def mrr(self) -> float:
@@ -266,6 +274,7 @@ class Tally:
         self.fp += other.fp
         self.fn += other.fn
         self.present += other.present
+        self.read_hits += other.read_hits
 
 
 def first_gold_rank(ranking: list[int], gold: set[int]) -> int | None:
@@ -292,6 +301,8 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
                 ranking = sorted(range(n), key=lambda i: (-row[i], i))
                 rank = first_gold_rank(ranking, doc.gold[item])
                 tallies[item].add_rank(rank)
+                if (rank is None or rank > 3) and read_stated(doc, suggester.checklist.id, item, ranking[:3]):
+                    tallies[item].read_hits += 1
                 if MISSES is not None and (rank is None or rank > 3):
                     shares = any(row[i] > 0 for i in doc.gold[item])
                     MISSES.setdefault(run, []).append(rank if shares and rank is not None else 0)
@@ -313,7 +324,7 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
     return tallies
 
 
-READING: dict[str, dict[str, dict[str, list[str]]]] = {}
+READING: dict[str, dict[str, dict[str, Any]]] = {}
 """With --reading: where a reading disagrees with the corpus's labels (``gap_reading.json``)."""
 
 
@@ -331,6 +342,15 @@ def disputed(doc: Doc, checklist_id: str, item: str) -> bool:
     """With --reading: the item is labelled in the policy, but a reading found that no labelled
     segment states it (so no ranking could find its evidence): left out of recall@K."""
     return doc.policy_id in READING.get("not_stated", {}).get(checklist_id, {}).get(item, ())
+
+
+def read_stated(doc: Doc, checklist_id: str, item: str, top: list[int]) -> bool:
+    """With --reading: whether these three clauses (indices) are the ones a reading found to
+    state the item (a miss by the labels, but evidence all the same). Other three: unknown."""
+    read = READING.get("top3", {}).get(checklist_id, {}).get(item, {}).get(doc.policy_id)
+    if not read or not read["stated"]:
+        return False
+    return {doc.policy.clauses[i].id for i in top} == set(read["top3"])
 
 
 DUMP_GAPS = False
@@ -478,7 +498,7 @@ def print_report(name: str, runs: dict[str, dict[str, Tally]], per_item: bool) -
             f"{run:9} micro: R@1 {_f(pooled.recall(1))} R@3 {_f(pooled.recall(3))} R@5 {_f(pooled.recall(5))} "
             f"MRR {_f(pooled.mrr)} | missing P {_f(pooled.miss_precision)} R {_f(pooled.miss_recall)} "
             f"false {_f(pooled.false_flag_rate)} | macro R@1 {_f(macro['r@1'])} R@3 {_f(macro['r@3'])} R@5 {_f(macro['r@5'])} MRR {_f(macro['mrr'])}"
-            f"  (n={pooled.n})"
+            f"  (n={pooled.n})" + (f" | R@3 as read {_f(pooled.recall_as_read())}" if READING.get("top3") else "")
         )
 
 
@@ -586,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reading is not None:
         try:
             data = json.loads(args.reading.read_text(encoding="utf-8"))
-            READING = {side: data.get(side, {}) for side in ("stated", "not_stated")}
+            READING = {side: data.get(side, {}) for side in ("stated", "not_stated", "top3")}
         except (OSError, ValueError, AttributeError) as error:
             parser.error(f"--reading {args.reading}: not a readable reading file ({error})")
     DUMP_GAPS = args.dump_gaps is not None

@@ -98,3 +98,31 @@ def test_reading_counts_an_unlabelled_item_present_where_it_is_stated(tmp_path, 
     plain = _micro(_run(capsys, str(tmp_path)))
     read = _micro(_run(capsys, str(tmp_path), "--reading", _reading(tmp_path, "stated", "data-retention")))
     assert plain != read
+
+
+def test_reading_counts_a_miss_as_read_only_while_its_top_three_are_the_clauses_read(tmp_path, capsys):
+    # Retention labelled on "Contact us with any questions.": a miss at 3 by the labels. A
+    # reading found the three best clauses to state it (the second segment does): as read it is
+    # a hit; read for three other clauses (an engine since changed), it stays a miss.
+    from auditor_tui.core.checklist import find_checklist
+    from auditor_tui.core.suggest import Suggester
+
+    corpus = _corpus(tmp_path, 5)
+    checklist = find_checklist("opp115-data-practices")
+    mapper, _ = suggest_quality.opp115_mapper(checklist)
+    row = json.loads((corpus / "opp115_majority.jsonl").read_text(encoding="utf-8"))
+    doc = suggest_quality.build_doc(row, mapper)
+    scores = Suggester(checklist).score(doc.policy)
+    top = [s.clause_id for s in scores.for_item("data-retention", top=3)]
+    assert len(top) == 3 and doc.policy.clauses[-1].id not in top
+
+    def as_read(top3: list[str]) -> str:
+        path = tmp_path / "reading.json"
+        entry = {"top3": top3, "stated": True}
+        path.write_text(json.dumps({"top3": {checklist.id: {"data-retention": {"made-up-1": entry}}}}), "utf-8")
+        line = _micro(_run(capsys, str(corpus), "--reading", str(path)))
+        return line.rsplit("R@3 as read", 1)[1].strip()
+
+    assert "R@3  0.75" in _micro(_run(capsys, str(corpus)))
+    assert as_read(top) == "1.00"
+    assert as_read(["c6", "c5", "c4"] if top != ["c6", "c5", "c4"] else ["c1", "c2", "c3"]) == "0.75"
