@@ -195,9 +195,13 @@ def test_item_weights_fall_back_to_the_shared_ones(checklist_id, item_id, best):
 def test_an_unknown_checklist_flags_by_the_shared_model(gdpr):
     """The same items under another checklist id have no weights of their own: the flag is the
     shared model's, which differs from the item's own on the same scores."""
+    from auditor_tui.core.suggest.weights import DEFAULT_WEIGHTS
+
     policy = load_policy(POLICY_2018)
     custom = replace(gdpr, id="custom-transparency")
-    known, unknown = Suggester(gdpr).score(policy), Suggester(custom).score(policy)
+    # Required words are the bundled checklists' too: without them both score alike.
+    same = replace(DEFAULT_WEIGHTS, required_damp=1.0)
+    known, unknown = Suggester(gdpr, weights=same).score(policy), Suggester(custom, weights=same).score(policy)
     for item in (ABSENT, PRESENT, DPO):
         inputs = unknown.gap_inputs(item)
         assert inputs == known.gap_inputs(item)
@@ -390,3 +394,60 @@ def test_the_reading_file_names_only_policies_and_items_of_the_development_check
                 assert all(len(p) < 80 and " " not in p for p in policies)
                 other = "not_stated" if side == "stated" else "stated"
                 assert not set(policies) & set(reading[other].get(checklist_id, {}).get(item_id, []))
+
+
+DPO_POLICY = """# Privacy notice
+
+## Contact
+
+If you have any questions about how we use your personal data, contact our privacy team at
+privacy@example.com or write to us at 1 High Street, London.
+
+## Your rights
+
+You can ask us for a copy of the personal data we hold about you.
+"""
+
+
+def test_a_clause_that_names_no_officer_does_not_evidence_the_dpo(gdpr):
+    """The contact clause shares the DPO item's words (contact, email, questions) but names no
+    data protection officer: the item stays likely missing. Naming one, in the text or in the
+    section heading, is evidence."""
+    scores = Suggester(gdpr).score(parse_policy(DPO_POLICY, "markdown"))
+    assert scores.gap(DPO).likely_missing
+    named = DPO_POLICY.replace("contact our privacy team", "contact our Data Protection Officer")
+    scores = Suggester(gdpr).score(parse_policy(named, "markdown"))
+    assert not scores.gap(DPO).likely_missing
+    headed = DPO_POLICY.replace("## Contact", "## Our data protection officer")
+    plain = Suggester(gdpr).score(parse_policy(DPO_POLICY, "markdown")).best(DPO)
+    assert Suggester(gdpr).score(parse_policy(headed, "markdown")).best(DPO) > plain * 1.3
+
+
+def test_every_example_of_an_item_with_required_words_names_one():
+    """The examples set each item's score scale: one that named none of the required words
+    would be damped, and would lower the bar for the item's real evidence."""
+    from auditor_tui.core.suggest.required import REQUIRED_WORDS, RequiredWords
+
+    for checklist_id, table in REQUIRED_WORDS.items():
+        checklist = find_checklist(checklist_id)
+        ids = [item.id for item in checklist.items]
+        assert set(table) <= set(ids), checklist_id
+        required = RequiredWords(checklist_id, ids)
+        assert {ids[i] for i in required.items} == set(table)
+        for item in checklist.items:
+            if item.id in table:
+                assert item.examples
+                for example in item.examples:
+                    assert ids.index(item.id) in required.named(example), (item.id, example)
+
+
+def test_required_words_match_at_the_start_of_a_word_in_any_case():
+    from auditor_tui.core.suggest.required import RequiredWords
+
+    required = RequiredWords("gdpr-transparency", ["x", "13-2-f", "13-1-b"])
+    assert required.items == (1, 2)
+    assert required.named("Decisions are made AUTOMATICALLY") == {1}
+    assert required.named("we use profiling; write to our Data Protection Officer") == {1, 2}
+    assert required.named("email dpo@example.com") == {2}
+    assert not required.named("the autumn catalogue is unprofitable")
+    assert not RequiredWords("a-checklist-of-my-own", ["13-2-f"])

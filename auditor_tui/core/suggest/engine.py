@@ -8,9 +8,10 @@ cached per suggester.
 
 Context: the clause's section heading adds to its score, the first words of a clause weigh more
 (they say what it is about), a lead-in clause ("... as follows:") passes part of its score to
-the next one, and a clause much more about an item of another group is damped. Raw scores are
-length-normalised and mapped to 0-100 per item so that a clause like the item's own evidence
-scores alike for every item.
+the next one, and a clause much more about an item of another group is damped, as is one that
+does not name what its item is about (:mod:`.required`: a data protection officer, a
+representative, legitimate interests ...). Raw scores are length-normalised and mapped to 0-100
+per item so that a clause like the item's own evidence scores alike for every item.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from auditor_tui.core.suggest.profiles import (
     exemplar_centroids,
     heading_centroids,
 )
+from auditor_tui.core.suggest.required import RequiredWords
 from auditor_tui.core.suggest.scores import Scores
 from auditor_tui.core.suggest.terms import WORD, signs, stem, stems, terms_of, with_bigrams
 from auditor_tui.core.suggest.weights import (
@@ -100,6 +102,7 @@ class Suggester:
                 self._postings.setdefault(term, []).append((index, weight))
         self._vocab = sorted(t for t in self._postings if " " not in t and len(t) >= FUZZY_MIN_LENGTH)
         self._fuzzy: dict[str, str | None] = {}
+        self._required = RequiredWords(checklist.id, self.item_ids if self.weights.required_damp != 1.0 else ())
         self._centroids = exemplar_centroids(texts, confidence, len(self.item_ids), self.weights, self._cached_terms)
         self._heading_postings: Postings = {}
         self._heading_idf: dict[str, float] = {}
@@ -262,6 +265,8 @@ class Suggester:
                 acc = self._compete(acc)
             for row, value in zip(rows, acc, strict=False):
                 row[c] = value
+        if self._required:
+            self._damp_unnamed(rows, clauses)
         if context and self.weights.lead_in and clauses:
             lead_in = self.weights.lead_in
             after_lead_in = [i for i in range(len(clauses) - 1, 0, -1) if clauses[i - 1].text.rstrip().endswith(":")]
@@ -269,6 +274,26 @@ class Suggester:
                 for i in after_lead_in:  # from the end: each adds its predecessor's own score
                     row[i] = row[i] + lead_in * row[i - 1]
         return rows
+
+    def _damp_unnamed(self, rows: list[array[float]], clauses: Sequence[Clause]) -> None:
+        """Damp, for each item with required words (:mod:`.required`), the clauses that name
+        none of them in their text or section heading."""
+        damp = self.weights.required_damp
+        required = self._required
+        by_heading: dict[str, frozenset[int]] = {}
+        for c, clause in enumerate(clauses):
+            if not any(rows[i][c] for i in required.items):
+                continue
+            named = required.named(clause.text)
+            if clause.section:
+                label = clause.section_label
+                heading = by_heading.get(label)
+                if heading is None:
+                    heading = by_heading[label] = required.named(label)
+                named = named | heading
+            for i in required.items:
+                if i not in named:
+                    rows[i][c] *= damp
 
     def _effective_postings(self, df: Mapping[str, int], n_clauses: int, context: bool) -> Postings:
         """The postings of the policy's terms with its rarity folded in (and policy words no

@@ -64,6 +64,9 @@ class Weights:
     """Evidence scoring raw like an item's own (held-out) examples maps to 100 * r / (r + 1)."""
     fuzzy_cutoff: float = 88.0
     """rapidfuzz ratio for mapping an unknown policy word to a profile word."""
+    required_damp: float = 0.5
+    """What a clause keeps of its raw score for an item whose required words it does not name
+    (:mod:`.required`; 1: no such damping)."""
 
 
 DEFAULT_WEIGHTS = Weights()

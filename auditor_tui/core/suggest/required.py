@@ -1,0 +1,70 @@
+"""Required words: items whose evidence must name the thing itself.
+
+Some items are about one thing that a clause cannot state without naming it: a representative
+in the EU (GDPR Art. 27), a data protection officer (Art. 37-39), legitimate interests (Art.
+6(1)(f)), automated decision-making and profiling (Art. 22), the right to complain to a
+supervisory authority (Art. 77), a browser's Do Not Track signal. A clause that shares the
+item's other words without naming it ("contact us", "we track how you use the site") is close
+in wording and far in meaning: the best such clause made those items look present where
+they were not. Such a clause keeps :attr:`Weights.required_damp` of its raw score for the item
+(the clause's section heading counts, so a clause under "Our data protection officer" names
+it). The words were written from the law and the regulators' wording, never from a corpus;
+each is matched case-insensitively at the start of a word, so ``automat`` finds "automated"
+and "automatic".
+
+Words per checklist and item id, like the gap model's coefficients (:mod:`.gaps`): the
+engine's knowledge of the bundled checklists, kept out of the checklist files so that their
+fingerprint, which audits record, stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["REQUIRED_WORDS", "RequiredWords"]
+
+REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "gdpr-transparency": {
+        "13-1-a-representative": ("representative",),
+        "13-1-b": ("data protection officer", "dpo", "privacy officer", "protection officer"),
+        "13-1-d": ("legitimate",),
+        "13-2-f": ("automat", "profil", "algorithm"),
+        "13-2-d": ("complain", "supervisory", "authorit", "regulator", "ico", "lodge"),
+    },
+    "opp115-data-practices": {
+        "do-not-track": ("do not track", "do-not-track", "dnt", "tracking signal"),
+    },
+}
+"""Per checklist id and item id: the words (or word beginnings) one of which its evidence names."""
+
+
+class RequiredWords:
+    """The required words of a checklist's items, found in one scan of a text."""
+
+    def __init__(self, checklist_id: str, item_ids: Sequence[str]) -> None:
+        table = REQUIRED_WORDS.get(checklist_id, {})
+        self.items: tuple[int, ...] = tuple(i for i, item_id in enumerate(item_ids) if table.get(item_id))
+        """Indices (in *item_ids*) of the items with required words."""
+        self._words: list[tuple[str, frozenset[int]]] = []
+        for word in sorted({w.casefold() for i in self.items for w in table[item_ids[i]]}, key=len, reverse=True):
+            owners = frozenset(i for i in self.items if word in {w.casefold() for w in table[item_ids[i]]})
+            self._words.append((word, owners))
+        alternatives = "|".join(re.escape(word) for word, _ in self._words)
+        # Matched against the case-folded text: much faster than a case-insensitive pattern.
+        self._pattern = re.compile(rf"\b(?:{alternatives})") if self._words else None
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def named(self, text: str) -> frozenset[int]:
+        """The items (indices) whose required words *text* names."""
+        if self._pattern is None:
+            return frozenset()
+        found: set[int] = set()
+        for match in self._pattern.finditer(text.casefold()):
+            hit = match.group(0)
+            for word, owners in self._words:
+                if hit.startswith(word):
+                    found |= owners
+        return frozenset(found)
