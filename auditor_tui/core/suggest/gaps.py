@@ -30,8 +30,9 @@ unlabelled, or the segments labelled with it do not state it), the reading count
 weights learnt the corpus's habits rather than what its clauses say: GoPPC leaves cookies
 unlabelled in 29 of 72 tune policies whose best cookie clause scores 87, and marks restriction
 on segments that only offer an unsubscribe link, so cookies were flagged over a cookie clause
-scoring 70 and restriction went unflagged where no clause shares a word with it. The threshold
-was set for precision. An item with tagged evidence or a decided status is never flagged (the
+scoring 70 and restriction went unflagged where no clause shares a word with it. The scores
+it reads are those of the engine with its required words (:mod:`.required`). The threshold was
+set for precision. An item with tagged evidence or a decided status is never flagged (the
 auditor knows better than any score).
 """
 
@@ -52,48 +53,48 @@ __all__ = [
     "missing_probability",
 ]
 
-GAP_COEFFICIENTS: tuple[float, ...] = (7.828, -13.898, -0.723, -0.399)
+GAP_COEFFICIENTS: tuple[float, ...] = (7.680, -13.808, -0.707, -0.305)
 """Logistic coefficients of :func:`gap_features` (intercept first): the shared model, for an
 item without its own."""
 GAP_ITEM_TERMS: tuple[int, ...] = (0, 1, 3)
 """The features (indices into :func:`gap_features`) whose weights each item fits its own."""
 GAP_ITEM_COEFFICIENTS: dict[str, dict[str, tuple[float, tuple[float, ...]]]] = {
     "gdpr-transparency": {
-        "13-1-a": (43.9, (8.254, -18.653, 0.389, -0.601)),
-        "13-1-a-representative": (0.3, (7.462, -14.025, 0.389, -0.604)),
-        "13-1-b": (3.3, (8.344, -20.528, 0.389, -1.652)),
-        "13-1-c-legal-basis": (6.0, (7.955, -20.915, 0.389, 2.273)),
-        "13-1-c-purposes": (44.4, (8.255, -18.651, 0.389, -0.596)),
-        "13-1-d": (0.7, (7.769, -19.959, 0.389, 0.533)),
-        "13-1-e": (23.8, (8.500, -18.531, 0.389, -0.395)),
-        "13-1-f": (7.5, (10.662, -18.465, 0.389, -1.941)),
-        "13-2-a": (16.7, (9.301, -13.961, 0.389, -3.916)),
-        "13-2-b-access": (36.6, (8.508, -19.120, 0.389, 0.407)),
-        "13-2-b-erasure": (7.0, (10.368, -22.189, 0.389, 1.981)),
-        "13-2-b-objection": (6.6, (8.997, -22.732, 0.389, -0.208)),
-        "13-2-b-portability": (4.3, (6.424, -16.588, 0.389, 2.696)),
-        "13-2-b-rectification": (3.8, (3.454, -14.194, 0.389, 3.066)),
-        "13-2-b-restriction": (1.9, (8.178, -20.893, 0.389, 3.753)),
-        "13-2-c": (18.3, (8.872, -17.717, 0.389, -0.347)),
-        "13-2-d": (1.8, (6.907, -20.131, 0.389, -0.193)),
-        "13-2-e": (14.3, (4.521, -8.733, 0.389, -0.907)),
-        "13-2-f": (0.7, (10.470, -21.441, 0.389, -0.647)),
-        "14-1-d": (39.1, (8.253, -18.652, 0.389, -0.597)),
-        "14-2-f": (42.3, (11.848, -17.457, 0.389, -1.816)),
-        "32-security": (18.1, (8.862, -17.402, 0.389, -1.335)),
-        "cookies": (27.9, (10.404, -18.408, 0.389, -1.199)),
+        "13-1-a": (43.9, (8.186, -18.465, -0.040, -0.613)),
+        "13-1-a-representative": (0.3, (7.434, -13.752, -0.040, -0.602)),
+        "13-1-b": (3.3, (8.333, -20.345, -0.040, -1.643)),
+        "13-1-c-legal-basis": (6.0, (7.940, -20.789, -0.040, 2.261)),
+        "13-1-c-purposes": (44.4, (8.187, -18.463, -0.040, -0.609)),
+        "13-1-d": (0.7, (7.756, -19.778, -0.040, 0.509)),
+        "13-1-e": (23.8, (8.433, -18.344, -0.040, -0.407)),
+        "13-1-f": (7.5, (10.704, -18.388, -0.040, -1.955)),
+        "13-2-a": (16.7, (9.312, -13.875, -0.040, -3.905)),
+        "13-2-b-access": (36.6, (8.458, -18.957, -0.040, 0.399)),
+        "13-2-b-erasure": (7.0, (10.357, -22.060, -0.040, 1.948)),
+        "13-2-b-objection": (6.6, (8.977, -22.551, -0.040, -0.233)),
+        "13-2-b-portability": (4.3, (6.409, -16.374, -0.040, 2.630)),
+        "13-2-b-rectification": (3.8, (3.443, -14.051, -0.040, 3.025)),
+        "13-2-b-restriction": (1.9, (8.164, -20.715, -0.040, 3.692)),
+        "13-2-c": (18.3, (8.868, -17.590, -0.040, -0.384)),
+        "13-2-d": (1.8, (6.890, -19.919, -0.040, -0.199)),
+        "13-2-e": (7.8, (3.800, -7.845, -0.040, -1.686)),
+        "13-2-f": (0.7, (10.435, -21.219, -0.040, -0.642)),
+        "14-1-d": (39.1, (8.185, -18.464, -0.040, -0.610)),
+        "14-2-f": (42.3, (11.818, -17.393, -0.040, -1.805)),
+        "32-security": (18.1, (8.811, -17.221, -0.040, -1.329)),
+        "cookies": (27.9, (10.366, -18.257, -0.040, -1.191)),
     },
     "opp115-data-practices": {
-        "data-retention": (0.0, (6.569, -10.567, 0.389, -0.712)),
-        "data-security": (0.0, (9.289, -19.699, 0.389, 1.168)),
-        "do-not-track": (1.6, (12.978, -22.483, 0.389, -1.637)),
-        "first-party-collection": (24.6, (8.614, -18.364, 0.389, -0.441)),
-        "international-specific-audiences": (9.6, (13.360, -21.857, 0.389, -1.653)),
-        "other": (17.8, (8.235, -18.661, 0.389, -0.606)),
-        "policy-change": (31.7, (11.378, -18.097, 0.389, -1.578)),
-        "third-party-sharing": (44.4, (8.283, -18.637, 0.389, -0.582)),
-        "user-access": (2.0, (11.184, -20.903, 0.389, -0.335)),
-        "user-choice": (48.6, (9.043, -18.175, 0.389, -0.324)),
+        "data-retention": (0.0, (6.533, -10.431, -0.040, -0.715)),
+        "data-security": (0.0, (9.269, -19.530, -0.040, 1.136)),
+        "do-not-track": (1.6, (12.913, -22.213, -0.040, -1.629)),
+        "first-party-collection": (24.6, (8.538, -18.182, -0.040, -0.457)),
+        "international-specific-audiences": (9.6, (13.324, -21.739, -0.040, -1.643)),
+        "other": (17.8, (8.168, -18.472, -0.040, -0.618)),
+        "policy-change": (18.8, (10.495, -17.045, -0.040, -1.712)),
+        "third-party-sharing": (44.4, (8.215, -18.449, -0.040, -0.595)),
+        "user-access": (2.0, (11.134, -20.748, -0.040, -0.341)),
+        "user-choice": (48.6, (8.973, -17.989, -0.040, -0.336)),
     },
 }
 """Per checklist id and item id: the lowest best score the item's own coefficients were fitted
@@ -103,8 +104,8 @@ GAP_THRESHOLD = 0.87
 """An item is likely missing when its probability of having no evidence reaches this: the
 lowest threshold at which every tune run (both corpora, labels as read; cold, 1, 5 and 20 past
 audits) reaches a precision of 0.95. On the held-out halves, against the labels as read, a flag
-is right 93-96 % of the time on GoPPC-150 and 91-97 % on OPP-115, and finds 52-62 % and 45-65 %
-of the real gaps; at a recall of 0.90 precision is 0.70-0.81 (``benchmarks/suggest_calibrate.py``
+is right 94-97 % of the time on GoPPC-150 and 96-99 % on OPP-115, and finds 55-63 % and 56-68 %
+of the real gaps; at a recall of 0.90 precision is 0.72-0.84 (``benchmarks/suggest_calibrate.py``
 prints the curve's points). A hint for where to look first, not a finding."""
 
 
