@@ -42,6 +42,7 @@ import random
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -242,15 +243,22 @@ def cross_validate(rows: list[dict], folds: int = 2, reading: Reading | None = N
     return sum(aps) / len(aps)
 
 
-Reading = dict[str, dict[str, dict[str, list[str]]]]
+Reading = dict[str, dict[str, dict[str, Any]]]
 """Where a reading disagrees with the corpus's labels (``benchmarks/gap_reading.json``): under
 ``"stated"``, per checklist and item, the policies whose best clauses state the item though the
-corpus does not label it; under ``"not_stated"``, those whose labelled segments do not state it."""
+corpus does not label it; under ``"not_stated"``, those whose labelled segments do not state it;
+under ``"top3"``, per policy, the three best clauses of a miss at 3 and whether they state it
+(for ``suggest_quality.py``'s "R@3 as read")."""
+
+READING_SIDES = ("stated", "not_stated", "top3")
 
 
 def load_reading(path: Path) -> Reading:
+    """The reading file's three sides (OSError or ValueError when it cannot be read)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {side: data.get(side, {}) for side in ("stated", "not_stated")}
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return {side: data.get(side, {}) for side in READING_SIDES}
 
 
 def read_as(rows: list[dict], reading: Reading) -> list[dict]:
@@ -367,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [r for r in read(args.rows) if r["run"] != "warm"]
     try:
         reading: Reading = load_reading(args.reading) if args.reading else {}
-    except (OSError, ValueError, AttributeError) as error:
+    except (OSError, ValueError) as error:
         parser.error(f"--reading {args.reading}: not a readable reading file ({error})")
     if args.fit_reading:
         if not reading:

@@ -604,10 +604,11 @@ def main(argv: list[str] | None = None) -> int:
     global DUMP_GAPS, DUMP_TOP, MISSES, READING
     READING = {}
     if args.reading is not None:
+        from benchmarks.suggest_calibrate import load_reading
+
         try:
-            data = json.loads(args.reading.read_text(encoding="utf-8"))
-            READING = {side: data.get(side, {}) for side in ("stated", "not_stated", "top3")}
-        except (OSError, ValueError, AttributeError) as error:
+            READING = load_reading(args.reading)
+        except (OSError, ValueError) as error:
             parser.error(f"--reading {args.reading}: not a readable reading file ({error})")
     DUMP_GAPS = args.dump_gaps is not None
     DUMP_TOP = max(0, args.dump_top)
