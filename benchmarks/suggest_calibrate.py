@@ -67,9 +67,8 @@ def features(row: dict) -> tuple[float, ...]:
 
 
 def probability(row: dict, model: Model) -> float:
-    shared, per_item = model
-    floor, own = per_item.get(row.get("checklist", ""), {}).get(row["item"], (0.0, shared))
-    return missing_probability(features(row), own if row["best"] >= floor else shared)
+    coefficients = gap_coefficients(row.get("checklist", ""), row["item"], row["best"], *model)
+    return missing_probability(features(row), coefficients)
 
 
 EVIDENCE_K = 100.0
@@ -261,15 +260,27 @@ def load_reading(path: Path) -> Reading:
     return {side: data.get(side, {}) for side in READING_SIDES}
 
 
+def listed(reading: Reading, side: str, checklist_id: str, item_id: str, policy_id: str) -> bool:
+    """Whether the reading lists the policy for the item under *side* (``stated`` or
+    ``not_stated``)."""
+    return policy_id in reading.get(side, {}).get(checklist_id, {}).get(item_id, ())
+
+
+def missing_as_read(reading: Reading, checklist_id: str, item_id: str, policy_id: str, labelled_missing: bool) -> bool:
+    """Whether the policy has no evidence for the item, as read: present where the reading
+    found the item stated, missing where it found the labelled segments do not state it, and
+    as labelled elsewhere."""
+    if listed(reading, "stated", checklist_id, item_id, policy_id):
+        return False
+    if listed(reading, "not_stated", checklist_id, item_id, policy_id):
+        return True
+    return labelled_missing
+
+
 def read_as(rows: list[dict], reading: Reading) -> list[dict]:
-    """The rows with the labels as read: present where the reading found the item stated,
-    missing where it found the labelled segments do not state it."""
-
-    def listed(side: str, row: dict) -> bool:
-        return row["policy"] in reading.get(side, {}).get(row.get("checklist", ""), {}).get(row["item"], ())
-
+    """The rows with the labels as read (see :func:`missing_as_read`)."""
     return [
-        {**r, "missing": False} if listed("stated", r) else {**r, "missing": True} if listed("not_stated", r) else r
+        {**r, "missing": missing_as_read(reading, r.get("checklist", ""), r["item"], r["policy"], r["missing"])}
         for r in rows
     ]
 

@@ -45,7 +45,6 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -54,6 +53,7 @@ from rapidfuzz import fuzz, process, utils
 from auditor_tui.core.checklist import Checklist, find_checklist
 from auditor_tui.core.policy import Block, Policy, assemble, blocks_from_text, parse_policy
 from auditor_tui.core.suggest import Exemplar, Suggester, Weights
+from benchmarks.suggest_calibrate import Reading, listed, load_reading, missing_as_read
 
 KS = (1, 3, 5)
 
@@ -324,24 +324,20 @@ def evaluate_engine(docs: list[Doc], items: list[str], make_suggester, *, run: s
     return tallies
 
 
-READING: dict[str, dict[str, dict[str, Any]]] = {}
+READING: Reading = {}
 """With --reading: where a reading disagrees with the corpus's labels (``gap_reading.json``)."""
 
 
 def truly_missing(doc: Doc, checklist_id: str, item: str) -> bool:
     """Whether the policy has no evidence for the item: by the corpus's labels, or with
     --reading as read where the reading disagrees with them."""
-    if doc.policy_id in READING.get("stated", {}).get(checklist_id, {}).get(item, ()):
-        return False
-    if doc.policy_id in READING.get("not_stated", {}).get(checklist_id, {}).get(item, ()):
-        return True
-    return item not in doc.present
+    return missing_as_read(READING, checklist_id, item, doc.policy_id, item not in doc.present)
 
 
 def disputed(doc: Doc, checklist_id: str, item: str) -> bool:
     """With --reading: the item is labelled in the policy, but a reading found that no labelled
     segment states it (so no ranking could find its evidence): left out of recall@K."""
-    return doc.policy_id in READING.get("not_stated", {}).get(checklist_id, {}).get(item, ())
+    return listed(READING, "not_stated", checklist_id, item, doc.policy_id)
 
 
 def read_stated(doc: Doc, checklist_id: str, item: str, top: list[int]) -> bool:
@@ -604,8 +600,6 @@ def main(argv: list[str] | None = None) -> int:
     global DUMP_GAPS, DUMP_TOP, MISSES, READING
     READING = {}
     if args.reading is not None:
-        from benchmarks.suggest_calibrate import load_reading
-
         try:
             READING = load_reading(args.reading)
         except (OSError, ValueError) as error:

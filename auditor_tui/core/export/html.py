@@ -12,7 +12,7 @@ from auditor_tui.core.export.common import _one_line, _with_record_comments
 from auditor_tui.core.export.record import DRAFT_MARK, _flags, _page, _part, finding_rows, policy_provenance
 from auditor_tui.core.session import STATUSES
 from auditor_tui.core.status import status_label
-from auditor_tui.core.text import printable
+from auditor_tui.core.text import counted, printable
 
 _CSS = files(__package__).joinpath("report.css").read_text(encoding="utf-8").strip("\n")
 
@@ -56,7 +56,7 @@ def _html_item(number: int, item: Mapping[str, Any]) -> list[str]:
     evidence = item["evidence"]
     add(
         f'<p>{_h_status(status)} <span class="refs">{_h(refs)}</span> '
-        f"&middot; {len(evidence)} evidence clause{'' if len(evidence) == 1 else 's'}</p>"
+        f"&middot; {counted(len(evidence), 'evidence clause')}</p>"
     )
     rows = finding_rows(item)
     if rows:

@@ -156,9 +156,16 @@ def missing_probability(features: tuple[float, ...], coefficients: tuple[float, 
     return e / (1.0 + e)
 
 
-def gap_coefficients(checklist_id: str, item_id: str, best: float) -> tuple[float, ...]:
+def gap_coefficients(
+    checklist_id: str,
+    item_id: str,
+    best: float,
+    shared: tuple[float, ...] = GAP_COEFFICIENTS,
+    per_item: dict[str, dict[str, tuple[float, tuple[float, ...]]]] = GAP_ITEM_COEFFICIENTS,
+) -> tuple[float, ...]:
     """The coefficients for the item at this best score: its own, or the shared ones for an
     item (or checklist) without, and below the scores its own were fitted on (a fit is not
-    extrapolated where it saw no policy)."""
-    floor, own = GAP_ITEM_COEFFICIENTS.get(checklist_id, {}).get(item_id, (0.0, GAP_COEFFICIENTS))
-    return own if best >= floor else GAP_COEFFICIENTS
+    extrapolated where it saw no policy). *shared* and *per_item* are the model's (the
+    calibration script passes the one it is fitting)."""
+    floor, own = per_item.get(checklist_id, {}).get(item_id, (0.0, shared))
+    return own if best >= floor else shared

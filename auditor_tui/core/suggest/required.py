@@ -66,10 +66,12 @@ class RequiredWords:
         table = REQUIRED_WORDS.get(checklist_id, {})
         self.items: tuple[int, ...] = tuple(i for i, item_id in enumerate(item_ids) if table.get(item_id))
         """Indices (in *item_ids*) of the items with required words."""
-        self._words: list[tuple[str, frozenset[int]]] = []
-        for word in sorted({w.casefold() for i in self.items for w in table[item_ids[i]]}, key=len, reverse=True):
-            owners = frozenset(i for i in self.items if word in {w.casefold() for w in table[item_ids[i]]})
-            self._words.append((word, owners))
+        owners: dict[str, set[int]] = {}
+        for i in self.items:
+            for word in table[item_ids[i]]:
+                owners.setdefault(word.casefold(), set()).add(i)
+        # Longest first: the pattern then matches the longest word at each place.
+        self._words = [(word, frozenset(owners[word])) for word in sorted(owners, key=len, reverse=True)]
         alternatives = "|".join(re.escape(word) for word, _ in self._words)
         # Matched against the case-folded text: much faster than a case-insensitive pattern.
         self._pattern = re.compile(rf"\b(?:{alternatives})") if self._words else None

@@ -101,9 +101,8 @@ class Scores:
         With the auditor's *state* of the item: tagged evidence or a decided status means the
         item is never flagged, whatever the scores say.
         """
-        row = self._row(item_id)
-        top = heapq.nlargest(1, range(len(row)), key=row.__getitem__)
-        inputs = self.gap_inputs(item_id)
+        top = self._top_two(item_id)
+        inputs = self._inputs(item_id, top)
         best = inputs.best
         clause = self.clause_ids[top[0]] if top and best > 0.0 else None
         coefficients = gap_coefficients(self.suggester.checklist.id, item_id, inputs.best)
@@ -125,10 +124,18 @@ class Scores:
 
     def gap_inputs(self, item_id: str) -> GapInputs:
         """What the gap model reads for the item (see :mod:`.gaps`)."""
-        top = heapq.nlargest(2, self._row(item_id))
+        return self._inputs(item_id, self._top_two(item_id))
+
+    def _top_two(self, item_id: str) -> list[int]:
+        """The positions of the item's two best clauses (fewer in a shorter policy)."""
+        row = self._row(item_id)
+        return heapq.nlargest(2, range(len(row)), key=row.__getitem__)
+
+    def _inputs(self, item_id: str, top: list[int]) -> GapInputs:
+        row = self._row(item_id)
         return GapInputs(
-            best=top[0] if top else 0.0,
-            second=top[1] if len(top) > 1 else 0.0,
+            best=row[top[0]] if top else 0.0,
+            second=row[top[1]] if len(top) > 1 else 0.0,
             audits=self.suggester.audit_counts.get(item_id, 0),
         )
 

@@ -28,7 +28,7 @@ from auditor_tui.core.session import (
     restorable_backup,
     restore_backup,
 )
-from auditor_tui.core.text import printable, shorten, shorten_middle
+from auditor_tui.core.text import counted, printable, shorten, shorten_middle
 from auditor_tui.core.urls import is_url
 from auditor_tui.ui.screens.dialogs import ConfirmDialog, FormBody
 from auditor_tui.ui.widgets.key_bar import KeyBar
@@ -393,7 +393,7 @@ class StartScreen(Screen[None]):
         total = len(self.found)
         if not total:
             return f"No audits in {self.sessions_dir}/ yet. Press n for a new audit, or s to try the bundled sample."
-        count = f"{total} audit{'s' if total != 1 else ''}"
+        count = counted(total, "audit")
         if self.filter_text:
             count = f"{visible} of {total} audits match {self.filter_text!r}"
         order = "newest first" if self.sort_column is None else f"sorted by {COLUMNS[self.sort_column]}"
