@@ -192,23 +192,54 @@ def test_item_weights_fall_back_to_the_shared_ones(checklist_id, item_id, best):
         assert got == known[1]
 
 
-def test_an_unknown_checklist_flags_by_the_shared_model(gdpr):
-    """The same items under another checklist id have no weights of their own: the flag is the
-    shared model's, which differs from the item's own on the same scores."""
+def test_a_renamed_copy_of_a_bundled_checklist_keeps_its_items_weights_and_words(gdpr):
+    """A firm's copy of the bundled checklist under its own id (items unchanged but for case
+    and spacing in a title) scores and flags exactly as the bundled one."""
+    policy = load_policy(POLICY_2018)
+    items = tuple(replace(item, title=f"  {item.title.upper()} ") if item.id == DPO else item for item in gdpr.items)
+    copy = replace(gdpr, id="acme-transparency", items=items)
+    bundled, copied = Suggester(gdpr).score(policy), Suggester(copy).score(policy)
+    for item in gdpr.items:
+        assert copied.gap_inputs(item.id) == bundled.gap_inputs(item.id)
+        assert copied.gap(item.id).probability == bundled.gap(item.id).probability
+    assert Suggester(copy).bundled == tuple((gdpr.id, item.id) for item in gdpr.items)
+
+
+def test_an_item_whose_title_was_edited_is_read_by_the_shared_model(gdpr):
+    """Under another checklist id, or under the bundled id itself, an item whose title says
+    something else is no longer the bundled item: the flag is the shared model's, which
+    differs from the item's own on the same scores, and no required words damp it."""
     from auditor_tui.core.suggest.weights import DEFAULT_WEIGHTS
 
     policy = load_policy(POLICY_2018)
-    custom = replace(gdpr, id="custom-transparency")
-    # Required words are the bundled checklists' too: without them both score alike.
+    edited = tuple(replace(item, title=item.title + " (as the firm reads it)") for item in gdpr.items)
+    # Required words are the bundled items' too: without them both score alike.
     same = replace(DEFAULT_WEIGHTS, required_damp=1.0)
-    known, unknown = Suggester(gdpr, weights=same).score(policy), Suggester(custom, weights=same).score(policy)
-    for item in (ABSENT, PRESENT, DPO):
-        inputs = unknown.gap_inputs(item)
-        assert inputs == known.gap_inputs(item)
-        shared = missing_probability(gap_features(inputs), GAP_COEFFICIENTS)
-        assert unknown.gap(item).probability == shared
-        assert known.gap(item).probability != shared
-    assert unknown.gap(ABSENT).likely_missing and not unknown.gap(PRESENT).likely_missing
+    known = Suggester(gdpr, weights=same).score(policy)
+    for custom in (replace(gdpr, id="custom-transparency", items=edited), replace(gdpr, items=edited)):
+        suggester = Suggester(custom, weights=same)
+        assert suggester.bundled == (None,) * len(edited)
+        assert not Suggester(custom)._required
+        unknown = suggester.score(policy)
+        for item in (ABSENT, PRESENT, DPO):
+            inputs = unknown.gap_inputs(item)
+            assert inputs == known.gap_inputs(item)
+            shared = missing_probability(gap_features(inputs), GAP_COEFFICIENTS)
+            assert unknown.gap(item).probability == shared
+            assert known.gap(item).probability != shared
+        assert unknown.gap(ABSENT).likely_missing and not unknown.gap(PRESENT).likely_missing
+
+
+def test_items_copied_from_two_bundled_checklists_keep_each_ones_tables():
+    """A checklist of the auditor's own made of items from two bundled ones: each item is
+    found in its own, and an item of the auditor's own is in none."""
+    from auditor_tui.core.checklist import Item
+    from auditor_tui.core.suggest.bundled import bundled_keys
+
+    gdpr, opp = find_checklist("gdpr-transparency"), find_checklist("opp115-data-practices")
+    mine = Item(id="13-1-b", title="Our own question", guidance="", refs=(), keywords=(), examples=())
+    mixed = replace(gdpr, id="mixed", items=(gdpr.items[0], opp.items[0], mine))
+    assert bundled_keys(mixed) == ((gdpr.id, gdpr.items[0].id), (opp.id, opp.items[0].id), None)
 
 
 @pytest.mark.parametrize("path", [SHORT, POLICY_2018], ids=["short", "long"])
@@ -432,7 +463,7 @@ def test_every_example_of_an_item_with_required_words_names_one():
         checklist = find_checklist(checklist_id)
         ids = [item.id for item in checklist.items]
         assert set(table) <= set(ids), checklist_id
-        required = RequiredWords(checklist_id, ids)
+        required = RequiredWords([(checklist_id, item_id) for item_id in ids])
         assert {ids[i] for i in required.items} == set(table)
         for item in checklist.items:
             if item.id in table:
@@ -444,10 +475,10 @@ def test_every_example_of_an_item_with_required_words_names_one():
 def test_required_words_match_at_the_start_of_a_word_in_any_case():
     from auditor_tui.core.suggest.required import RequiredWords
 
-    required = RequiredWords("gdpr-transparency", ["x", "13-2-f", "13-1-b"])
+    required = RequiredWords([None, ("gdpr-transparency", "13-2-f"), ("gdpr-transparency", "13-1-b")])
     assert required.items == (1, 2)
     assert required.named("Decisions are made AUTOMATICALLY") == {1}
     assert required.named("we use profiling; write to our Data Protection Officer") == {1, 2}
     assert required.named("email dpo@example.com") == {2}
     assert not required.named("the autumn catalogue is unprofitable")
-    assert not RequiredWords("a-checklist-of-my-own", ["13-2-f"])
+    assert not RequiredWords([("a-checklist-of-my-own", "13-2-f"), None])

@@ -14,6 +14,8 @@ scoring anyway):
 * :mod:`.engine`: :class:`Suggester` scores every clause of a policy against every item;
   :mod:`.scores`: the result (:class:`Scores`); :mod:`.gaps`: how probable it is that the
   policy says nothing of an item (:class:`Gap`, a calibrated probability and its reason).
+  Its per-item weights, and :mod:`.required`'s words an item's evidence must name, belong to
+  the bundled checklists' items, found by :mod:`.bundled` in a copy too.
 * :mod:`.search`: :class:`SearchIndex` is the policy's live fuzzy search (as the user types),
   and :func:`matched_spans` turns matched words into character ranges to highlight.
 

@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.policy import Clause, Policy
+from auditor_tui.core.suggest.bundled import bundled_keys
 from auditor_tui.core.suggest.exemplars import Exemplar, sources_of
 from auditor_tui.core.suggest.profiles import (
     Postings,
@@ -102,7 +103,9 @@ class Suggester:
                 self._postings.setdefault(term, []).append((index, weight))
         self._vocab = sorted(t for t in self._postings if " " not in t and len(t) >= FUZZY_MIN_LENGTH)
         self._fuzzy: dict[str, str | None] = {}
-        self._required = RequiredWords(checklist.id, self.item_ids if self.weights.required_damp != 1.0 else ())
+        self.bundled = bundled_keys(checklist)
+        """Per item, the bundled item it is (its gap weights and required words), or None."""
+        self._required = RequiredWords(self.bundled if self.weights.required_damp != 1.0 else ())
         self._centroids = exemplar_centroids(texts, confidence, len(self.item_ids), self.weights, self._cached_terms)
         self._heading_postings: Postings = {}
         self._heading_idf: dict[str, float] = {}

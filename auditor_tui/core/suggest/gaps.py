@@ -20,6 +20,7 @@ and would otherwise teach it to flag over any clause): numbers per item id, no t
 used only from the lowest best score the item was fitted on; below it, and for any other item
 or checklist (``ccpa-privacy-policy``, a checklist of the user's own), the shared model speaks
 (moved so that at the threshold it flags what it flagged before there were per-item weights).
+A bundled item copied unchanged into another checklist keeps its own (:mod:`.bundled`).
 
 The coefficients were fitted on the tune halves of GoPPC-150 and OPP-115, cold and with 1, 5
 and 20 past audits, each run weighing alike (``benchmarks/suggest_calibrate.py

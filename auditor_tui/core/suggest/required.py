@@ -18,13 +18,16 @@ cookies, and OPP-115's data security were tried and left out).
 
 Words per checklist and item id, like the gap model's coefficients (:mod:`.gaps`): the
 engine's knowledge of the bundled checklists, kept out of the checklist files so that their
-fingerprint, which audits record, stays as it was.
+fingerprint, which audits record, stays as it was. An item of another checklist has them when
+it is a bundled item copied unchanged (:mod:`.bundled`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+from auditor_tui.core.suggest.bundled import BundledKey
 
 __all__ = ["REQUIRED_WORDS", "RequiredWords"]
 
@@ -62,13 +65,14 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 class RequiredWords:
     """The required words of a checklist's items, found in one scan of a text."""
 
-    def __init__(self, checklist_id: str, item_ids: Sequence[str]) -> None:
-        table = REQUIRED_WORDS.get(checklist_id, {})
-        self.items: tuple[int, ...] = tuple(i for i, item_id in enumerate(item_ids) if table.get(item_id))
-        """Indices (in *item_ids*) of the items with required words."""
+    def __init__(self, keys: Sequence[BundledKey | None]) -> None:
+        """*keys*: for each item of the checklist, the bundled item it is (or None)."""
+        words = [REQUIRED_WORDS.get(key[0], {}).get(key[1], ()) if key else () for key in keys]
+        self.items: tuple[int, ...] = tuple(i for i, found in enumerate(words) if found)
+        """Indices (in *keys*) of the items with required words."""
         owners: dict[str, set[int]] = {}
         for i in self.items:
-            for word in table[item_ids[i]]:
+            for word in words[i]:
                 owners.setdefault(word.casefold(), set()).add(i)
         # Longest first: the pattern then matches the longest word at each place.
         self._words = [(word, frozenset(owners[word])) for word in sorted(owners, key=len, reverse=True)]

@@ -105,7 +105,8 @@ class Scores:
         inputs = self._inputs(item_id, top)
         best = inputs.best
         clause = self.clause_ids[top[0]] if top and best > 0.0 else None
-        coefficients = gap_coefficients(self.suggester.checklist.id, item_id, inputs.best)
+        checklist_id, own_id = self.suggester.bundled[self.suggester.item_index(item_id)] or ("", item_id)
+        coefficients = gap_coefficients(checklist_id, own_id, inputs.best)
         probability = missing_probability(gap_features(inputs), coefficients)
         candidate = f"best candidate {clause}, {best:.0f}" if clause else "no clause shares a word with it"
         if state is not None and any(not tag.orphan for tag in state.tags):
