@@ -6,6 +6,7 @@ import json
 
 from auditor_tui.cli import main
 from tests.conftest import POLICY_2007, POLICY_2018
+from tests.web_server import serve
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -113,3 +114,17 @@ def test_sessions_dir_exemplars_are_used(capsys, workdir):
 
     assert tenth not in top_clauses()  # the default ./sessions does not exist: cold
     assert tenth in top_clauses("--sessions-dir", str(workdir / "audits"))
+
+
+def test_a_policy_at_a_url_is_read_like_a_file(capsys, workdir):
+    """Like ``review`` and ``clauses``, ``suggest`` takes an http(s) URL (a server on 127.0.0.1)."""
+    code, local, _err = run(capsys, "suggest", str(POLICY_2018), "--format", "json")
+    assert code == 0
+    with serve({"/privacy.txt": (200, "text/plain; charset=utf-8", POLICY_2018.read_bytes())}) as server:
+        url = server.url("/privacy.txt")
+        code, out, _err = run(capsys, "suggest", url, "--format", "json", "--timeout", "5")
+        missing_code, _out, missing = run(capsys, "suggest", server.url("/gone.txt"))
+    assert code == 0
+    fetched, read = json.loads(out), json.loads(local)
+    assert fetched["policy"]["path"] == url and fetched["items"] == read["items"]
+    assert missing_code != 0 and "404" in missing and "Traceback" not in missing

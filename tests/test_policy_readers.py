@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,13 @@ def test_formats_are_the_readers_that_take_text() -> None:
     for reader in readers.READERS:
         assert (reader.blocks is not None) == (reader.format in FORMATS)  # binary formats take no text
         assert all(suffix.startswith(".") and suffix == suffix.lower() for suffix in reader.suffixes)
+
+
+def test_help_and_hints_name_each_readers_first_suffix() -> None:
+    from auditor_tui.core.policy import POLICY_KINDS
+
+    named = re.findall(r"\.[a-z]+", POLICY_KINDS)
+    assert named == [reader.suffixes[0] for reader in readers.READERS]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

@@ -11,7 +11,7 @@ from auditor_tui.core.audit import Audit, sample_policy_path, start_sample
 from auditor_tui.core.checklist import list_checklists
 from auditor_tui.core.config import Config
 from auditor_tui.core.errors import AuditorError
-from auditor_tui.core.policy import Clause, Policy, Section, read_policy_data
+from auditor_tui.core.policy import POLICY_KINDS, Clause, Policy, Section, read_policy_data
 from auditor_tui.core.session import find_sessions, restore_backup
 from auditor_tui.core.source import OpenedPolicy, open_policy, open_policy_ahead
 from auditor_tui.core.urls import DEFAULT_TIMEOUT
@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show how a policy is read into sections and clauses",
         description="Show the sections and clauses a policy file is read into.",
     )
-    p.add_argument("policy", metavar="POLICY", help="a .txt, .md or .html policy file, or an http(s) URL")
+    p.add_argument("policy", metavar="POLICY", help=f"the policy: {POLICY_KINDS}, or an http(s) URL")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_source_options(p)
     p.set_defaults(func=cmd_clauses)

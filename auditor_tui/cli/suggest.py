@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from auditor_tui.cli._output import dumps_json, print_json, safe
+from auditor_tui.cli.audit import add_source_options
 from auditor_tui.core.audit import DEFAULT_CHECKLIST, SESSIONS_DIR
 from auditor_tui.core.checklist import Checklist, find_checklist
 from auditor_tui.core.errors import AuditorError
-from auditor_tui.core.policy import Policy, load_policy
+from auditor_tui.core.policy import POLICY_KINDS, Policy
+from auditor_tui.core.source import open_policy
 from auditor_tui.core.suggest import Scores, Suggester, load_exemplars
 
 QUOTE_CHARS = 110
@@ -27,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "in the audits of --sessions-dir (same checklist) are used as examples. With several policies and "
         "--format json, prints one JSON object per line (JSON Lines), in the order given.",
     )
-    p.add_argument("policies", nargs="+", metavar="POLICY", help="a .txt, .md or .html policy file")
+    p.add_argument("policies", nargs="+", metavar="POLICY", help=f"a policy: {POLICY_KINDS}, or an http(s) URL")
+    add_source_options(p)
     p.add_argument("--checklist", default=DEFAULT_CHECKLIST, metavar="ID|PATH", help="default: %(default)s")
     p.add_argument("--top", type=int, default=3, metavar="K", help="clauses shown per item (default: %(default)s)")
     p.add_argument(
@@ -114,7 +117,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise AuditorError(f"--top must be at least 1, not {args.top}")
     checklist = find_checklist(args.checklist)
     # Read every policy first, so a bad path fails before anything is printed.
-    policies = [(path, load_policy(path)) for path in args.policies]
+    policies = [
+        (source, open_policy(source, whole_page=args.whole_page, timeout=args.timeout).policy)
+        for source in args.policies
+    ]
     warnings: list[str] = []
     exemplars = load_exemplars(args.sessions_dir, checklist.id, warnings=warnings)
     for warning in warnings:

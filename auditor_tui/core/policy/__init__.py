@@ -32,6 +32,7 @@ from __future__ import annotations
 from auditor_tui.core.policy.assemble import assemble
 from auditor_tui.core.policy.decode import (
     MAX_POLICY_BYTES,
+    POLICY_KINDS,
     decode_policy_bytes,
     read_policy_bytes,
     read_policy_file,
@@ -45,6 +46,7 @@ from auditor_tui.core.policy.units import normalise_line
 __all__ = [
     "FORMATS",
     "MAX_POLICY_BYTES",
+    "POLICY_KINDS",
     "Block",
     "Clause",
     "Policy",

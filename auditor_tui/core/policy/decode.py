@@ -16,6 +16,8 @@ from auditor_tui.core.files import why_missing
 
 MAX_POLICY_BYTES = 20 * 1024 * 1024
 """Policies larger than this (20 MiB) are refused before they are read whole."""
+POLICY_KINDS = "a .txt, .md, .html, .mhtml, .pdf or .docx file"
+"""What a policy file may be, for help and hints (a test keeps it to the readers' suffixes)."""
 
 
 def read_policy_file(path: str | Path) -> tuple[str, list[str]]:
@@ -38,7 +40,7 @@ def read_policy_bytes(path: str | Path) -> bytes:
     if not path.exists():
         raise PolicyError(why_missing(path), path=path, hint="check the path")
     if path.is_dir():
-        raise PolicyError("is a directory, not a policy file", path=path, hint="give a .txt, .md or .html file")
+        raise PolicyError("is a directory, not a policy file", path=path, hint=f"give {POLICY_KINDS}")
     try:
         size = path.stat().st_size
         if size > MAX_POLICY_BYTES:
@@ -48,7 +50,7 @@ def read_policy_bytes(path: str | Path) -> bytes:
                 hint="split the document or give only the privacy policy",
             )
         if not path.is_file():
-            raise PolicyError("is not a regular file", path=path, hint="give a .txt, .md or .html file")
+            raise PolicyError("is not a regular file", path=path, hint=f"give {POLICY_KINDS}")
         with path.open("rb") as handle:
             # Ask for what stat() promised (plus one byte, to see growth) rather than 20 MiB.
             data = handle.read(size + 1)
@@ -77,7 +79,7 @@ def decode_policy_bytes(data: bytes, path: str | Path = "(policy)") -> tuple[str
             raise PolicyError("invalid UTF-16 text", path=path, hint="re-save the file as UTF-8") from None
     else:
         if b"\x00" in data[:65536] or _is_image(data):
-            raise PolicyError("looks like a binary file, not text", path=path, hint="give a .txt, .md or .html policy")
+            raise PolicyError("looks like a binary file, not text", path=path, hint=f"give a policy as {POLICY_KINDS}")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
