@@ -67,7 +67,7 @@ def features(row: dict) -> tuple[float, ...]:
 
 
 def probability(row: dict, model: Model) -> float:
-    coefficients = gap_coefficients(row.get("checklist", ""), row["item"], row["best"], *model)
+    coefficients = gap_coefficients((row.get("checklist", ""), row["item"]), row["best"], *model)
     return missing_probability(features(row), coefficients)
 
 
@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.current:
         model: Model = (GAP_COEFFICIENTS, GAP_ITEM_COEFFICIENTS)
         assert all(
-            gap_coefficients(c, i, floor) == own for c, items in model[1].items() for i, (floor, own) in items.items()
+            gap_coefficients((c, i), floor) == own for c, items in model[1].items() for i, (floor, own) in items.items()
         )
         threshold = GAP_THRESHOLD if args.threshold is None else args.threshold
     else:

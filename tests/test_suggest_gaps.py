@@ -158,7 +158,7 @@ def test_the_flag_reads_what_gap_inputs_report(gdpr):
     dumps to fit it), and more past audits of an item lower it for the same scores."""
     scores = Suggester(gdpr).score(load_policy(SHORT))
     inputs = scores.gap_inputs(ABSENT)
-    own = gap_coefficients(gdpr.id, ABSENT, inputs.best)
+    own = gap_coefficients((gdpr.id, ABSENT), inputs.best)
     assert scores.gap(ABSENT).probability == missing_probability(gap_features(inputs), own)
     assert (inputs.best, inputs.audits) == (scores.best(ABSENT), 0)
     taught = GapInputs(inputs.best, inputs.second, 20)
@@ -185,7 +185,7 @@ def test_item_weights_fall_back_to_the_shared_ones(checklist_id, item_id, best):
     """An item (or checklist) without its own weights, or a best score below the ones its own
     were fitted on, reads the shared coefficients; otherwise the item's own."""
     known = GAP_ITEM_COEFFICIENTS.get(checklist_id, {}).get(item_id)
-    got = gap_coefficients(checklist_id, item_id, best)
+    got = gap_coefficients((checklist_id, item_id), best)
     if known is None or best < known[0]:
         assert got == GAP_COEFFICIENTS
     else:
@@ -237,7 +237,7 @@ def test_items_copied_from_two_bundled_checklists_keep_each_ones_tables():
     from auditor_tui.core.suggest.bundled import bundled_keys
 
     gdpr, opp = find_checklist("gdpr-transparency"), find_checklist("opp115-data-practices")
-    mine = Item(id="13-1-b", title="Our own question", guidance="", refs=(), keywords=(), examples=())
+    mine = Item(id="13-1-b", title="Our own question")
     mixed = replace(gdpr, id="mixed", items=(gdpr.items[0], opp.items[0], mine))
     assert bundled_keys(mixed) == ((gdpr.id, gdpr.items[0].id), (opp.id, opp.items[0].id), None)
 
@@ -391,7 +391,7 @@ def test_a_clause_that_shares_most_of_an_items_words_is_never_outweighed_by_its_
             for second in range(0, 71, 5):
                 for audits in (0, 1, 5, 20, 50):
                     inputs = GapInputs(70.0, float(second), audits)
-                    p = missing_probability(gap_features(inputs), gap_coefficients(checklist_id, item_id, 70.0))
+                    p = missing_probability(gap_features(inputs), gap_coefficients((checklist_id, item_id), 70.0))
                     assert p < GAP_THRESHOLD, (checklist_id, item_id, inputs, p)
 
 

@@ -42,6 +42,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from auditor_tui.core.suggest.bundled import BundledKey
+
 __all__ = [
     "GAP_COEFFICIENTS",
     "GAP_ITEM_COEFFICIENTS",
@@ -158,15 +160,16 @@ def missing_probability(features: tuple[float, ...], coefficients: tuple[float, 
 
 
 def gap_coefficients(
-    checklist_id: str,
-    item_id: str,
+    key: BundledKey | None,
     best: float,
     shared: tuple[float, ...] = GAP_COEFFICIENTS,
     per_item: dict[str, dict[str, tuple[float, tuple[float, ...]]]] = GAP_ITEM_COEFFICIENTS,
 ) -> tuple[float, ...]:
-    """The coefficients for the item at this best score: its own, or the shared ones for an
-    item (or checklist) without, and below the scores its own were fitted on (a fit is not
-    extrapolated where it saw no policy). *shared* and *per_item* are the model's (the
-    calibration script passes the one it is fitting)."""
-    floor, own = per_item.get(checklist_id, {}).get(item_id, (0.0, shared))
+    """The coefficients for the item (*key*: the bundled item it is, or None) at this best
+    score: its own, or the shared ones for an item without, and below the scores its own were
+    fitted on (a fit is not extrapolated where it saw no policy). *shared* and *per_item* are
+    the model's (the calibration script passes the one it is fitting)."""
+    if key is None:
+        return shared
+    floor, own = per_item.get(key[0], {}).get(key[1], (0.0, shared))
     return own if best >= floor else shared

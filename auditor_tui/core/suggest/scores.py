@@ -105,8 +105,8 @@ class Scores:
         inputs = self._inputs(item_id, top)
         best = inputs.best
         clause = self.clause_ids[top[0]] if top and best > 0.0 else None
-        checklist_id, own_id = self.suggester.bundled[self.suggester.item_index(item_id)] or ("", item_id)
-        coefficients = gap_coefficients(checklist_id, own_id, inputs.best)
+        index = self.suggester.item_index(item_id)
+        coefficients = gap_coefficients(self.suggester.bundled[index], inputs.best)
         probability = missing_probability(gap_features(inputs), coefficients)
         candidate = f"best candidate {clause}, {best:.0f}" if clause else "no clause shares a word with it"
         if state is not None and any(not tag.orphan for tag in state.tags):
@@ -114,7 +114,7 @@ class Scores:
         if state is not None and state.decided:
             return Gap(item_id, probability, False, f"decided: {state.status}", clause, best)
         if probability >= GAP_THRESHOLD:
-            title = self.suggester.checklist.items[self.suggester.item_index(item_id)].title
+            title = self.suggester.checklist.items[index].title
             topic = title[:1].lower() + title[1:]
             if clause is not None and best >= CLOSE_CANDIDATE:  # words in common: it may say it all the same
                 reason = f"no clause clearly speaks of {topic}; closest {clause}, {best:.0f}: read it before you decide"
