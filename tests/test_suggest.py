@@ -196,6 +196,27 @@ def test_exemplars_from_sessions_change_the_ranking(gdpr, tmp_path, policy_2018,
     assert warm.for_item(DPO, top=1)[0].clause_id == scores_2018.for_item(DPO, top=1)[0].clause_id
 
 
+def test_a_copy_of_a_bundled_checklist_learns_from_the_audits_made_with_it(gdpr, tmp_path, policy_2018):
+    """A firm's copy of the bundled checklist keeps what the team's audits with the bundled one
+    taught, item by item: an item whose title was edited asks something else and learns
+    nothing from them, and nor does a checklist that only shares item ids."""
+    from dataclasses import replace
+
+    clause = policy_2018.clauses[0]
+    session = new_session(policy_2018, gdpr, policy_path=str(POLICY_2018), auditor="ann")
+    for item in (DPO, ERASURE):
+        session.toggle_tag(item, clause, who="ann")
+    save_session(session, tmp_path / "earlier.toml")
+    edited = tuple(replace(i, title=i.title + " (as the firm reads it)") if i.id == ERASURE else i for i in gdpr.items)
+    copy = replace(gdpr, id="acme-transparency", items=edited)
+    taught = load_exemplars(tmp_path, copy)
+    assert list(taught) == [DPO] and taught[DPO][0].audit == session.audit_id
+    assert load_exemplars(tmp_path, copy.id) == {}  # by id alone: no other checklist's audits
+    assert load_exemplars(tmp_path, replace(copy, items=tuple(replace(i, title="?") for i in gdpr.items))) == {}
+    assert load_exemplars(tmp_path, gdpr) == load_exemplars(tmp_path, gdpr.id)
+    assert Suggester(copy, taught).audit_counts == {DPO: 1}
+
+
 @pytest.mark.parametrize("status", ["missing", "not-applicable"])
 def test_tags_of_an_item_decided_missing_or_not_applicable_teach_nothing(gdpr, tmp_path, policy_2018, status):
     """The example audit cites the controller's UK address for "no EU representative needed"

@@ -122,7 +122,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         for source in args.policies
     ]
     warnings: list[str] = []
-    exemplars = load_exemplars(args.sessions_dir, checklist.id, warnings=warnings)
+    exemplars = load_exemplars(args.sessions_dir, checklist, warnings=warnings)
     for warning in warnings:
         print(f"auditor-tui: warning: skipped session {safe(warning)}", file=sys.stderr)
     suggester = Suggester(checklist, exemplars)  # the item side, built once for all policies

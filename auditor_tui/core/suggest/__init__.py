@@ -9,8 +9,9 @@ scoring anyway):
   example phrases and guidance, and what exemplars add (their distinctive terms, their
   centroid, the headings they were tagged under).
 * :mod:`.exemplars`: exemplars are the clauses auditors tagged for the same item (same
-  checklist id and item id) in earlier audits, read from session files by
-  :func:`load_exemplars`, so suggestions improve with each audit the team completes.
+  checklist id and item id, or the bundled item it copies) in earlier audits, read from
+  session files by :func:`load_exemplars`, so suggestions improve with each audit the team
+  completes.
 * :mod:`.engine`: :class:`Suggester` scores every clause of a policy against every item;
   :mod:`.scores`: the result (:class:`Scores`); :mod:`.gaps`: how probable it is that the
   policy says nothing of an item (:class:`Gap`, a calibrated probability and its reason).

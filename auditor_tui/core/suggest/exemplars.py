@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from auditor_tui.core.checklist import Checklist
     from auditor_tui.core.errors import SessionError
     from auditor_tui.core.session import Session
 
@@ -46,13 +47,19 @@ def sources_of(exemplars: Sequence[Exemplar]) -> int:
 
 def load_exemplars(
     sessions_dir: str | Path,
-    checklist_id: str,
+    checklist: Checklist | str,
     *,
     exclude_audit_id: str | None = None,
     warnings: list[str] | None = None,
     found: Sequence[tuple[Path, Session | SessionError]] | None = None,
 ) -> dict[str, list[Exemplar]]:
-    """The clauses tagged per item (quote and section) in every readable session of *checklist_id*.
+    """The clauses tagged per item (quote and section) in every readable session of *checklist*.
+
+    Given a checklist rather than its id, an item that is a bundled checklist's item copied
+    unchanged (:mod:`.bundled`: same id and title) also learns from the audits made with that
+    bundled checklist: a firm's copy of ``gdpr-transparency`` keeps what the team's audits with
+    the bundled one taught. (Audits made with a copy do not teach the bundled checklist or
+    another copy: a session records its checklist's id and digest, not its items' titles.)
 
     The sessions are those of *sessions_dir*, or *found* when the caller has read the folder
     already (``find_sessions``), so that one read serves several uses.
@@ -65,18 +72,31 @@ def load_exemplars(
     agree), in two audits of one policy it is one.
     """
     from auditor_tui.core.session import Session, find_sessions
+    from auditor_tui.core.suggest.bundled import bundled_keys
 
+    checklist_id = checklist if isinstance(checklist, str) else checklist.id
+    borrowed: dict[str, set[str]] = {}  # per other (bundled) checklist id, the items it shares
+    if not isinstance(checklist, str):
+        for key in bundled_keys(checklist):
+            if key is not None and key[0] != checklist_id:
+                borrowed.setdefault(key[0], set()).add(key[1])
     taught: dict[str, dict[tuple[str, str], Exemplar]] = {}
     for _path, loaded in find_sessions(sessions_dir) if found is None else found:
         if not isinstance(loaded, Session):
             if warnings is not None:
                 warnings.append(str(loaded))
             continue
-        if loaded.checklist.id != checklist_id or (exclude_audit_id and loaded.audit_id == exclude_audit_id):
+        if exclude_audit_id and loaded.audit_id == exclude_audit_id:
+            continue
+        if loaded.checklist.id == checklist_id:
+            wanted = None  # every item
+        elif loaded.checklist.id in borrowed:
+            wanted = borrowed[loaded.checklist.id]
+        else:
             continue
         policy = loaded.policy.sha256
         for item_id, state in loaded.items.items():
-            if state.status in NOT_EVIDENCE:
+            if state.status in NOT_EVIDENCE or (wanted is not None and item_id not in wanted):
                 continue
             for tag in state.tags:
                 text = tag.text.strip()

@@ -88,7 +88,7 @@ class SuggestionActions(_Screen):
             found = find_sessions(self.app.sessions_dir)  # read once: linked audits and exemplars
             self.read_linked(found)
             exemplars = load_exemplars(
-                self.app.sessions_dir, self.audit.checklist.id, exclude_audit_id=self.session.audit_id, found=found
+                self.app.sessions_dir, self.audit.checklist, exclude_audit_id=self.session.audit_id, found=found
             )
             scores = Suggester(self.audit.checklist, exemplars).score(self.audit.policy)
         except AuditorError as error:
