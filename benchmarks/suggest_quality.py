@@ -452,8 +452,12 @@ def warm_exemplars(docs: list[Doc], items: list[str], per_item: int):
 # --------------------------------------------------------------------------- printing
 
 
+DECIMALS = 2
+"""How many decimals the figures are printed with (``--decimals``)."""
+
+
 def _f(value: float) -> str:
-    return "  -  " if math.isnan(value) else f"{value:5.2f}"
+    return "-".center(DECIMALS + 3) if math.isnan(value) else f"{value:{DECIMALS + 3}.{DECIMALS}f}"
 
 
 def summarise(tallies: dict[str, Tally]) -> tuple[Tally, dict[str, float]]:
@@ -558,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-headings", action="store_true", help="drop the corpus's section titles (segments only)")
     parser.add_argument("--per-item", action="store_true", help="also print a line per item (default: on)")
     parser.add_argument("--summary", action="store_true", help="only the summary lines")
+    parser.add_argument("--decimals", type=int, default=2, choices=range(1, 7), metavar="N", help="decimals printed")
     parser.add_argument("--exemplars", type=int, default=40, metavar="N", help="exemplars per item when warm")
     parser.add_argument(
         "--curves",
@@ -597,7 +602,8 @@ def main(argv: list[str] | None = None) -> int:
             weights = replace(weights, **{name: given})
         except ValueError:
             parser.error(f"--weight {spec}: {value!r} is not a number")
-    global DUMP_GAPS, DUMP_TOP, MISSES, READING
+    global DECIMALS, DUMP_GAPS, DUMP_TOP, MISSES, READING
+    DECIMALS = args.decimals
     READING = {}
     if args.reading is not None:
         try:
