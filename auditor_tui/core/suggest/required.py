@@ -4,17 +4,20 @@ Some items are about one thing that a clause cannot state without naming it: a r
 in the EU (GDPR Art. 27), a data protection officer (Art. 37-39), legitimate interests (Art.
 6(1)(f)), automated decision-making and profiling (Art. 22), the right to complain to a
 supervisory authority (Art. 77), whether giving the data is required and what follows if it is
-not (Art. 13(2)(e)), a browser's Do Not Track signal, a change to the policy. A clause that
-shares the item's other words without naming it ("contact us", "we track how you use the
-site") is close in wording and far in meaning: the best such clause made those items look
-present where they were not. Such a clause keeps :attr:`Weights.required_damp` of its raw
-score for the item (the clause's section heading counts, so a clause under "Our data
-protection officer" names it). The words were written from the law and the regulators'
-wording, never from a corpus; each is matched case-insensitively at the start of a word, so
-``automat`` finds "automated" and "automatic". Only items where the damping helped on both
-halves of the development corpus that measures them are here (the rights of erasure,
-restriction, rectification, objection and portability, withdrawal of consent, transfers,
-cookies, and OPP-115's data security were tried and left out).
+not (Art. 13(2)(e)), how long the data is kept (Art. 13(2)(a), 5(1)(e); in both checklists), a
+browser's Do Not Track signal, a change to the policy, a practice for a particular audience
+(children, the residents of a country). A clause that shares the item's other words without
+naming it ("contact us", "we track how you use the site") is close in wording and far in
+meaning: the best such clause made those items look present where they were not. Such a clause
+keeps :attr:`Weights.required_damp` of its raw score for the item (the clause's section heading
+counts, so a clause under "Our data protection officer" names it). The words were written from
+the law and the regulators' wording, never from a corpus; each is matched case-insensitively at
+the start of a word, so ``automat`` finds "automated" and "automatic". Only items where the
+damping helped on both halves of the development corpus that measures them are here (the rights
+of access, erasure, restriction, rectification, objection and portability, withdrawal of
+consent, transfers, recipients, the source of the data, security, cookies, the legal basis
+(better on the tune half, worse held out), and OPP-115's data security, user access, user
+choice and third-party sharing were tried and left out).
 
 Words per checklist and item id, like the gap model's coefficients (:mod:`.gaps`): the
 engine's knowledge of the bundled checklists, kept out of the checklist files so that their
@@ -31,11 +34,34 @@ from auditor_tui.core.suggest.bundled import BundledKey
 
 __all__ = ["REQUIRED_WORDS", "RequiredWords"]
 
+RETENTION = (
+    "retain",
+    "retention",
+    "keep",
+    "kept",
+    "stor",
+    "period",
+    "delet",
+    "destr",
+    "eras",
+    "as long as",
+    "how long",
+    "no longer",
+    "dispos",
+    "overwrit",
+    "archiv",
+    "purg",
+    "anonym",
+    "duration",
+)
+"""How long data is kept, or the criteria for it (GDPR Art. 13(2)(a), 5(1)(e)), in both checklists."""
+
 REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "gdpr-transparency": {
         "13-1-a-representative": ("representative",),
         "13-1-b": ("data protection officer", "dpo", "privacy officer", "protection officer"),
         "13-1-d": ("legitimate",),
+        "13-2-a": RETENTION,
         "13-2-f": ("automat", "profil", "algorithm"),
         "13-2-d": ("complain", "supervisory", "authorit", "regulator", "ico", "lodge"),
         "13-2-e": (
@@ -55,6 +81,29 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "opp115-data-practices": {
+        "international-specific-audiences": (
+            "child",
+            "minor",
+            "under 1",
+            "under the age",
+            "parent",
+            "teen",
+            "california",
+            "europ",
+            "eea",
+            "international",
+            "countr",
+            "resident",
+            "canad",
+            "swiss",
+            "switzerland",
+            "united kingdom",
+            "outside",
+            "of age",
+            "age of",
+            "aged",
+        ),
+        "data-retention": RETENTION,
         "do-not-track": ("do not track", "do-not-track", "dnt", "tracking signal"),
         "policy-change": ("chang", "updat", "revis", "modif", "amend"),
     },
