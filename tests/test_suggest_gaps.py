@@ -531,3 +531,24 @@ def test_a_clause_for_no_particular_audience_is_no_evidence_of_one():
     item = "international-specific-audiences"
     assert damped.score(item, general) < plain.score(item, general)
     assert damped.score(item, children) == pytest.approx(plain.score(item, children))
+
+
+def test_a_legal_requirement_on_us_is_no_evidence_that_giving_the_data_is_required():
+    """Art. 13(2)(e) is about the data subject: whether they must provide the data and what
+    follows if they do not. "We may be required by law to disclose it" names a requirement on
+    the controller and keeps only part of its score for the item; "if you do not provide your
+    email address, you cannot open an account" keeps all of its own."""
+    from auditor_tui.core.suggest.weights import DEFAULT_WEIGHTS
+
+    text = (
+        "# Privacy notice\n\n## Disclosure\n\nWe may be required by law to disclose the information we hold "
+        "when a court orders it, as necessary.\n\n## Your account\n\nIf you do not provide your email address, "
+        "you cannot open an account.\n"
+    )
+    policy = parse_policy(text, "markdown")
+    disclosure, consequence = policy.clauses[0].id, policy.clauses[1].id
+    checklist = find_checklist("gdpr-transparency")
+    damped = Suggester(checklist).score(policy)
+    plain = Suggester(checklist, weights=replace(DEFAULT_WEIGHTS, required_damp=1.0)).score(policy)
+    assert damped.score("13-2-e", disclosure) < plain.score("13-2-e", disclosure)
+    assert damped.score("13-2-e", consequence) == pytest.approx(plain.score("13-2-e", consequence))
