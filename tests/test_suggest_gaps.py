@@ -486,6 +486,8 @@ def test_required_words_match_at_the_start_of_a_word_in_any_case():
     assert required.named("Decisions are made AUTOMATICALLY") == {1}
     assert required.named("we use profiling; write to our Data Protection Officer") == {1, 2}
     assert required.named("email dpo@example.com") == {2}
+    assert required.named("you can contact Google and our data protection office") == {2}  # the DPO's office
+    assert not required.named("write to our office in Dublin")
     assert not required.named("the autumn catalogue is unprofitable")
     assert not RequiredWords([("a-checklist-of-my-own", "13-2-f"), None])
 

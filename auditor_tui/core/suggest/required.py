@@ -64,7 +64,7 @@ RETENTION = (
 REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "gdpr-transparency": {
         "13-1-a-representative": ("representative",),
-        "13-1-b": ("data protection officer", "dpo", "privacy officer", "protection officer"),
+        "13-1-b": ("data protection officer", "dpo", "privacy officer", "protection office"),
         "13-1-d": ("legitimate",),
         "13-2-a": RETENTION,
         "13-2-f": ("automat", "profil", "algorithm"),
