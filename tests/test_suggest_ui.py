@@ -66,3 +66,29 @@ async def test_tagged_or_decided_item_shows_no_flag(workdir):
         assert "LIKELY MISSING" not in banner(app)
         gaps = await gap_ids(app, pilot)
         assert REPRESENTATIVE not in gaps and DPO not in gaps
+
+
+async def test_a_wrapped_reason_keeps_its_indent_under_the_item(workdir):
+    """At 80 columns a gap's reason takes two lines: the second starts under the first, not
+    at the list's edge, and no line is wider than the list."""
+    from auditor_tui.ui.screens.lists import NOTE_INDENT, NotedList
+
+    audit = make_audit(workdir, policy=SHORT, name="short.txt")
+    app = AuditorApp(audit)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        gaps = app.screen.query_one(NotedList)
+        width = gaps.prompt_width
+        assert width is not None
+        wrapped = 0
+        for option in gaps.options:
+            _, *note_lines = str(option.prompt).split("\n")
+            assert note_lines, option.id  # every flag says why
+            wrapped += len(note_lines) > 1
+            for line in note_lines:
+                assert line.startswith(" " * NOTE_INDENT) and line[NOTE_INDENT] != " ", (option.id, line)
+                assert len(line) <= width, (option.id, line)
+        assert wrapped  # at this width some reason does wrap

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -16,6 +17,44 @@ from auditor_tui.core.checklist import Item
 from auditor_tui.core.session import ItemState
 from auditor_tui.core.text import printable
 from auditor_tui.ui.widgets.checklist_list import item_prompt
+
+NOTE_INDENT = 3
+"""Columns a note is indented by under its item, on every line it wraps to."""
+
+
+def noted_prompt(item: Item, state: ItemState, note: str | None, width: int | None = None) -> Content:
+    """The item's line and, under it, its note; with *width*, the note is wrapped so that each
+    of its lines starts under the first (a hanging indent the list could not give it)."""
+    prompt = item_prompt(item, state)
+    if not note:
+        return prompt
+    text = Content.styled(printable(note), "$text-muted")
+    lines = text.wrap(width - NOTE_INDENT) if width and width > NOTE_INDENT + 10 else [text]
+    indent = " " * NOTE_INDENT
+    return Content.assemble(prompt, *(part for line in lines for part in ("\n", indent, line)))
+
+
+class NotedList(OptionList):
+    """Items, each with a note under it that keeps its indent when it wraps."""
+
+    def __init__(self, items: Sequence[Item], states: dict[str, ItemState], notes: dict[str, str]) -> None:
+        super().__init__(*(Option(noted_prompt(i, states[i.id], notes.get(i.id)), id=i.id) for i in items))
+        self.items = items
+        self.states = states
+        self.notes = notes
+        self.prompt_width: int | None = None
+
+    def on_resize(self, event: Resize) -> None:
+        # As in the checklist: the scrollbar's columns are kept free, so the wrap never depends
+        # on whether the list overflows.
+        padding = self.get_component_styles("option-list--option").padding
+        width = self.size.width - self.styles.scrollbar_size_vertical - padding.width
+        if width > 0 and width != self.prompt_width:
+            self.prompt_width = width
+            for item in self.items:
+                self.replace_option_prompt(
+                    item.id, noted_prompt(item, self.states[item.id], self.notes.get(item.id), width)
+                )
 
 
 class ItemPicker(ModalScreen[str | None]):
@@ -37,15 +76,10 @@ class ItemPicker(ModalScreen[str | None]):
         with Vertical(classes="dialog list-dialog"):
             yield Label(Content(printable(self.title_text)), classes="dialog-title")
             if self.items:
-                yield OptionList(*(Option(self._prompt(i), id=i.id) for i in self.items))
+                yield NotedList(self.items, self.states, self.notes)
             else:
                 yield Label("None: every open, untagged item has at least one plausible clause.")
             yield Label(Content.styled("enter jumps to the item · escape returns", "$text-muted"))
-
-    def _prompt(self, item: Item) -> Content:
-        note = self.notes.get(item.id)
-        prompt = item_prompt(item, self.states[item.id])
-        return Content.assemble(prompt, "\n   ", Content.styled(printable(note), "$text-muted")) if note else prompt
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
