@@ -492,65 +492,51 @@ def test_required_words_match_at_the_start_of_a_word_in_any_case():
     assert not RequiredWords([("a-checklist-of-my-own", "13-2-f"), None])
 
 
-def test_a_clause_that_names_no_keeping_or_deleting_is_no_evidence_of_retention():
-    """How long data is kept is stated with words of keeping or deleting: the clause on
-    children ("13 years of age" reads as a period) keeps only part of its score for the
-    retention item, in both bundled checklists, while a clause that says how long data is
-    kept keeps all of its own."""
+REQUIRED_WORD_CASES = {
+    # How long data is kept is stated with words of keeping or deleting: the clause on children
+    # ("13 years of age" reads as a period) is no evidence of it, in both bundled checklists.
+    "retention, GDPR": (
+        "gdpr-transparency",
+        "13-2-a",
+        "Our site is not meant for children under 13 years of age, and we do not knowingly collect their information.",
+        "We delete your account data two years after you close your account.",
+    ),
+    "retention, OPP-115": (
+        "opp115-data-practices",
+        "data-retention",
+        "Our site is not meant for children under 13 years of age, and we do not knowingly collect their information.",
+        "We delete your account data two years after you close your account.",
+    ),
+    # OPP-115's "specific audiences" is a practice for children or the residents of a country, not
+    # a clause that only shares the item's wording.
+    "a particular audience": (
+        "opp115-data-practices",
+        "international-specific-audiences",
+        "We hold special information about the people who use our service and the groups they belong to.",
+        "We do not knowingly collect information from anyone under 13; a parent may ask us to delete it.",
+    ),
+    # Art. 13(2)(e) is about the data subject: whether they must give the data and what follows if
+    # they do not, not a requirement on the controller.
+    "data required": (
+        "gdpr-transparency",
+        "13-2-e",
+        "We may be required by law to disclose the information we hold when a court orders it, as necessary.",
+        "If you do not provide your email address, you cannot open an account.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REQUIRED_WORD_CASES)
+def test_a_clause_that_names_none_of_an_items_required_words_keeps_part_of_its_score(case):
+    """The first clause shares the item's wording without naming what it is about and keeps only
+    part of its score for the item; the second names it and keeps all of its own."""
     from auditor_tui.core.suggest.weights import DEFAULT_WEIGHTS
 
-    text = (
-        "# Privacy notice\n\n## Children\n\nOur site is not meant for children under 13 years of age, and we do "
-        "not knowingly collect their information.\n\n## How long\n\nWe delete your account data two years "
-        "after you close your account.\n"
-    )
-    policy = parse_policy(text, "markdown")
-    children, kept = policy.clauses[0].id, policy.clauses[1].id
-    for checklist_id, item in (("gdpr-transparency", "13-2-a"), ("opp115-data-practices", "data-retention")):
-        checklist = find_checklist(checklist_id)
-        damped = Suggester(checklist).score(policy)
-        plain = Suggester(checklist, weights=replace(DEFAULT_WEIGHTS, required_damp=1.0)).score(policy)
-        assert damped.score(item, children) < plain.score(item, children), checklist_id
-        assert damped.score(item, kept) == pytest.approx(plain.score(item, kept)), checklist_id
-
-
-def test_a_clause_for_no_particular_audience_is_no_evidence_of_one():
-    """OPP-115's "specific audiences" item is a practice for children or the residents of a
-    country: a clause that only shares the item's wording ("special information about the
-    people who use our service") keeps part of its score, one about children keeps all."""
-    from auditor_tui.core.suggest.weights import DEFAULT_WEIGHTS
-
-    text = (
-        "# Privacy notice\n\n## Who uses the service\n\nWe hold special information about the people who use "
-        "our service and the groups they belong to.\n\n## Minors\n\nWe do not knowingly collect information "
-        "from anyone under 13; a parent may ask us to delete it.\n"
-    )
-    policy = parse_policy(text, "markdown")
-    general, children = policy.clauses[0].id, policy.clauses[1].id
-    checklist = find_checklist("opp115-data-practices")
+    checklist_id, item, unnamed, named = REQUIRED_WORD_CASES[case]
+    policy = parse_policy(f"# Privacy notice\n\n## One\n\n{unnamed}\n\n## Two\n\n{named}\n", "markdown")
+    first, second = policy.clauses[0].id, policy.clauses[1].id
+    checklist = find_checklist(checklist_id)
     damped = Suggester(checklist).score(policy)
     plain = Suggester(checklist, weights=replace(DEFAULT_WEIGHTS, required_damp=1.0)).score(policy)
-    item = "international-specific-audiences"
-    assert damped.score(item, general) < plain.score(item, general)
-    assert damped.score(item, children) == pytest.approx(plain.score(item, children))
-
-
-def test_a_legal_requirement_on_us_is_no_evidence_that_giving_the_data_is_required():
-    """Art. 13(2)(e) is about the data subject: whether they must provide the data and what
-    follows if they do not. "We may be required by law to disclose it" names a requirement on
-    the controller and keeps only part of its score for the item; "if you do not provide your
-    email address, you cannot open an account" keeps all of its own."""
-    from auditor_tui.core.suggest.weights import DEFAULT_WEIGHTS
-
-    text = (
-        "# Privacy notice\n\n## Disclosure\n\nWe may be required by law to disclose the information we hold "
-        "when a court orders it, as necessary.\n\n## Your account\n\nIf you do not provide your email address, "
-        "you cannot open an account.\n"
-    )
-    policy = parse_policy(text, "markdown")
-    disclosure, consequence = policy.clauses[0].id, policy.clauses[1].id
-    checklist = find_checklist("gdpr-transparency")
-    damped = Suggester(checklist).score(policy)
-    plain = Suggester(checklist, weights=replace(DEFAULT_WEIGHTS, required_damp=1.0)).score(policy)
-    assert damped.score("13-2-e", disclosure) < plain.score("13-2-e", disclosure)
-    assert damped.score("13-2-e", consequence) == pytest.approx(plain.score("13-2-e", consequence))
+    assert damped.score(item, first) < plain.score(item, first)
+    assert damped.score(item, second) == pytest.approx(plain.score(item, second))
