@@ -490,6 +490,9 @@ def test_required_words_match_at_the_start_of_a_word_in_any_case():
     assert not required.named("write to our office in Dublin")
     assert not required.named("the autumn catalogue is unprofitable")
     assert not RequiredWords([("a-checklist-of-my-own", "13-2-f"), None])
+    data_required = RequiredWords([("gdpr-transparency", "13-2-e")])
+    assert data_required.named("You don\u2019t have to give us your phone number") == {0}  # a typographic apostrophe
+    assert data_required.named("You don't have to give us your phone number") == {0}
 
 
 REQUIRED_WORD_CASES = {

@@ -70,40 +70,39 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "13-2-f": ("automat", "profil", "algorithm"),
         "13-2-d": ("complain", "supervisory", "authorit", "regulator", "ico", "lodge"),
         "13-2-e": (
+            # Whether the data must be given: optional or mandatory, by law or contract ...
             "mandatory",
             "optional",
             "voluntar",
-            "not provid",
-            "don't provid",
-            "fail to provid",
-            "failure to provid",
-            "choose not",
-            "decline",
-            "not required to",
-            "required to provid",
-            "required field",
-            "obliged to provid",
-            "not obliged",
-            "not obligated",
-            "do not have to",
-            "don't have to",
-            "refuse to provid",
-            "not to provid",
-            "unable to provid",
-            "without providing",
             "statutory",
             "contractual requirement",
-            "don’t provid",
-            "don’t have to",
+            "required field",
+            "not required to",
+            "required to provid",
             "require you to provid",
+            "we require your",
+            "not obliged",
+            "not obligated",
+            "obliged to provid",
             "must provid",
+            "must give",
+            "need to give",
             "you need to provid",
             "you will need to provid",
             "you'll need to provid",
-            "you’ll need to provid",
-            "we require your",
-            "need to give",
-            "must give",
+            "do not have to",
+            "don't have to",
+            # ... and what follows if it is not.
+            "not provid",
+            "don't provid",
+            "not to provid",
+            "fail to provid",
+            "failure to provid",
+            "refuse to provid",
+            "unable to provid",
+            "without providing",
+            "choose not",
+            "decline",
         ),
     },
     "opp115-data-practices": {
@@ -148,7 +147,7 @@ class RequiredWords:
         owners: dict[str, set[int]] = {}
         for i in self.items:
             for word in words[i]:
-                owners.setdefault(word.casefold(), set()).add(i)
+                owners.setdefault(_folded(word), set()).add(i)
         # Longest first: the pattern then matches the longest word at each place.
         self._words = [(word, frozenset(owners[word])) for word in sorted(owners, key=len, reverse=True)]
         alternatives = "|".join(re.escape(word) for word, _ in self._words)
@@ -163,9 +162,14 @@ class RequiredWords:
         if self._pattern is None:
             return frozenset()
         found: set[int] = set()
-        for match in self._pattern.finditer(text.casefold()):
+        for match in self._pattern.finditer(_folded(text)):
             hit = match.group(0)
             for word, owners in self._words:
                 if hit.startswith(word):
                     found |= owners
         return frozenset(found)
+
+
+def _folded(text: str) -> str:
+    """Case-folded, with a typographic apostrophe as a plain one ("don’t" is "don't")."""
+    return text.casefold().replace("\u2019", "'")
