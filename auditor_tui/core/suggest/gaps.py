@@ -31,12 +31,12 @@ unlabelled, or the segments labelled with it do not state it), the reading count
 weights learnt the corpus's habits rather than what its clauses say: GoPPC leaves cookies
 unlabelled in 29 of 72 tune policies whose best cookie clause scores 87, and marks restriction
 on segments that only offer an unsubscribe link, so cookies were flagged over a cookie clause
-scoring 70 and restriction went unflagged where no clause shares a word with it. The scores
-it reads are those of the engine with its required words (:mod:`.required`; fitted before
-the words of ``13-2-e`` were narrowed, which flags more real gaps of that item at the same
-precision, where a refit gave that recall back). The threshold was
-set for precision. An item with tagged evidence or a decided status is never flagged (the
-auditor knows better than any score).
+scoring 70 and restriction went unflagged where no clause shares a word with it. The scores it
+reads are those of the engine with its required words (:mod:`.required`; fitted before the
+words of ``13-2-e`` were narrowed and those of ``13-1-b`` widened: that flags more real gaps of
+``13-2-e`` at the same precision, where a refit gave the recall back). The threshold was set
+for precision. An item with tagged evidence or a decided status is never flagged (the auditor
+knows better than any score).
 """
 
 from __future__ import annotations
