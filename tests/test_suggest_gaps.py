@@ -103,6 +103,17 @@ def test_reason_names_the_best_candidate(gdpr):
     assert gap.best_score == scores.best(DPO)
 
 
+def test_a_best_score_that_rounds_to_nothing_names_no_candidate(gdpr):
+    """The short policy's best clause for an EU representative scores under 0.5: the reason
+    says nothing comes close rather than "best candidate c1, 0"."""
+    scores = Suggester(gdpr).score(load_policy(SHORT))
+    gap = scores.gap("13-1-a-representative")
+    assert gap.likely_missing and gap.best_clause is not None and round(gap.best_score) == 0
+    assert gap.reason.endswith("; nothing comes close"), gap.reason
+    for item in gdpr.items:
+        assert not scores.gap(item.id).reason.endswith(", 0"), item.id
+
+
 def test_tagged_or_decided_item_is_never_likely_missing(gdpr):
     policy = load_policy(SHORT)
     scores = Suggester(gdpr).score(policy)

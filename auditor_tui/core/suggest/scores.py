@@ -108,7 +108,12 @@ class Scores:
         index = self.suggester.item_index(item_id)
         coefficients = gap_coefficients(self.suggester.bundled[index], inputs.best)
         probability = missing_probability(gap_features(inputs), coefficients)
-        candidate = f"best candidate {clause}, {best:.0f}" if clause else "no clause shares a word with it"
+        if clause is None:
+            candidate = "no clause shares a word with it"
+        elif round(best) == 0:  # "best candidate c1, 0" would send the auditor to read nothing
+            candidate = "nothing comes close"
+        else:
+            candidate = f"best candidate {clause}, {best:.0f}"
         if state is not None and any(not tag.orphan for tag in state.tags):
             return Gap(item_id, probability, False, "evidence is tagged", clause, best)
         if state is not None and state.decided:
