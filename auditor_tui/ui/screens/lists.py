@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from auditor_tui.core.checklist import Item
 from auditor_tui.core.session import ItemState
 from auditor_tui.core.text import printable
-from auditor_tui.ui.widgets.checklist_list import item_prompt
+from auditor_tui.ui.widgets.checklist_list import item_prompt, prompt_width
 
 NOTE_INDENT = 3
 """Columns a note is indented by under its item, on every line it wraps to."""
@@ -29,6 +29,7 @@ def noted_prompt(item: Item, state: ItemState, note: str | None, width: int | No
     if not note:
         return prompt
     text = Content.styled(printable(note), "$text-muted")
+    # Narrower than a few words, wrapping would only stack fragments: the list folds it instead.
     lines = text.wrap(width - NOTE_INDENT) if width and width > NOTE_INDENT + 10 else [text]
     indent = " " * NOTE_INDENT
     return Content.assemble(prompt, *(part for line in lines for part in ("\n", indent, line)))
@@ -45,10 +46,7 @@ class NotedList(OptionList):
         self.prompt_width: int | None = None
 
     def on_resize(self, event: Resize) -> None:
-        # As in the checklist: the scrollbar's columns are kept free, so the wrap never depends
-        # on whether the list overflows.
-        padding = self.get_component_styles("option-list--option").padding
-        width = self.size.width - self.styles.scrollbar_size_vertical - padding.width
+        width = prompt_width(self)
         if width > 0 and width != self.prompt_width:
             self.prompt_width = width
             for item in self.items:

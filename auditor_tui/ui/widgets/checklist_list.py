@@ -34,6 +34,14 @@ def evidence_count(state: ItemState) -> str:
     return f"{live}+{removed} removed" if live else f"{removed} removed"
 
 
+def prompt_width(options: OptionList) -> int:
+    """The columns an option's prompt may take: the list's width inside its border and padding,
+    less the options' own padding and the scrollbar's columns, which are always kept free so
+    that a prompt never depends on whether the list happens to overflow."""
+    padding = options.get_component_styles("option-list--option").padding
+    return options.size.width - options.styles.scrollbar_size_vertical - padding.width
+
+
 def item_prompt(item: Item, state: ItemState, width: int | None = None) -> Content:
     """The item's line: glyph, id, title and evidence count. With *width*, the title is cut so
     that the count stays beside it (or, when the id leaves too little room, the title goes on
@@ -100,9 +108,7 @@ class ChecklistList(OptionList):
         return option.id if option is not None else None
 
     def on_resize(self, event: Resize) -> None:
-        # The scrollbar's columns are always kept free, so a prompt never depends on whether
-        # the list happens to overflow.
-        width = self.size.width - self.styles.scrollbar_size_vertical  # size: inside border and padding
+        width = prompt_width(self)
         if width > 0 and width != self.prompt_width:
             self.prompt_width = width
             for item in self.checklist.items:
