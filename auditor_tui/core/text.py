@@ -68,6 +68,12 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+def plain_apostrophes(text: str) -> str:
+    """*text* with each typographic apostrophe as a plain one ("don\u2019t" is "don't"), for
+    matching words whichever a policy was typed with."""
+    return text.replace("\u2019", "'")
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``1 item``, ``2 items``: *count* and *noun*, plural unless the count is one."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"

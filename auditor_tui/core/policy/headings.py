@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from auditor_tui.core.policy.units import LIST_MARKER, Unit, undecided_line
+from auditor_tui.core.text import plain_apostrophes
 
 _SMALL_WORDS = frozenset("a an and as at but by for from in into nor of on or per the to via vs with".split())
 _OPEN_ENDINGS = _SMALL_WORDS | frozenset("including that which such your our its their".split())
@@ -76,7 +77,7 @@ def title_style(line: str) -> Title | None:
     words = [w for w in (t.strip(_WORD_STRIP) for t in rest.split()) if w and w[0].isalpha()]
     if not words:
         return None
-    lower = [w.lower().replace("’", "'") for w in words]
+    lower = [plain_apostrophes(w.lower()) for w in words]
     letters = [c for c in rest if c.isalpha()]
     end = core[-1] if core[-1] in ".!?" else ""
     significant = [w for i, w in enumerate(words) if i == 0 or lower[i] not in _SMALL_WORDS]

@@ -36,6 +36,7 @@ import re
 from collections.abc import Sequence
 
 from auditor_tui.core.suggest.bundled import BundledKey
+from auditor_tui.core.text import plain_apostrophes
 
 __all__ = ["REQUIRED_WORDS", "RequiredWords"]
 
@@ -171,5 +172,5 @@ class RequiredWords:
 
 
 def _folded(text: str) -> str:
-    """Case-folded, with a typographic apostrophe as a plain one ("don’t" is "don't")."""
-    return text.casefold().replace("\u2019", "'")
+    """Case-folded, with plain apostrophes."""
+    return plain_apostrophes(text.casefold())
