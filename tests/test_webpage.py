@@ -211,3 +211,16 @@ def test_main_content_is_deterministic_and_never_adds_text(page: str) -> None:
     apart = re.findall(r"[^\W_]+", unescape(re.sub(r"<[^>]*>", " ", page)))
     joined = re.findall(r"[^\W_]+", unescape(re.sub(r"<[^>]*>", "", page)))
     assert set(re.findall(r"[^\W_]+", main.text)) <= set(apart) | set(joined)
+
+
+def test_what_is_left_out_never_joins_the_words_around_it() -> None:
+    """A script, a menu or a hidden block between two words leaves them two words (hypothesis
+    found "\\x1b[2J<nav>…</nav>Home" read as the one word "2JHome")."""
+    assert texts(parse_policy("<p>Data we keep<script>var a = 1;</script>for a year.</p>", "html")) == [
+        "Data we keep for a year."
+    ]
+    assert texts(parse_policy("<p>Ask us<nav>Home</nav>first.</p>", "html")) == ["Ask us", "first."]
+    hidden = parse_policy("<p>We keep it<span style='display:none'>x</span>for a year.</p>", "html")
+    assert texts(hidden) == ["We keep it for a year."]
+    block = parse_policy("\x1b[2J<div hidden><h2>Title</h2></div>We collect your data when you agree.", "html")
+    assert "2JWe" not in block.text and "We collect your data when you agree." in block.text

@@ -87,6 +87,11 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HTML_SKIPPED:
+            if not self.skipping:  # what is left out still parts the text around it
+                if tag == "nav":  # a block: the text before it is a paragraph of its own
+                    self.flush()
+                elif not self.pre:
+                    self.buffer.append(" ")
             self.skipping += 1
         elif self.skipping:
             return

@@ -169,8 +169,9 @@ def is_collapsed_section(element: etree._Element) -> bool:
 def drop_hidden(root: etree._Element) -> int:
     """Empty what no reader of the page sees; returns how many collapsed sections were kept.
 
-    An emptied element stays in the tree as an empty ``<span>`` so that the text after it (its
-    tail) stays where it was: moving text would mean writing it back into the tree, which lxml
+    An emptied element stays in the tree, as an empty ``<div>`` (a block) or a ``<span>``
+    holding a space, so that the text after it (its tail) stays where it was and still apart
+    from the text before it: moving text would mean writing it back into the tree, which lxml
     refuses for text holding control characters (and a policy's text is kept as it is).
     """
     doomed: list[etree._Element] = []
@@ -184,11 +185,13 @@ def drop_hidden(root: etree._Element) -> int:
             else:
                 doomed.append(element)
     for element in doomed:
-        element.text = None
         for child in list(element):
             element.remove(child)  # with its tail, which is inside *element*
         element.attrib.clear()
-        element.tag = "span"
+        # What is emptied still parts the text around it, as the page shows it: a block stays
+        # a (now empty) block, anything else a space, so that no word is made of two.
+        element.text = None if element.tag in BLOCK_TAGS else " "
+        element.tag = "div" if element.tag in BLOCK_TAGS else "span"
     return collapsed
 
 
