@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -89,11 +88,13 @@ class _AuditForm(ModalScreen[Audit | None]):
         raises an AuditorError) in a worker; the start button waits until it is done."""
         self.query_one("#new-start", Button).disabled = True
         self.query_one("#new-error", Static).update(f"Reading {printable(what)}…")
-        self._open_in_worker(opening, self.app)
+        app = self.app
+        # The app's worker, not this dialog's: the reading outlives the dialog (closed meanwhile,
+        # or dismissed by the worker's own result, which would otherwise cancel the worker as it
+        # finishes), and *app* is taken here, on the UI thread.
+        app.run_worker(lambda: self._open_in_worker(opening, app), thread=True, exclusive=True, group="open-audit")
 
-    @work(thread=True, exclusive=True, group="open-audit")
     def _open_in_worker(self, opening: Callable[[], tuple[Audit, str]], app: App[None]) -> None:
-        # *app* was taken on the UI thread: this dialog may be closed before the policy is read.
         try:
             audit, line = opening()
         except AuditorError as problem:
