@@ -6,11 +6,12 @@
         [--cv-evidence-k K,K,...] [--reading benchmarks/gap_reading.json [--fit-reading]] [--current]
 
 Fits a logistic regression of "the item has no evidence in the policy" on
-:func:`gap_features` (best score, margin, past audits), pooled over both corpora and every
-run (cold and with past audits, each run weighing alike), so the probability means the same in
-each. Each checklist item also gets its own intercept, best-score and audits weights, added to
-the shared ones and ridge-penalised by ``--item-l2`` (so an item with few rows stays near the
-shared model), used only from the lowest best score among the item's rows up (a per-item fit is
+:func:`gap_features` (the checklist's own best score and margin, past audits, how far they
+raised the best score), pooled over both corpora and every run (cold and with past audits, each
+run weighing alike), so the probability means the same in each. Each checklist item also gets
+its own intercept, best-score and audits weights, added to the shared ones and ridge-penalised
+by ``--item-l2`` (so an item with few rows stays near the shared model), used only from the
+lowest best score (the checklist's own) among the item's rows up (a per-item fit is
 not extrapolated: the controller's identity, say, never scores low in the tune halves, so its
 own weights know nothing of a policy without contact details); ``--choose-l2`` picks
 the penalty by two-fold cross-validation over the tune rows' policies (mean average precision).
@@ -63,11 +64,13 @@ and its own coefficients (shared plus its terms)."""
 
 
 def features(row: dict) -> tuple[float, ...]:
-    return gap_features(GapInputs(row["best"], row["second"], row["audits"]))
+    return gap_features(
+        GapInputs(row["best"], row["second"], row["audits"], row["checklist_best"], row["checklist_second"])
+    )
 
 
 def probability(row: dict, model: Model) -> float:
-    coefficients = gap_coefficients((row.get("checklist", ""), row["item"]), row["best"], *model)
+    coefficients = gap_coefficients((row.get("checklist", ""), row["item"]), row["checklist_best"], *model)
     return missing_probability(features(row), coefficients)
 
 
@@ -149,7 +152,7 @@ def fit(
     floors: dict[tuple[str, str], float] = {}
     for r in rows:
         key = (r.get("checklist", ""), r["item"])
-        floors[key] = min(floors.get(key, math.inf), r["best"])
+        floors[key] = min(floors.get(key, math.inf), r["checklist_best"])
     per_item: dict[str, dict[str, tuple[float, tuple[float, ...]]]] = defaultdict(dict)
     for (checklist, item), start in slots.items():
         own = list(shared)
@@ -344,8 +347,15 @@ def _logit(p: float) -> float:
 
 
 def read(path: Path) -> list[dict]:
+    """The rows of a dump (SystemExit naming the file when it predates the checklist's own
+    scores: it cannot be fitted on, dump it again)."""
     with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        rows = [json.loads(line) for line in handle if line.strip()]
+    if any("checklist_best" not in row for row in rows):
+        raise SystemExit(
+            f"{path}: rows without checklist_best (an older dump); run suggest_quality.py --dump-gaps again"
+        )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -96,6 +96,33 @@ def test_twenty_audits_that_found_the_item_missing_keep_its_flag(gdpr, path):
     assert present.probability < absent.probability
 
 
+@pytest.mark.parametrize("path", [SHORT, POLICY_2018], ids=["short", "long"])
+def test_with_past_audits_the_gap_model_also_reads_what_the_checklist_alone_scores(gdpr, path):
+    """With past audits, the gap inputs carry the checklist's own two best scores (exactly a
+    suggester's without the audits) besides the best the audits gave, which the suggestions show."""
+    policy = load_policy(path)
+    alone = Suggester(gdpr).score(policy)
+    taught = Suggester(gdpr, past_audits(gdpr, 5, path)).score(policy)
+    raised = 0
+    for item in gdpr.items:
+        inputs, cold = taught.gap_inputs(item.id), alone.gap_inputs(item.id)
+        assert (inputs.checklist_best, inputs.checklist_second) == (cold.best, cold.second), item.id
+        assert inputs.best == taught.best(item.id)
+        raised += inputs.best > inputs.checklist_best + 1.0
+    assert raised  # the audits raised some items' best scores
+
+
+def test_a_best_score_the_audits_raised_counts_for_less_than_the_checklists_own():
+    """Exemplars share words with an absent item's nearest clauses too: a point of best score
+    that the audits added lowers the probability of a gap, but less than a point the checklist
+    alone gives, in the shared model and every item's own."""
+    rise = gap_features(GapInputs(60.0, 40.0, 5, 50.0, 40.0))[4]
+    assert rise == pytest.approx(0.1)
+    models = [GAP_COEFFICIENTS] + [own for items in GAP_ITEM_COEFFICIENTS.values() for _, own in items.values()]
+    for coefficients in models:
+        assert coefficients[1] < coefficients[4] < 0.0, coefficients
+
+
 def test_reason_names_the_best_candidate(gdpr):
     scores = Suggester(gdpr).score(load_policy(SHORT))
     gap = scores.gap(DPO)
@@ -170,10 +197,12 @@ def test_the_flag_reads_what_gap_inputs_report(gdpr):
     dumps to fit it), and more past audits of an item lower it for the same scores."""
     scores = Suggester(gdpr).score(load_policy(SHORT))
     inputs = scores.gap_inputs(ABSENT)
-    own = gap_coefficients((gdpr.id, ABSENT), inputs.best)
+    own = gap_coefficients((gdpr.id, ABSENT), inputs.checklist_best)
     assert scores.gap(ABSENT).probability == missing_probability(gap_features(inputs), own)
     assert (inputs.best, inputs.audits) == (scores.best(ABSENT), 0)
-    taught = GapInputs(inputs.best, inputs.second, 20)
+    # Cold, the checklist alone is what scored the policy.
+    assert (inputs.checklist_best, inputs.checklist_second) == (inputs.best, inputs.second)
+    taught = replace(inputs, audits=20)
     assert missing_probability(gap_features(taught), own) < missing_probability(gap_features(inputs), own)
 
 
@@ -327,7 +356,8 @@ def _rows(rng, item: str, n: int, labelled) -> list[dict]:
         best = rng.uniform(20.0, 95.0)
         row = {"policy": f"p{i}", "item": item, "checklist": "made-up", "corpus": "made-up", "run": "cold"}
         second = best - rng.uniform(0.0, 20.0)
-        out.append({**row, "best": best, "second": second, "audits": 0, "missing": not labelled(i, best)})
+        scores = {"best": best, "second": second, "checklist_best": best, "checklist_second": second}
+        out.append({**row, **scores, "audits": 0, "missing": not labelled(i, best)})
     return out
 
 
@@ -343,7 +373,8 @@ def test_calibration_pulls_a_label_sparse_items_weights_towards_the_shared_ones(
     assert shown[("made-up", "even-0")] == min(
         sum(r["best"] > 55.0 for r in evens[0]), sum(r["best"] <= 55.0 for r in evens[0])
     )
-    strong = {"best": 85.0, "second": 75.0, "audits": 0, "checklist": "made-up"}
+    strong = {"best": 85.0, "second": 75.0, "checklist_best": 85.0, "checklist_second": 75.0}
+    strong |= {"audits": 0, "checklist": "made-up"}
     probability: dict[tuple[str, float], float] = {}
     deviation: dict[tuple[str, float], float] = {}
     k_used = suggest_calibrate.EVIDENCE_K
@@ -407,7 +438,7 @@ def test_a_clause_that_shares_most_of_an_items_words_is_never_outweighed_by_its_
         for item_id in items:
             for second in range(0, 71, 5):
                 for audits in (0, 1, 5, 20, 50):
-                    inputs = GapInputs(70.0, float(second), audits)
+                    inputs = GapInputs(70.0, float(second), audits, 70.0, float(second))
                     p = missing_probability(gap_features(inputs), gap_coefficients((checklist_id, item_id), 70.0))
                     assert p < GAP_THRESHOLD, (checklist_id, item_id, inputs, p)
 

@@ -11,7 +11,9 @@ Context: the clause's section heading adds to its score, the first words of a cl
 the next one, and a clause much more about an item of another group is damped, as is one that
 does not name what its item is about (:mod:`.required`: a data protection officer, a
 representative, legitimate interests ...). Raw scores are length-normalised and mapped to 0-100
-per item so that a clause like the item's own evidence scores alike for every item.
+per item so that a clause like the item's own evidence scores alike for every item. With past
+audits, the checklist alone scores the policy too, in the same pass (each clause's terms are
+read once): the gap model reads how far the audits raised each item's scores (:mod:`.gaps`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from rapidfuzz import fuzz, process
 
 from auditor_tui.core.checklist import Checklist
 from auditor_tui.core.policy import Clause, Policy
-from auditor_tui.core.suggest.bundled import bundled_keys
+from auditor_tui.core.suggest.bundled import BundledKey, bundled_keys
 from auditor_tui.core.suggest.exemplars import Exemplar, sources_of
 from auditor_tui.core.suggest.profiles import (
     Postings,
@@ -68,6 +70,24 @@ class _PolicyTerms:
     """Each clause's pattern signs (``<email>`` ...), None for most."""
     df: Counter[str]
     """In how many clauses each term is found."""
+
+
+_ClauseTerms = tuple[list[str], tuple[str, ...], bool]
+"""A clause's stems followed by its bigrams (with repeats), its distinct terms, and whether it
+repeats a term (see :func:`_clause_terms`)."""
+
+
+@dataclass(slots=True)
+class _Pass:
+    """One suggester's scoring of one policy: what it read of the whole policy, and its rows."""
+
+    suggester: Suggester
+    effective: Postings
+    centroid_eff: Postings
+    square_of: dict[str, float]
+    heads: dict[str, HeadScores]
+    no_head: list[float] | None
+    rows: list[array[float]]
 
 
 class Suggester:
@@ -114,6 +134,9 @@ class Suggester:
             self._heading_postings, self._heading_idf = heading_centroids(sections, confidence, self._cached_terms)
         if _calibrate:
             self._calibrate(given)
+        self._untaught = Suggester(checklist, weights=self.weights) if given and _calibrate else None
+        """The checklist alone, without the past audits (None when there are none): what it
+        scores is what the gap model weighs the audits' scores against."""
 
     def item_index(self, item_id: str) -> int:
         """The position of *item_id* in the checklist; KeyError naming it when unknown."""
@@ -231,69 +254,96 @@ class Suggester:
         return {word: cache[word] for word in words if cache.get(word)}  # type: ignore[misc]
 
     def score(self, policy: Policy) -> Scores:
-        """Score every clause of *policy* against every item."""
-        rows = self._raw_rows(policy.clauses)
+        """Score every clause of *policy* against every item.
+
+        With past audits, the checklist alone scores the policy too, in the same pass over its
+        clauses: the gap model reads how far the audits raised each item's best score
+        (:mod:`.gaps`), as exemplars raise the scores of an absent item's nearest clauses too.
+        """
+        passes: tuple[Suggester, ...] = (self,) if self._untaught is None else (self, self._untaught)
+        rows, *checklist_rows = _score_clauses(passes, policy.clauses)
+        for suggester, its_rows in zip(passes, (rows, *checklist_rows), strict=True):
+            suggester._scale(its_rows)
+        return Scores(self, policy, rows, checklist_rows[0] if checklist_rows else None)
+
+    def _scale(self, rows: list[array[float]]) -> None:
+        """Map raw scores to 0-100, per item on what its own evidence scores (see
+        :meth:`_calibrate`)."""
         for row, profile in zip(rows, self._profiles, strict=True):
             k = profile.scale
             for c, v in enumerate(row):
                 row[c] = 100.0 * v / (v + k) if v > 0 else 0.0
-        return Scores(self, policy, rows)
 
     def _raw_rows(self, clauses: Sequence[Clause], *, context: bool = True) -> list[array[float]]:
         """Raw scores, one packed array per item (8 bytes a score, where a float object takes
         32), filled clause by clause: no clause's scores outlive its turn."""
-        read = _read_policy(clauses)
+        return _score_clauses((self,), clauses, context=context)[0]
+
+    def _begin(self, read: _PolicyTerms, clauses: Sequence[Clause], context: bool) -> _Pass:
+        """What this suggester reads of the whole policy before it scores a clause."""
         effective = self._effective_postings(read.df, len(clauses), context)
         centroid_eff, square_of = self._centroid_channel(read.df)
         heads, no_head = self._policy_headings(clauses) if context else ({}, None)
-        lengths = read.lengths
-        avg_len = (sum(lengths) / max(1, len(clauses))) or 1.0
         rows = [array("d", bytes(8 * len(clauses))) for _ in self.item_ids]
-        for c, (clause, length, found) in enumerate(zip(clauses, lengths, read.signs, strict=False)):
-            tb, terms, repeated = _clause_terms(clause.text, found)
-            acc = self._term_sum(terms, tb, length, repeated, effective)
-            norm = (1.0 - self.weights.length_norm) + self.weights.length_norm * max(
-                length, MIN_CLAUSE_LENGTH
-            ) / avg_len
-            head, head_factor = heads.get(clause.section_label, (None, no_head))
-            if head is not None:
-                acc = [a / norm + h for a, h in zip(acc, head, strict=False)]
-            elif norm != 1.0:
-                acc = [a / norm for a in acc]
-            if centroid_eff:
-                acc = _add_cosine(acc, terms, centroid_eff, square_of)
-            if head_factor is not None:
-                acc = [a * f for a, f in zip(acc, head_factor, strict=False)]
-            if self.weights.competition:
-                acc = self._compete(acc)
-            for row, value in zip(rows, acc, strict=False):
-                row[c] = value
+        return _Pass(self, effective, centroid_eff, square_of, heads, no_head, rows)
+
+    def _clause_scores(
+        self, run: _Pass, clause: Clause, terms: _ClauseTerms, length: int, avg_len: float
+    ) -> list[float]:
+        """One clause's raw score for each item (before the policy-wide steps)."""
+        tb, distinct, repeated = terms
+        acc = self._term_sum(distinct, tb, length, repeated, run.effective)
+        norm = (1.0 - self.weights.length_norm) + self.weights.length_norm * max(length, MIN_CLAUSE_LENGTH) / avg_len
+        head, head_factor = run.heads.get(clause.section_label, (None, run.no_head))
+        if head is not None:
+            acc = [a / norm + h for a, h in zip(acc, head, strict=False)]
+        elif norm != 1.0:
+            acc = [a / norm for a in acc]
+        if run.centroid_eff:
+            acc = _add_cosine(acc, distinct, run.centroid_eff, run.square_of)
+        if head_factor is not None:
+            acc = [a * f for a, f in zip(acc, head_factor, strict=False)]
+        if self.weights.competition:
+            acc = self._compete(acc)
+        return acc
+
+    def _finish(
+        self, rows: list[array[float]], clauses: Sequence[Clause], context: bool, named: dict[int, frozenset[int]]
+    ) -> None:
+        """The policy-wide steps once every clause is scored: damping the clauses that do not
+        name what an item is about (*named*: see :meth:`_damp_unnamed`), and what a lead-in
+        clause passes to the next."""
         if self._required:
-            self._damp_unnamed(rows, clauses)
+            self._damp_unnamed(rows, clauses, named)
         if context and self.weights.lead_in and clauses:
             lead_in = self.weights.lead_in
             after_lead_in = [i for i in range(len(clauses) - 1, 0, -1) if clauses[i - 1].text.rstrip().endswith(":")]
             for row in rows:
                 for i in after_lead_in:  # from the end: each adds its predecessor's own score
                     row[i] = row[i] + lead_in * row[i - 1]
-        return rows
 
-    def _damp_unnamed(self, rows: list[array[float]], clauses: Sequence[Clause]) -> None:
+    def _damp_unnamed(
+        self, rows: list[array[float]], clauses: Sequence[Clause], found: dict[int, frozenset[int]]
+    ) -> None:
         """Damp, for each item with required words (:mod:`.required`), the clauses that name
-        none of them in their text or section heading."""
+        none of them in their text or section heading. *found*: the items each clause names
+        (by position), filled as they are read; a suggester of the same items shares it."""
         damp = self.weights.required_damp
         required = self._required
         by_heading: dict[str, frozenset[int]] = {}
         for c, clause in enumerate(clauses):
             if not any(rows[i][c] for i in required.items):
                 continue
-            named = required.named(clause.text)
-            if clause.section:
-                label = clause.section_label
-                heading = by_heading.get(label)
-                if heading is None:
-                    heading = by_heading[label] = required.named(label)
-                named = named | heading
+            named = found.get(c)
+            if named is None:
+                named = required.named(clause.text)
+                if clause.section:
+                    label = clause.section_label
+                    heading = by_heading.get(label)
+                    if heading is None:
+                        heading = by_heading[label] = required.named(label)
+                    named = named | heading
+                found[c] = named
             for i in required.items:
                 if i not in named:
                     rows[i][c] *= damp
@@ -417,6 +467,28 @@ class Suggester:
         return tuple(seen)
 
 
+def _score_clauses(
+    suggesters: Sequence[Suggester], clauses: Sequence[Clause], *, context: bool = True
+) -> list[list[array[float]]]:
+    """Each suggester's raw scores of the clauses, filled clause by clause in one pass: each
+    clause's terms are read once for all of them."""
+    read = _read_policy(clauses)
+    runs = [suggester._begin(read, clauses, context) for suggester in suggesters]
+    lengths = read.lengths
+    avg_len = (sum(lengths) / max(1, len(clauses))) or 1.0
+    for c, (clause, length, found) in enumerate(zip(clauses, lengths, read.signs, strict=False)):
+        terms = _clause_terms(clause.text, found)
+        for run in runs:
+            values = run.suggester._clause_scores(run, clause, terms, length, avg_len)
+            for row, value in zip(run.rows, values, strict=False):
+                row[c] = value
+    # What each clause names of the required words depends on the items alone.
+    named: dict[tuple[BundledKey | None, ...], dict[int, frozenset[int]]] = {}
+    for run in runs:
+        run.suggester._finish(run.rows, clauses, context, named.setdefault(run.suggester.bundled, {}))
+    return [run.rows for run in runs]
+
+
 def _read_policy(clauses: Sequence[Clause]) -> _PolicyTerms:
     lengths: list[int] = []
     found_signs: list[set[str] | None] = []
@@ -435,7 +507,7 @@ def _stem_count(tb: list[str]) -> int:
     return (len(tb) + 1) // 2 if tb else 0
 
 
-def _clause_terms(text: str, found: set[str] | None) -> tuple[list[str], tuple[str, ...], bool]:
+def _clause_terms(text: str, found: set[str] | None) -> _ClauseTerms:
     """A clause's stems followed by its bigrams (with repeats), its distinct terms (its signs
     *found* last), and whether it repeats a term."""
     tb = with_bigrams(stems(text))

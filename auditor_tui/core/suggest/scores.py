@@ -48,12 +48,18 @@ class Scores:
         suggester: Suggester,
         policy: Policy,
         rows: Sequence[Sequence[float]],
+        checklist_rows: Sequence[Sequence[float]] | None = None,
     ) -> None:
+        """*checklist_rows*: with past audits, the scores of the checklist alone (only their
+        two best per item are kept, for the gap model)."""
         self.suggester = suggester
         self.policy = policy
         self.clause_ids: tuple[str, ...] = tuple(c.id for c in policy.clauses)
         self._rows = rows
         self.item_ids: tuple[str, ...] = suggester.item_ids
+        self._checklist_top: list[tuple[float, float]] | None = (
+            None if checklist_rows is None else [_best_two(row) for row in checklist_rows]
+        )
 
     def _row(self, item_id: str) -> Sequence[float]:
         return self._rows[self.suggester.item_index(item_id)]
@@ -106,7 +112,7 @@ class Scores:
         best = inputs.best
         clause = self.clause_ids[top[0]] if top and best > 0.0 else None
         index = self.suggester.item_index(item_id)
-        coefficients = gap_coefficients(self.suggester.bundled[index], inputs.best)
+        coefficients = gap_coefficients(self.suggester.bundled[index], inputs.checklist_best)
         probability = missing_probability(gap_features(inputs), coefficients)
         if clause is None:
             candidate = "no clause shares a word with it"
@@ -139,10 +145,17 @@ class Scores:
 
     def _inputs(self, item_id: str, top: list[int]) -> GapInputs:
         row = self._row(item_id)
+        best = row[top[0]] if top else 0.0
+        second = row[top[1]] if len(top) > 1 else 0.0
+        checklist_best, checklist_second = (
+            (best, second) if self._checklist_top is None else self._checklist_top[self.suggester.item_index(item_id)]
+        )
         return GapInputs(
-            best=row[top[0]] if top else 0.0,
-            second=row[top[1]] if len(top) > 1 else 0.0,
+            best=best,
+            second=second,
             audits=self.suggester.audit_counts.get(item_id, 0),
+            checklist_best=checklist_best,
+            checklist_second=checklist_second,
         )
 
     def for_clause(self, clause_id: str, top: int = 3) -> list[tuple[str, float]]:
@@ -151,3 +164,9 @@ class Scores:
         column = [(item_id, row[index]) for item_id, row in zip(self.item_ids, self._rows, strict=False)]
         ranked = heapq.nlargest(top, column, key=lambda pair: pair[1])
         return [(item_id, round(score, 1)) for item_id, score in ranked if score > 0.0]
+
+
+def _best_two(row: Sequence[float]) -> tuple[float, float]:
+    """The two highest scores of a row (0 where the policy has fewer clauses)."""
+    two = heapq.nlargest(2, row)
+    return (two[0] if two else 0.0, two[1] if len(two) > 1 else 0.0)
