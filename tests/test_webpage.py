@@ -224,3 +224,13 @@ def test_what_is_left_out_never_joins_the_words_around_it() -> None:
     assert texts(hidden) == ["We keep it for a year."]
     block = parse_policy("\x1b[2J<div hidden><h2>Title</h2></div>We collect your data when you agree.", "html")
     assert "2JWe" not in block.text and "We collect your data when you agree." in block.text
+
+
+def test_both_html_readers_know_the_same_blocks() -> None:
+    """A footer, a fieldset, its legend and a menu are blocks of their own in the whole-page
+    reading as in the main content's (the whole-page reader once knew fewer, and read "We keep
+    data<footer>Copyright</footer>" as "We keep dataCopyright")."""
+    page = "<p>We keep data<footer>Copyright 2020</footer></p><fieldset><legend>Choices</legend>Opt out</fieldset>"
+    expected = ["We keep data", "Copyright 2020", "Choices", "Opt out"]
+    assert [unit.text for unit in html.units_from_html(page)] == expected
+    assert [block.text for block in html.blocks_from_whole_html(f"<menu>Home</menu>{page}")][1:] == expected

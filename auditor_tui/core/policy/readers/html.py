@@ -17,7 +17,7 @@ from lxml import etree
 from auditor_tui.core.policy.headings import title_style
 from auditor_tui.core.policy.model import Block, Policy
 from auditor_tui.core.policy.readers.base import Reader, read_text
-from auditor_tui.core.policy.readers.webpage import main_content
+from auditor_tui.core.policy.readers.webpage import BLOCK_TAGS, main_content
 from auditor_tui.core.policy.segment import segment
 from auditor_tui.core.policy.units import Gap, Unit, add_heading, add_text, explicit_headings, normalise_line
 
@@ -32,10 +32,6 @@ def read_whole(data: bytes, path: Path) -> Policy:
     return read_text(data, path, "html", blocks_from_whole_html)
 
 
-_HTML_BLOCKS = frozenset(
-    "p div li td th dd dt blockquote tr section article ul ol dl table tbody thead tfoot header main aside "
-    "figure figcaption address hr form caption body html details summary center".split()
-)
 _HTML_HEADINGS = {"h1": 10, "h2": 20, "h3": 30, "h4": 40, "h5": 50, "h6": 60}
 _HTML_SKIPPED = frozenset("script style head noscript template svg nav iframe object canvas select".split())
 
@@ -100,7 +96,7 @@ class _Parser(HTMLParser):
         elif tag in _HTML_HEADINGS:
             self.flush()
             self.heading = _HTML_HEADINGS[tag]
-        elif tag in _HTML_BLOCKS or tag == "pre":
+        elif tag in BLOCK_TAGS:
             self.flush()
             if tag == "li":
                 self.listed += 1
@@ -117,7 +113,7 @@ class _Parser(HTMLParser):
         elif tag in _HTML_HEADINGS:
             self.flush()
             self.heading = None
-        elif tag in _HTML_BLOCKS or tag == "pre":
+        elif tag in BLOCK_TAGS:
             self.flush()
             if tag == "li":
                 self.listed = max(0, self.listed - 1)
@@ -129,7 +125,7 @@ class _Parser(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br" and not self.skipping:
             self.buffer.append("\n")
-        elif tag in _HTML_BLOCKS and not self.skipping:
+        elif tag in BLOCK_TAGS and not self.skipping:
             self.flush()
 
     def handle_data(self, data: str) -> None:

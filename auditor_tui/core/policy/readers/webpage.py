@@ -46,6 +46,8 @@ BLOCK_TAGS = frozenset(
     "nav figure figcaption address hr form caption body html details summary center pre h1 h2 h3 h4 h5 h6 "
     "fieldset legend menu".split()
 )
+"""Elements that make a block of their own: the text before, in and after them are separate
+paragraphs (here, and in the HTML reader's units)."""
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 NEVER_TEXT = frozenset(
     "script style head noscript template svg iframe object embed canvas select option textarea button input "
