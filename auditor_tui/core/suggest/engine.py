@@ -107,6 +107,7 @@ class Suggester:
         self._item_index = {item_id: i for i, item_id in enumerate(self.item_ids)}
         group_ids: dict[str, int] = {}
         self._group_index = [group_ids.setdefault(item.group, len(group_ids)) for item in checklist.items]
+        self._n_groups = len(group_ids)
         given = {k: [Exemplar(e) if isinstance(e, str) else e for e in v] for k, v in (exemplars or {}).items()}
         given = {k: v for k, v in given.items() if k in self._item_index and v}
         texts = {self._item_index[k]: [e.text for e in v] for k, v in given.items()}
@@ -425,7 +426,7 @@ class Suggester:
         another: items of the same group (the rights, say) do not compete."""
         gamma = self.weights.competition
         group_of = self._group_index
-        n_groups = max(group_of, default=-1) + 1
+        n_groups = self._n_groups
         top = max(acc, default=0.0)
         if top <= 0:
             return acc
@@ -433,16 +434,18 @@ class Suggester:
             return [a * (a / top) ** gamma for a in acc]
         best = [0.0] * n_groups
         for g, a in zip(group_of, acc, strict=False):
-            best[g] = max(best[g], a)
+            if a > best[g]:
+                best[g] = a
         first = max(range(n_groups), key=best.__getitem__)
         top_first = best[first]
         best[first] = 0.0
         top_other = max(best)
-        # Each item competes with the best item of the other groups.
+        # Each item competes with the best item of the other groups (the larger of the two
+        # divides; a conditional, not max(): this runs for every item of every clause).
         rivals = [top_other if g == first else top_first for g in group_of]
         if gamma == 1.0:
-            return [a * a / (max(r, a)) if a > 0 else 0.0 for a, r in zip(acc, rivals, strict=False)]
-        return [a * (a / (max(r, a))) ** gamma if a > 0 else 0.0 for a, r in zip(acc, rivals, strict=False)]
+            return [a * a / (r if r > a else a) if a > 0 else 0.0 for a, r in zip(acc, rivals, strict=False)]
+        return [a * (a / (r if r > a else a)) ** gamma if a > 0 else 0.0 for a, r in zip(acc, rivals, strict=False)]
 
     # ---------------------------------------------------------------- highlighting
 
