@@ -78,7 +78,7 @@ repeats a term (see :func:`_clause_terms`)."""
 
 
 @dataclass(slots=True)
-class _Pass:
+class _Run:
     """One suggester's scoring of one policy: what it read of the whole policy, and its rows."""
 
     suggester: Suggester
@@ -261,9 +261,9 @@ class Suggester:
         clauses: the gap model reads how far the audits raised each item's best score
         (:mod:`.gaps`), as exemplars raise the scores of an absent item's nearest clauses too.
         """
-        passes: tuple[Suggester, ...] = (self,) if self._untaught is None else (self, self._untaught)
-        rows, *checklist_rows = _score_clauses(passes, policy.clauses)
-        for suggester, its_rows in zip(passes, (rows, *checklist_rows), strict=True):
+        suggesters: tuple[Suggester, ...] = (self,) if self._untaught is None else (self, self._untaught)
+        rows, *checklist_rows = _score_clauses(suggesters, policy.clauses)
+        for suggester, its_rows in zip(suggesters, (rows, *checklist_rows), strict=True):
             suggester._scale(its_rows)
         return Scores(self, policy, rows, checklist_rows[0] if checklist_rows else None)
 
@@ -280,16 +280,16 @@ class Suggester:
         32), filled clause by clause: no clause's scores outlive its turn."""
         return _score_clauses((self,), clauses, context=context)[0]
 
-    def _begin(self, read: _PolicyTerms, clauses: Sequence[Clause], context: bool) -> _Pass:
+    def _begin(self, read: _PolicyTerms, clauses: Sequence[Clause], context: bool) -> _Run:
         """What this suggester reads of the whole policy before it scores a clause."""
         effective = self._effective_postings(read.df, len(clauses), context)
         centroid_eff, square_of = self._centroid_channel(read.df)
         heads, no_head = self._policy_headings(clauses) if context else ({}, None)
         rows = [array("d", bytes(8 * len(clauses))) for _ in self.item_ids]
-        return _Pass(self, effective, centroid_eff, square_of, heads, no_head, rows)
+        return _Run(self, effective, centroid_eff, square_of, heads, no_head, rows)
 
     def _clause_scores(
-        self, run: _Pass, clause: Clause, terms: _ClauseTerms, length: int, avg_len: float
+        self, run: _Run, clause: Clause, terms: _ClauseTerms, length: int, avg_len: float
     ) -> list[float]:
         """One clause's raw score for each item (before the policy-wide steps)."""
         tb, distinct, repeated = terms
