@@ -194,7 +194,9 @@ def test_one_audit_never_tops_the_checklists_best_for_any_item(gdpr, item_id):
 
 def test_the_flag_reads_what_gap_inputs_report(gdpr):
     """The probability is the model's over :meth:`Scores.gap_inputs` (what the benchmark
-    dumps to fit it), and more past audits of an item lower it for the same scores."""
+    dumps to fit it), the number of past audits included: twenty audits whose exemplars raised
+    no clause of this policy make a gap more likely than the same scores cold (the audits'
+    weight is set for precision, see ``suggest_calibrate.choose_audits_shift``)."""
     scores = Suggester(gdpr).score(load_policy(SHORT))
     inputs = scores.gap_inputs(ABSENT)
     own = gap_coefficients((gdpr.id, ABSENT), inputs.checklist_best)
@@ -203,7 +205,30 @@ def test_the_flag_reads_what_gap_inputs_report(gdpr):
     # Cold, the checklist alone is what scored the policy.
     assert (inputs.checklist_best, inputs.checklist_second) == (inputs.best, inputs.second)
     taught = replace(inputs, audits=20)
-    assert missing_probability(gap_features(taught), own) < missing_probability(gap_features(inputs), own)
+    assert missing_probability(gap_features(taught), own) > missing_probability(gap_features(inputs), own)
+
+
+def test_the_audits_weight_is_moved_as_far_as_precision_allows():
+    """The calibration moves the audits' weight by the largest step at which every run keeps
+    its precision at the threshold; a cold run is the same at every step."""
+    model = ((0.0, -10.0, 0.0, 0.0, 0.0), {})
+
+    def row(best: float, missing: bool, audits: int = 20) -> dict:
+        scores = {"best": best, "second": 0.0, "checklist_best": best, "checklist_second": 0.0}
+        return {**scores, "audits": audits, "missing": missing, "item": "i", "corpus": "c", "run": f"a{audits}"}
+
+    gaps = [row(float(best), True) for best in range(1, 6)]
+    # Twenty audits raise z by 1.015 per unit of shift: best 20 (z -2.0) is flagged past 1.97.
+    assert suggest_calibrate.choose_audits_shift([*gaps, row(20.0, False)], model, 0.5, 0.95) == 1.75
+    # A present item at best 3 is flagged from 0.5 on (and the gaps at 1 and 2 from 0.25).
+    assert suggest_calibrate.choose_audits_shift([*gaps, row(3.0, False)], model, 0.5, 0.95) == 0.25
+    # Cold rows are not moved: a false flag there is there at every shift, and so is its precision.
+    cold = [row(-1.0, True, 0), row(-1.0, False, 0)]
+    assert suggest_calibrate.choose_audits_shift(cold, model, 0.5, 0.5) == suggest_calibrate.AUDITS_SHIFTS[-1]
+    moved = suggest_calibrate.shift_audits(
+        ((1.0, 2.0, 3.0, 4.0, 5.0), {"c": {"i": (7.0, (1.0, 1.0, 1.0, 1.0, 1.0))}}), 0.5
+    )
+    assert moved == ((1.0, 2.0, 3.0, 4.5, 5.0), {"c": {"i": (7.0, (1.0, 1.0, 1.0, 1.5, 1.0))}})
 
 
 def test_items_of_the_development_checklists_have_their_own_weights(gdpr):
