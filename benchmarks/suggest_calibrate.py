@@ -24,7 +24,9 @@ as read, where a reading of the policy disagrees with them: see :func:`read_as`)
 and the power. ``--fit-reading`` fits on the tune rows as read (how the numbers in ``gaps.py``
 were made: fitted to the raw labels, an item's own weights learn the corpus's labelling habits,
 such as GoPPC's unlabelled cookie clauses). ``--shared-only`` fits the shared model alone. Then the lowest threshold whose precision reaches
-``--precision`` on every run of the tune rows. An item without its own weights (or below its floor) uses the shared
+``--precision`` on every run of the tune rows, and the audits' weight moved as far as that
+precision allows (:func:`choose_audits_shift`; ``--no-audits-shift`` keeps it as fitted). An
+item without its own weights (or below its floor) uses the shared
 model fitted alone, its intercept moved so that at that threshold it flags what it flagged at
 ``--fallback-threshold`` (0.7, the threshold before per-item weights).
 
