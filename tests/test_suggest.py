@@ -91,6 +91,32 @@ def test_a_sign_named_as_a_keyword_weighs_in_the_profile():
     assert profile.weights.get("<contact>", 0.0) > 0.0 and "contact" in profile.weights
 
 
+def test_a_short_form_weighs_as_the_keyword_it_spells():
+    """The short form "DPO" spells "data protection officer" (both keywords of the item): it
+    weighs as the phrase does, so a clause that says only "our DPO" is not a likely gap. A
+    capitalised keyword that spells no other keyword of the item ("CNIL", "SSL" in a checklist
+    without "secure socket layer") is left as it was."""
+    from dataclasses import replace
+
+    from auditor_tui.core.suggest.profiles import short_forms
+
+    checklist = find_checklist("gdpr-transparency")
+    items = {item.id: item for item in checklist.items}
+    assert short_forms(items[DPO]) == {"dpo": "data protection officer"}
+    assert short_forms(items["13-2-d"]) == {"ico": "Information Commissioner's Office"}
+    assert short_forms(items["32-security"]) == {}  # SSL and TLS, but not spelled out there
+    assert short_forms(replace(items[DPO], keywords=("DPO", "privacy officer"))) == {}
+    suggester = Suggester(checklist)
+    weights = suggester._profiles[suggester.item_index(DPO)].weights
+    spelled = sum(weights.get(t, 0.0) for t in ("data", "protect", "officer", "data protect", "protect officer"))
+    assert weights["dpo"] == pytest.approx(spelled)
+    filler = "We collect your name when you register.\n\nWe keep your data for two years.\n\n"
+    for clause in ("Questions? Email our DPO: privacy@example.com.", "Our DPO is Jane, dpo@example.com."):
+        scores = suggester.score(parse_policy(filler + clause, "text"))
+        assert not scores.likely_missing(DPO), clause
+    assert suggester.score(parse_policy(filler + "Email us at privacy@example.com.", "text")).likely_missing(DPO)
+
+
 # --------------------------------------------------------------------------- scoring
 
 

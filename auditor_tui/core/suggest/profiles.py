@@ -2,7 +2,8 @@
 
 A profile is built from the item's title, keywords, example phrases and guidance; terms that
 many items share weigh less (counted partly per checklist group, so "right" still tells the
-rights apart from the rest). Exemplars (clauses tagged in earlier audits) add their distinctive
+rights apart from the rest), and a keyword's short form ("DPO" for "data protection officer")
+weighs as the phrase it spells. Exemplars (clauses tagged in earlier audits) add their distinctive
 terms, and give two more channels: the cosine with their tf-idf centroid, and the cosine of a
 clause's section heading with the headings they were tagged under.
 """
@@ -10,6 +11,7 @@ clause's section heading with the headings they were tagged under.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -74,6 +76,24 @@ def _item_terms(item: Item, w: Weights) -> dict[str, float]:
     return weights
 
 
+def short_forms(item: Item) -> dict[str, str]:
+    """The item's keywords written in capitals ("DPO") that spell the initials of another of
+    its keywords ("data protection officer"): the short form's stem -> that keyword."""
+    initials = {}
+    for keyword in item.keywords:
+        words = [w for w in re.split(r"[\s-]+", keyword) if w[:1].isalpha()]
+        if len(words) > 1:
+            initials.setdefault("".join(w[0] for w in words).casefold(), keyword)
+    out = {}
+    for keyword in item.keywords:
+        short = keyword.removesuffix("s")
+        if 2 <= len(short) <= 5 and short.isalpha() and short.isupper() and short.casefold() in initials:
+            found = stems(keyword)
+            if len(found) == 1:
+                out[found[0]] = initials[short.casefold()]
+    return out
+
+
 def _specificity(checklist: Checklist, raw: list[dict[str, float]], w: Weights) -> dict[str, float]:
     """Per term, 0-1: how much it tells one item (or one group) from the others."""
     n_items = len(raw)
@@ -119,6 +139,10 @@ def build_profiles(
     profiles: list[Profile] = []
     for item, weights in zip(checklist.items, raw, strict=False):
         weighted = {t: v * min(1.0, spec[t]) for t, v in weights.items() if v > 0}
+        for short, phrase in short_forms(item).items():
+            # "DPO" names what "data protection officer" names: it weighs as the phrase does.
+            spelled = sum(weighted.get(t, 0.0) for t in with_bigrams(stems(phrase)))
+            weighted[short] = max(weighted.get(short, 0.0), spelled)
         profiles.append(Profile(item, weighted))
     _add_exemplars(profiles, exemplars, confidence, w, terms_of_text)
     for profile in profiles:
