@@ -79,12 +79,12 @@ def _item_terms(item: Item, w: Weights) -> dict[str, float]:
 def short_forms(item: Item) -> dict[str, str]:
     """The item's keywords written in capitals ("DPO") that spell the initials of another of
     its keywords ("data protection officer"): the short form's stem -> that keyword."""
-    initials = {}
+    initials: dict[str, str] = {}
     for keyword in item.keywords:
         words = [w for w in re.split(r"[\s-]+", keyword) if w[:1].isalpha()]
         if len(words) > 1:
             initials.setdefault("".join(w[0] for w in words).casefold(), keyword)
-    out = {}
+    out: dict[str, str] = {}
     for keyword in item.keywords:
         short = keyword.removesuffix("s")
         if 2 <= len(short) <= 5 and short.isalpha() and short.isupper() and short.casefold() in initials:
