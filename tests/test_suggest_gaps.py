@@ -610,3 +610,55 @@ def test_a_clause_that_names_none_of_an_items_required_words_keeps_part_of_its_s
     plain = Suggester(checklist, weights=replace(DEFAULT_WEIGHTS, required_damp=1.0)).score(policy)
     assert damped.score(item, first) < plain.score(item, first)
     assert damped.score(item, second) == pytest.approx(plain.score(item, second))
+
+
+PLAIN_STATEMENTS = {
+    "13-1-a": ["Acme Ltd, 1 High Street, Leeds LS1 1AA, is responsible for your data. Email hello@acme.co.uk."],
+    "13-1-a-representative": ["Our representative in the EU is Acme Europe GmbH, Berlin, rep@acme.eu."],
+    "13-1-b": [
+        "Our DPO can be reached at dpo@acme.co.uk.",
+        "You can write to our Data Protection Officer at the address above.",
+    ],
+    "14-1-d": ["We process your name, contact details, payment details and usage data."],
+    "14-2-f": ["We receive some information about you from credit reference agencies and public registers."],
+    "13-1-c-purposes": ["We use your information to deliver our services, to bill you and to improve the website."],
+    "13-1-d": [
+        "Where we rely on legitimate interests, our interest is keeping our service secure and preventing fraud."
+    ],
+    "13-2-e": ["You must give us your email address to open an account; without it we cannot provide the service."],
+    "13-2-f": ["We do not make decisions about you by automated means or profiling."],
+    "13-1-e": ["We share your data with our hosting provider and our payment processor."],
+    "13-1-f": ["Your data may be transferred to the USA under standard contractual clauses."],
+    "13-2-a": ["We keep your account data for six years after you close your account, then delete it."],
+    "13-2-b-access": ["You can ask us for a copy of the personal data we hold about you."],
+    "13-2-b-rectification": ["You can ask us to correct inaccurate data about you."],
+    "13-2-b-erasure": ["You can ask us to delete your personal data."],
+    "13-2-b-restriction": ["You can ask us to restrict how we use your data."],
+    "13-2-b-objection": ["You can object to our processing of your data for direct marketing at any time."],
+    "13-2-b-portability": ["You can ask us to send your data to another provider in a machine-readable format."],
+    "13-2-c": ["Where you have given consent, you may withdraw it at any time."],
+    "13-2-d": ["You can complain to the ICO if you are unhappy with how we handle your data."],
+    "32-security": ["We protect your data with encryption and access controls."],
+    "cookies": ["Our website uses cookies to remember your preferences."],
+}
+"""For each item, a plain one-sentence statement of it (written for these tests from the law's
+wording, as a short policy might put it). The lawful basis is not here: "necessary for our
+contract with you, or with your consent" scores 30 and is flagged (its words are in the item's
+phrases, not on their own)."""
+PLAIN_FILLER = (
+    "We collect your name and email address when you sign up.\n\nWe use it to run your account.\n\n"
+    "We may change this notice from time to time.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("item_id", "statement"), [(item, text) for item, texts in PLAIN_STATEMENTS.items() for text in texts]
+)
+def test_a_plain_statement_of_an_item_is_never_a_likely_gap(gdpr, item_id, statement):
+    """A short policy that states the item in one plain sentence: the item is not flagged, and
+    the sentence is among its three best clauses."""
+    scores = Suggester(gdpr).score(parse_policy(PLAIN_FILLER + statement, "text"))
+    gap = scores.gap(item_id)
+    assert not gap.likely_missing, (gap.probability, gap.reason)
+    top = [scores.policy.clause(s.clause_id).text for s in scores.for_item(item_id, top=3)]
+    assert statement in top, top
