@@ -123,6 +123,24 @@ def test_a_best_score_the_audits_raised_counts_for_less_than_the_checklists_own(
         assert coefficients[1] < coefficients[4] < 0.0, coefficients
 
 
+def test_a_flag_says_when_no_clause_is_like_what_past_audits_tagged(gdpr):
+    """With five past audits, the DPO's flag on the short policy (no clause raised by their
+    evidence) says so; the representative's (its best clause raised 12 points by theirs) and
+    every cold flag do not."""
+    from auditor_tui.core.suggest.scores import UNRAISED
+
+    policy = load_policy(SHORT)
+    taught = Suggester(gdpr, past_audits(gdpr, 5, SHORT)).score(policy)
+    said = "; no clause is like the evidence tagged in 5 past audits"
+    dpo, representative = taught.gap(DPO), taught.gap(ABSENT)
+    assert dpo.likely_missing and dpo.reason.endswith(said), dpo.reason
+    raised = taught.gap_inputs(ABSENT)
+    assert raised.best - raised.checklist_best >= UNRAISED
+    assert representative.likely_missing and "past audit" not in representative.reason
+    cold = Suggester(gdpr).score(policy)
+    assert all("past audit" not in cold.gap(item.id).reason for item in gdpr.items)
+
+
 def test_reason_names_the_best_candidate(gdpr):
     scores = Suggester(gdpr).score(load_policy(SHORT))
     gap = scores.gap(DPO)

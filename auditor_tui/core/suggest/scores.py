@@ -27,6 +27,9 @@ __all__ = ["Scores", "Suggestion"]
 CLOSE_CANDIDATE = 50.0
 """A flagged item's best clause scoring this or more shares much of its wording: the flag then
 says to read that clause rather than that nothing speaks of the item."""
+UNRAISED = 5.0
+"""Past audits that raise a flagged item's best score by less than this found nothing in the
+policy like the evidence they tagged: the flag says so (the gap model reads it, :mod:`.gaps`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,9 @@ class Scores:
                 reason = f"no clause clearly speaks of {topic}; closest {clause}, {best:.0f}: read it before you decide"
             else:
                 reason = f"no clause speaks of {topic}; {candidate}"
+            if inputs.audits and inputs.best - inputs.checklist_best < UNRAISED:
+                audits = "1 past audit" if inputs.audits == 1 else f"{inputs.audits} past audits"
+                reason += f"; no clause is like the evidence tagged in {audits}"
             return Gap(item_id, probability, True, reason, clause, best)
         return Gap(item_id, probability, False, candidate, clause, best)
 
