@@ -112,6 +112,33 @@ def test_with_past_audits_the_gap_model_also_reads_what_the_checklist_alone_scor
     assert raised  # the audits raised some items' best scores
 
 
+_WORDS = (
+    "we our you data personal information officer protection contact email dpo keep retain delete "
+    "years right access object complain authority cookies share partners transfer outside security "
+    "encryption consent withdraw legitimate interests profiling automated provide mandatory"
+).split()
+_TAUGHT = Suggester(
+    find_checklist("gdpr-transparency"),
+    {
+        DPO: [Exemplar("Write to our DPO at dpo@example.com.", "Contact", "a1", "p1")],
+        "13-2-a": [Exemplar("We keep your data for six years.", "Retention", "a2", "p2")],
+    },
+)
+_ALONE = Suggester(find_checklist("gdpr-transparency"))
+
+
+@given(st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12), min_size=0, max_size=8))
+def test_the_checklists_own_scores_are_those_of_a_suggester_without_the_audits(clauses):
+    """In one pass, a suggester with past audits scores any policy by the checklist alone too,
+    exactly as a suggester without them does: the gap model's inputs agree item by item."""
+    policy = parse_policy("\n\n".join(" ".join(words) + "." for words in clauses), "text")
+    taught, alone = _TAUGHT.score(policy), _ALONE.score(policy)
+    for item_id in _ALONE.item_ids:
+        mine, theirs = taught.gap_inputs(item_id), alone.gap_inputs(item_id)
+        assert (mine.checklist_best, mine.checklist_second) == (theirs.best, theirs.second), item_id
+        assert mine.best == taught.best(item_id)
+
+
 def test_a_best_score_the_audits_raised_counts_for_less_than_the_checklists_own():
     """Exemplars share words with an absent item's nearest clauses too: a point of best score
     that the audits added lowers the probability of a gap, but less than a point the checklist
