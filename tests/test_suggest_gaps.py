@@ -638,6 +638,13 @@ REQUIRED_WORD_CASES = {
         "We may be required by law to disclose the information we hold when a court orders it, as necessary.",
         "If you do not provide your email address, you cannot open an account.",
     ),
+    # "Optional" and "mandatory" name it only when said of the data, not of a feature or a message.
+    "data optional": (
+        "gdpr-transparency",
+        "13-2-e",
+        "If you use an optional feature, or we send you mandatory service messages, we collect more information.",
+        "Giving us your phone number is optional; your email address is mandatory.",
+    ),
 }
 
 

@@ -15,9 +15,10 @@ the law and the regulators' wording, not taken from a corpus (a few other phrasi
 idea, such as "you must provide" for 13-2-e, were added after reading the tune half's false
 flags); each is matched case-insensitively at the start of a word, so ``automat`` finds
 "automated" and "automatic". Whether giving the data is required (``13-2-e``) is named by
-phrases about the data subject giving it ("not provide", "mandatory", "must provide"), not by
+phrases about the data subject giving it ("not provide", "is mandatory", "must provide"), not by
 "required" or "necessary" alone, which policies mostly use of their own duties ("we may be
-required by law to disclose"). Only items where the damping helped on both halves of the
+required by law to disclose"), nor by "optional" or "mandatory" alone, as often said of a
+feature or a message. Only items where the damping helped on both halves of the
 development corpus that measures them are here (the rights of access, erasure, restriction,
 rectification, objection and portability, withdrawal of consent, transfers, recipients, the
 source of the data, security, cookies, the legal basis (better on the tune half, worse held
@@ -71,11 +72,21 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "13-2-f": ("automat", "profil", "algorithm"),
         "13-2-d": ("complain", "supervisory", "authorit", "regulator", "ico", "lodge"),
         "13-2-e": (
-            # Whether the data must be given: optional or mandatory, by law or contract ...
-            "mandatory",
-            "optional",
-            "voluntar",
-            "statutory",
+            # Whether the data must be given: optional or mandatory, by law or contract (said
+            # of the data: "optional" and "mandatory" alone are as often a feature or a
+            # message, "statutory" a duty of the firm's) ...
+            "is optional",
+            "are optional",
+            "optional field",
+            "is mandatory",
+            "are mandatory",
+            "mandatory field",
+            "marked mandatory",
+            "is voluntary",
+            "are voluntary",
+            "voluntary basis",
+            "statutory requirement",
+            "statutory or contractual",
             "contractual requirement",
             "required field",
             "not required to",
@@ -102,8 +113,8 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "refuse to provid",
             "unable to provid",
             "without providing",
-            "choose not",
-            "decline",
+            "choose not to provid",
+            "decline to provid",
         ),
     },
     "opp115-data-practices": {
