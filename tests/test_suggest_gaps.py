@@ -638,6 +638,13 @@ REQUIRED_WORD_CASES = {
         "We may be required by law to disclose the information we hold when a court orders it, as necessary.",
         "If you do not provide your email address, you cannot open an account.",
     ),
+    # A representative in the EU is a whole word: "customer service representatives" are staff.
+    "representative": (
+        "gdpr-transparency",
+        "13-1-a-representative",
+        "Our customer service representatives in the EU answer questions about your account by email.",
+        "Our representative in the EU is Acme Europe GmbH, Berlin; write to rep@acme.eu.",
+    ),
     # "Optional" and "mandatory" name it only when said of the data, not of a feature or a message.
     "data optional": (
         "gdpr-transparency",

@@ -14,7 +14,8 @@ counts, so a clause under "Our data protection officer" names it). The words wer
 the law and the regulators' wording, not taken from a corpus (a few other phrasings of the same
 idea, such as "you must provide" for 13-2-e, were added after reading the tune half's false
 flags); each is matched case-insensitively at the start of a word, so ``automat`` finds
-"automated" and "automatic". Whether giving the data is required (``13-2-e``) is named by
+"automated" and "automatic" (a :class:`Whole` word only as itself: "representative", not
+"representatives"). Whether giving the data is required (``13-2-e``) is named by
 phrases about the data subject giving it ("not provide", "is mandatory", "must provide"), not by
 "required" or "necessary" alone, which policies mostly use of their own duties ("we may be
 required by law to disclose"), nor by "optional" or "mandatory" alone, as often said of a
@@ -39,7 +40,7 @@ from collections.abc import Sequence
 from auditor_tui.core.suggest.bundled import BundledKey
 from auditor_tui.core.text import plain_apostrophes
 
-__all__ = ["REQUIRED_WORDS", "RequiredWords"]
+__all__ = ["REQUIRED_WORDS", "RequiredWords", "Whole"]
 
 RETENTION = (
     "retain",
@@ -63,9 +64,17 @@ RETENTION = (
 )
 """How long data is kept, or the criteria for it (GDPR Art. 13(2)(a), 5(1)(e)), in both checklists."""
 
+
+class Whole(str):
+    """A required word that counts only as a whole word: the EU representative is "our
+    representative", while "customer service representatives" are staff."""
+
+    __slots__ = ()
+
+
 REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "gdpr-transparency": {
-        "13-1-a-representative": ("representative",),
+        "13-1-a-representative": (Whole("representative"),),
         "13-1-b": ("data protection officer", "dpo", "privacy officer", "protection office"),
         "13-1-d": ("legitimate",),
         "13-2-a": RETENTION,
@@ -156,13 +165,13 @@ class RequiredWords:
         words = [REQUIRED_WORDS.get(key[0], {}).get(key[1], ()) if key else () for key in keys]
         self.items: tuple[int, ...] = tuple(i for i, found in enumerate(words) if found)
         """Indices (in *keys*) of the items with required words."""
-        owners: dict[str, set[int]] = {}
+        owners: dict[tuple[str, bool], set[int]] = {}
         for i in self.items:
             for word in words[i]:
-                owners.setdefault(_folded(word), set()).add(i)
+                owners.setdefault((_folded(word), isinstance(word, Whole)), set()).add(i)
         # Longest first: the pattern then matches the longest word at each place.
-        self._words = [(word, frozenset(owners[word])) for word in sorted(owners, key=len, reverse=True)]
-        alternatives = "|".join(re.escape(word) for word, _ in self._words)
+        self._words = [(key, frozenset(owners[key])) for key in sorted(owners, key=lambda k: len(k[0]), reverse=True)]
+        alternatives = "|".join(re.escape(word) + (r"(?!\w)" if whole else "") for (word, whole), _ in self._words)
         # Matched against the case-folded text: much faster than a case-insensitive pattern.
         self._pattern = re.compile(rf"\b(?:{alternatives})") if self._words else None
 
@@ -176,8 +185,8 @@ class RequiredWords:
         found: set[int] = set()
         for match in self._pattern.finditer(_folded(text)):
             hit = match.group(0)
-            for word, owners in self._words:
-                if hit.startswith(word):
+            for (word, whole), owners in self._words:
+                if hit == word if whole else hit.startswith(word):
                     found |= owners
         return frozenset(found)
 
