@@ -638,6 +638,13 @@ REQUIRED_WORD_CASES = {
         "We may be required by law to disclose the information we hold when a court orders it, as necessary.",
         "If you do not provide your email address, you cannot open an account.",
     ),
+    # The complaint goes to a data protection authority, not to law enforcement authorities.
+    "a supervisory authority": (
+        "gdpr-transparency",
+        "13-2-d",
+        "We may share your data with law enforcement authorities when you raise a concern with us.",
+        "You have the right to raise a concern with your local data protection authority.",
+    ),
     # A representative in the EU is a whole word: "customer service representatives" are staff.
     "representative": (
         "gdpr-transparency",

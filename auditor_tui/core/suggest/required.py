@@ -79,7 +79,17 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "13-1-d": ("legitimate",),
         "13-2-a": RETENTION,
         "13-2-f": ("automat", "profil", "algorithm"),
-        "13-2-d": ("complain", "supervisory", "authorit", "regulator", "ico", "lodge"),
+        # The supervisory authority of Art. 77, not "law enforcement authorities".
+        "13-2-d": (
+            "complain",
+            "supervisory",
+            "protection authorit",
+            "data authorit",
+            "privacy authorit",
+            "regulator",
+            "ico",
+            "lodge",
+        ),
         "13-2-e": (
             # Whether the data must be given: optional or mandatory, by law or contract (said
             # of the data: "optional" and "mandatory" alone are as often a feature or a
