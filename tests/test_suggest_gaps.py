@@ -645,6 +645,13 @@ REQUIRED_WORD_CASES = {
         "We may share your data with law enforcement authorities when you raise a concern with us.",
         "You have the right to raise a concern with your local data protection authority.",
     ),
+    # A change to the policy, not the user updating their own details.
+    "a change to the policy": (
+        "opp115-data-practices",
+        "policy-change",
+        "You can update your information and notice preferences at any time in your account.",
+        "We may update this notice from time to time and will post the new version here.",
+    ),
     # A representative in the EU is a whole word: "customer service representatives" are staff.
     "representative": (
         "gdpr-transparency",

@@ -161,7 +161,17 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "data-retention": RETENTION,
         "do-not-track": ("do not track", "do-not-track", "dnt", "tracking signal"),
-        "policy-change": ("chang", "updat", "revis", "modif", "amend"),
+        # A change to the policy, not "update your information" (the user's own access).
+        "policy-change": (
+            "chang",
+            "updated",
+            "update this",
+            "update our",
+            "updates to",
+            "revis",
+            "modif",
+            "amend",
+        ),
     },
 }
 """Per checklist id and item id: the words (or word beginnings) one of which its evidence names."""
