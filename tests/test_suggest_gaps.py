@@ -638,11 +638,12 @@ REQUIRED_WORD_CASES = {
         "We may be required by law to disclose the information we hold when a court orders it, as necessary.",
         "If you do not provide your email address, you cannot open an account.",
     ),
-    # The complaint goes to a data protection authority, not to law enforcement authorities.
+    # The complaint goes to a data protection authority (the ICO, a whole word), not to law
+    # enforcement authorities or an icon.
     "a supervisory authority": (
         "gdpr-transparency",
         "13-2-d",
-        "We may share your data with law enforcement authorities when you raise a concern with us.",
+        "Tap the icon to raise a concern with us; we may share it with law enforcement authorities.",
         "You have the right to raise a concern with your local data protection authority.",
     ),
     # A change to the policy, not the user updating their own details.

@@ -87,7 +87,7 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "data authorit",
             "privacy authorit",
             "regulator",
-            "ico",
+            Whole("ico"),
             "lodge",
         ),
         "13-2-e": (
