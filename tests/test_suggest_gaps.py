@@ -646,6 +646,13 @@ REQUIRED_WORD_CASES = {
         "Tap the icon to raise a concern with us; we may share it with law enforcement authorities.",
         "You have the right to raise a concern with your local data protection authority.",
     ),
+    # The role a policy names in place of a DPO counts as naming one.
+    "a data protection manager": (
+        "gdpr-transparency",
+        "13-1-b",
+        "Questions about this policy go to our team at privacy@example.com.",
+        "Questions go to our privacy team, including our personal information protection manager.",
+    ),
     # A change to the policy, not the user updating their own details.
     "a change to the policy": (
         "opp115-data-practices",

@@ -75,7 +75,16 @@ class Whole(str):
 REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "gdpr-transparency": {
         "13-1-a-representative": (Whole("representative"),),
-        "13-1-b": ("data protection officer", "dpo", "privacy officer", "protection office"),
+        # The DPO, or the role a policy names in its place ("data protection lead", a
+        # "personal information protection manager").
+        "13-1-b": (
+            "data protection officer",
+            "dpo",
+            "privacy officer",
+            "protection office",
+            "protection manager",
+            "protection lead",
+        ),
         "13-1-d": ("legitimate",),
         "13-2-a": RETENTION,
         "13-2-f": ("automat", "profil", "algorithm"),
