@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -605,6 +606,20 @@ def test_required_words_match_at_the_start_of_a_word_in_any_case():
     data_required = RequiredWords([("gdpr-transparency", "13-2-e")])
     assert data_required.named("You don\u2019t have to give us your phone number") == {0}  # a typographic apostrophe
     assert data_required.named("You don't have to give us your phone number") == {0}
+
+
+def test_no_required_word_is_found_inside_another_of_its_item():
+    """Each word is matched at the start of a word, so one that holds another of its item's
+    (at a word's start) would never be the one that names the item: it would be dead."""
+    from auditor_tui.core.suggest.required import REQUIRED_WORDS, Whole
+
+    for checklist_id, items in REQUIRED_WORDS.items():
+        for item_id, words in items.items():
+            for word in words:
+                inside = [
+                    w for w in words if w != word and not isinstance(w, Whole) and re.search(rf"\b{re.escape(w)}", word)
+                ]
+                assert not inside, (checklist_id, item_id, word, inside)
 
 
 REQUIRED_WORD_CASES = {

@@ -75,10 +75,10 @@ class Whole(str):
 REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "gdpr-transparency": {
         "13-1-a-representative": (Whole("representative"),),
-        # The DPO, or the role a policy names in its place ("data protection lead", a
-        # "personal information protection manager").
+        # The DPO ("protection office" finds the data protection officer and office), or the
+        # role a policy names in its place ("data protection lead", a "personal information
+        # protection manager").
         "13-1-b": (
-            "data protection officer",
             "dpo",
             "privacy officer",
             "protection office",
@@ -141,7 +141,6 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "refuse to provid",
             "unable to provid",
             "without providing",
-            "choose not to provid",
             "decline to provid",
         ),
     },
