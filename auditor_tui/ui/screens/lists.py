@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -16,7 +15,7 @@ from textual.widgets.option_list import Option
 from auditor_tui.core.checklist import Item
 from auditor_tui.core.session import ItemState
 from auditor_tui.core.text import printable
-from auditor_tui.ui.widgets.checklist_list import item_prompt, prompt_width
+from auditor_tui.ui.widgets.checklist_list import FittedOptionList, item_prompt
 
 NOTE_INDENT = 3
 """Columns a note is indented by under its item, on every line it wraps to."""
@@ -35,7 +34,7 @@ def noted_prompt(item: Item, state: ItemState, note: str | None, width: int | No
     return Content.assemble(prompt, *(part for line in lines for part in ("\n", indent, line)))
 
 
-class NotedList(OptionList):
+class NotedList(FittedOptionList):
     """Items, each with a note under it that keeps its indent when it wraps."""
 
     def __init__(self, items: Sequence[Item], states: dict[str, ItemState], notes: dict[str, str]) -> None:
@@ -43,16 +42,12 @@ class NotedList(OptionList):
         self.items = items
         self.states = states
         self.notes = notes
-        self.prompt_width: int | None = None
 
-    def on_resize(self, event: Resize) -> None:
-        width = prompt_width(self)
-        if width > 0 and width != self.prompt_width:
-            self.prompt_width = width
-            for item in self.items:
-                self.replace_option_prompt(
-                    item.id, noted_prompt(item, self.states[item.id], self.notes.get(item.id), width)
-                )
+    def refit(self) -> None:
+        for item in self.items:
+            self.replace_option_prompt(
+                item.id, noted_prompt(item, self.states[item.id], self.notes.get(item.id), self.prompt_width)
+            )
 
 
 class ItemPicker(ModalScreen[str | None]):

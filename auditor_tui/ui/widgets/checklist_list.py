@@ -42,6 +42,23 @@ def prompt_width(options: OptionList) -> int:
     return options.size.width - options.styles.scrollbar_size_vertical - padding.width
 
 
+class FittedOptionList(OptionList):
+    """An option list whose prompts are laid out for its width (:func:`prompt_width`): when
+    the width changes, :meth:`refit` lays them out again."""
+
+    prompt_width: int | None = None
+
+    def on_resize(self, event: Resize) -> None:
+        width = prompt_width(self)
+        if width > 0 and width != self.prompt_width:
+            self.prompt_width = width
+            self.refit()
+
+    def refit(self) -> None:
+        """Replace each prompt by one laid out for :attr:`prompt_width`."""
+        raise NotImplementedError
+
+
 def item_prompt(item: Item, state: ItemState, width: int | None = None) -> Content:
     """The item's line: glyph, id, title and evidence count. With *width*, the title is cut so
     that the count stays beside it (or, when the id leaves too little room, the title goes on
@@ -62,7 +79,7 @@ def item_prompt(item: Item, state: ItemState, width: int | None = None) -> Conte
     return Content.assemble(head.rstrip(), tail, "\n  ", clip(title, max(1, width - 2)))
 
 
-class ChecklistList(OptionList):
+class ChecklistList(FittedOptionList):
     """The checklist's items; the highlighted one is the current item."""
 
     BINDINGS = [
@@ -73,7 +90,6 @@ class ChecklistList(OptionList):
     def __init__(self, checklist: Checklist, states: dict[str, ItemState], *, id: str | None = None) -> None:
         self.checklist = checklist
         self.states = states
-        self.prompt_width: int | None = None
         self.keep: Callable[[Item, ItemState], bool] | None = None
         """The filter: only the items it keeps are listed (None: every item)."""
         super().__init__(*self._listed_options(), id=id)
@@ -107,12 +123,9 @@ class ChecklistList(OptionList):
         option = self.highlighted_option
         return option.id if option is not None else None
 
-    def on_resize(self, event: Resize) -> None:
-        width = prompt_width(self)
-        if width > 0 and width != self.prompt_width:
-            self.prompt_width = width
-            for item in self.checklist.items:
-                self.refresh_item(item.id)
+    def refit(self) -> None:
+        for item in self.checklist.items:
+            self.refresh_item(item.id)
 
     def refresh_item(self, item_id: str) -> None:
         item = self.checklist.item(item_id)
