@@ -62,6 +62,34 @@ def test_stems_join_word_forms():
     assert stem("the") == "" and stem("2018") == ""
 
 
+def test_the_right_to_portability_is_named_by_its_verb():
+    assert stem("ported") == stem("porting") == stem("portability") == stem("portable")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Services are not intended for persons under 13 years of age.",
+        "You must be at least 16 years old to register.",
+        "We do not knowingly collect data from a 12-year-old.",
+        "Our services are not directed to children under thirteen years.",
+    ],
+)
+def test_an_age_is_not_a_period(text):
+    """The children's clause of nearly every US policy names an age in years: neither its words
+    nor its signs read it as a period of time (a retention period)."""
+    assert "<period>" not in signs(text)
+    assert stem("years") not in terms_of(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["We keep logs for 30 days.", "We delete data older than 2 years.", "kept for up to 24 months"]
+)
+def test_a_period_stays_a_period(text):
+    assert "<period>" in signs(text)
+    assert {stem("days"), stem("years"), stem("months")} & terms_of(text)
+
+
 def test_terms_include_bigrams_and_signs():
     terms = terms_of("Contact our Data Protection Officer at dpo@example.org within 30 days.")
     assert {"data protect", "protect officer", "dpo", "<email>", "<period>"} <= terms

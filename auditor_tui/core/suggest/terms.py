@@ -15,7 +15,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-__all__ = ["SIGNS", "STOP_WORDS", "WORD", "signs", "stem", "stems", "terms_of", "with_bigrams"]
+__all__ = ["SIGNS", "STOP_WORDS", "WORD", "signs", "stem", "stems", "terms_of", "with_bigrams", "without_ages"]
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -118,6 +118,8 @@ _IRREGULAR = {
     "objecting": "object",
     "portable": "portab",
     "portability": "portab",
+    "ported": "portab",
+    "porting": "portab",
     "rectification": "rectif",
     "rectify": "rectif",
     "rectified": "rectif",
@@ -210,7 +212,7 @@ def stems(text: str) -> list[str]:
     cache = _STEM_CACHE
     out: list[str] = []
     append = out.append
-    for word in WORD.findall(text.casefold()):
+    for word in WORD.findall(without_ages(text.casefold())):
         s = cache.get(word)
         if s is None:
             s = cache[word] = _stem_word(word)
@@ -253,11 +255,30 @@ _STREET = re.compile(
     r"|\b(?:Suite|Floor|Unit) \d+"
 )
 _UNITS = ("day", "week", "month", "year")
+_AGE_NUMBER = rf"(?:\d+|{_NUMBER_WORDS}|thirteen|fourteen|fifteen|sixteen|seventeen)"
+_AGE = re.compile(
+    rf"(\b(?:under|younger than|aged?|minors?|children|child|kids)\s+{_AGE_NUMBER}[ -]?)(?:years?|months?)\b"
+    rf"|(\b{_AGE_NUMBER}[ -]?)(?:years?|months?)(?=(?: of age|[ -]old)\b)"
+)
 _MONTH_NAMES = tuple(_MONTHS.split("|"))
 _DIGITS = "0123456789"
 SIGNS = frozenset({"<email>", "<phone>", "<url>", "<period>", "<date>", "<company>", "<address>", "<contact>"})
 """Every pattern sign; a checklist keyword that is one of these weighs the sign itself."""
 _CONTACT_PARTS = frozenset({"<company>", "<address>", "<phone>", "<email>"})
+
+
+def without_ages(folded: str) -> str:
+    """*folded* (case-folded text) without the unit of an age ("13 years of age", "a
+    16-year-old", "children under 13 years" keep their numbers): an age is not a period of
+    time, and the children's clause of nearly every US policy would otherwise read as one for
+    retention, by its words and its ``<period>`` sign."""
+    if "year" not in folded and "month" not in folded:
+        return folded
+    return _AGE.sub(_age_number, folded)
+
+
+def _age_number(match: re.Match[str]) -> str:
+    return match.group(1) or match.group(2)
 
 
 def signs(text: str, folded: str | None = None) -> set[str]:
@@ -272,13 +293,14 @@ def signs(text: str, folded: str | None = None) -> set[str]:
         found.add("<email>")
     if "www." in folded or "http" in folded:
         found.add("<url>")
+    timed = without_ages(folded)
     for unit in _UNITS:
-        index = folded.find(unit)
+        index = timed.find(unit)
         while index > 0:
-            if _PERIOD_BEFORE.search(folded, max(0, index - 32), index):
+            if _PERIOD_BEFORE.search(timed, max(0, index - 32), index):
                 found.add("<period>")
                 break
-            index = folded.find(unit, index + 1)
+            index = timed.find(unit, index + 1)
         if "<period>" in found:
             break
     digits = any(d in folded for d in _DIGITS)
