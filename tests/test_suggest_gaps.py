@@ -611,6 +611,20 @@ def test_required_words_match_at_the_start_of_a_word_in_any_case():
     assert data_required.named("You don't have to give us your phone number") == {0}
 
 
+def test_a_longer_required_word_also_names_the_items_of_a_word_it_begins_with(monkeypatch):
+    """The pattern reports the longest word at each place; the items of a shorter word it
+    begins with (another item's) are named too, and a whole word only as itself."""
+    from auditor_tui.core.suggest import required as module
+
+    table = {"mine": {"a": ("data protect",), "b": ("data protection authorit",), "c": (module.Whole("ico"),)}}
+    monkeypatch.setattr(module, "REQUIRED_WORDS", table)
+    words = module.RequiredWords([("mine", "a"), ("mine", "b"), ("mine", "c")])
+    assert words.named("Complain to the Data Protection Authority") == {0, 1}
+    assert words.named("our data protection team") == {0}
+    assert words.named("the ICO, not an icon") == {2}
+    assert not words.named("icons and data")
+
+
 def test_no_required_word_is_found_inside_another_of_its_item():
     """Each word is matched at the start of a word, so one that holds another of its item's
     (at a word's start) would never be the one that names the item: it would be dead."""

@@ -202,6 +202,14 @@ class RequiredWords:
         alternatives = "|".join(re.escape(word) + (r"(?!\w)" if whole else "") for (word, whole), _ in self._words)
         # Matched against the case-folded text: much faster than a case-insensitive pattern.
         self._pattern = re.compile(rf"\b(?:{alternatives})") if self._words else None
+        # A match is always one of the words as written; it names the items of that word and
+        # of every shorter word it begins with (the pattern reports only the longest).
+        self._owners_of_hit: dict[str, frozenset[int]] = {
+            hit: frozenset().union(
+                *(owners for (word, whole), owners in self._words if (hit == word if whole else hit.startswith(word)))
+            )
+            for (hit, _whole), _owners in self._words
+        }
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -210,12 +218,10 @@ class RequiredWords:
         """The items (indices) whose required words *text* names."""
         if self._pattern is None:
             return frozenset()
+        owners_of_hit = self._owners_of_hit
         found: set[int] = set()
         for match in self._pattern.finditer(_folded(text)):
-            hit = match.group(0)
-            for (word, whole), owners in self._words:
-                if hit == word if whole else hit.startswith(word):
-                    found |= owners
+            found |= owners_of_hit[match.group(0)]
         return frozenset(found)
 
 

@@ -256,6 +256,8 @@ _STREET = re.compile(
 )
 _UNITS = ("day", "week", "month", "year")
 _AGE_NUMBER = rf"(?:\d+|{_NUMBER_WORDS}|thirteen|fourteen|fifteen|sixteen|seventeen)"
+_AGE_CUES = ("old", " age", "under", "younger", "child", "minor", "kid")
+"""Substrings one of which every match of _AGE has: most clauses skip the expression."""
 _AGE = re.compile(
     rf"(\b(?:under|younger than|aged?|minors?|children|child|kids)\s+{_AGE_NUMBER}[ -]?)(?:years?|months?)\b"
     rf"|(\b{_AGE_NUMBER}[ -]?)(?:years?|months?)(?=(?: of age|[ -]old)\b)"
@@ -272,7 +274,7 @@ def without_ages(folded: str) -> str:
     16-year-old", "children under 13 years" keep their numbers): an age is not a period of
     time, and the children's clause of nearly every US policy would otherwise read as one for
     retention, by its words and its ``<period>`` sign."""
-    if "year" not in folded and "month" not in folded:
+    if ("year" not in folded and "month" not in folded) or not any(cue in folded for cue in _AGE_CUES):
         return folded
     return _AGE.sub(_age_number, folded)
 
