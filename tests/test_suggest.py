@@ -73,6 +73,7 @@ def test_the_right_to_portability_is_named_by_its_verb():
         "You must be at least 16 years old to register.",
         "We do not knowingly collect data from a 12-year-old.",
         "Our services are not directed to children under thirteen years.",
+        "Aged 16 years or more.",
     ],
 )
 def test_an_age_is_not_a_period(text):

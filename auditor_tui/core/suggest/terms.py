@@ -256,7 +256,7 @@ _STREET = re.compile(
 )
 _UNITS = ("day", "week", "month", "year")
 _AGE_NUMBER = rf"(?:\d+|{_NUMBER_WORDS}|thirteen|fourteen|fifteen|sixteen|seventeen)"
-_AGE_CUES = ("old", " age", "under", "younger", "child", "minor", "kid")
+_AGE_CUES = ("old", "age", "under", "younger", "child", "minor", "kid")
 """Substrings one of which every match of _AGE has: most clauses skip the expression."""
 _AGE = re.compile(
     rf"(\b(?:under|younger than|aged?|minors?|children|child|kids)\s+{_AGE_NUMBER}[ -]?)(?:years?|months?)\b"
