@@ -641,7 +641,7 @@ def test_no_required_word_is_found_inside_another_of_its_item():
 
 REQUIRED_WORD_CASES = {
     # How long data is kept is stated with words of keeping or deleting: the clause on children
-    # ("13 years of age" reads as a period) is no evidence of it, in both bundled checklists.
+    # (an age in years, once read as a period) is no evidence of it, in both bundled checklists.
     "retention, GDPR": (
         "gdpr-transparency",
         "13-2-a",
