@@ -57,6 +57,7 @@ from auditor_tui.core.suggest.gaps import (
     GapInputs,
     gap_coefficients,
     gap_features,
+    item_missing_probability,
     missing_probability,
 )
 
@@ -65,15 +66,16 @@ Model = tuple[tuple[float, ...], dict[str, dict[str, tuple[float, tuple[float, .
 and its own coefficients (shared plus its terms)."""
 
 
+def inputs(row: dict) -> GapInputs:
+    return GapInputs(row["best"], row["second"], row["audits"], row["checklist_best"], row["checklist_second"])
+
+
 def features(row: dict) -> tuple[float, ...]:
-    return gap_features(
-        GapInputs(row["best"], row["second"], row["audits"], row["checklist_best"], row["checklist_second"])
-    )
+    return gap_features(inputs(row))
 
 
 def probability(row: dict, model: Model) -> float:
-    coefficients = gap_coefficients((row.get("checklist", ""), row["item"]), row["checklist_best"], *model)
-    return missing_probability(features(row), coefficients)
+    return item_missing_probability((row.get("checklist", ""), row["item"]), inputs(row), *model)
 
 
 EVIDENCE_K = 100.0

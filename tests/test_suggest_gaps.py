@@ -24,6 +24,7 @@ from auditor_tui.core.suggest.gaps import (
     GapInputs,
     gap_coefficients,
     gap_features,
+    item_missing_probability,
     missing_probability,
 )
 from benchmarks import suggest_calibrate
@@ -249,6 +250,8 @@ def test_the_flag_reads_what_gap_inputs_report(gdpr):
     scores = Suggester(gdpr).score(load_policy(SHORT))
     inputs = scores.gap_inputs(ABSENT)
     own = gap_coefficients((gdpr.id, ABSENT), inputs.checklist_best)
+    assert scores.gap(ABSENT).probability == item_missing_probability((gdpr.id, ABSENT), inputs)
+    assert inputs.checklist_best >= GAP_ITEM_COEFFICIENTS[gdpr.id][ABSENT][0]  # its own weights speak
     assert scores.gap(ABSENT).probability == missing_probability(gap_features(inputs), own)
     assert (inputs.best, inputs.audits) == (scores.best(ABSENT), 0)
     # Cold, the checklist alone is what scored the policy.
@@ -305,6 +308,34 @@ def test_item_weights_fall_back_to_the_shared_ones(checklist_id, item_id, best):
         assert got == GAP_COEFFICIENTS
     else:
         assert got == known[1]
+
+
+@given(
+    key=st.sampled_from(
+        [(checklist_id, item_id) for checklist_id, items in GAP_ITEM_COEFFICIENTS.items() for item_id in items]
+    ),
+    best=st.floats(0.0, 100.0),
+    margin=st.floats(0.0, 60.0),
+    rise=st.floats(-20.0, 40.0),
+    audits=st.sampled_from([0, 1, 5, 20]),
+    drop=st.floats(0.0, 100.0),
+)
+def test_a_lower_score_never_makes_a_gap_less_likely(key, best, margin, rise, audits, drop):
+    """The same scores, lower by *drop*: the item is at least as likely missing, also where the
+    lower best score falls below the scores the item's own weights were fitted on (there the
+    shared model speaks, and it is the more cautious one: a clause falling below an item's
+    floor used to turn its flag off)."""
+
+    def probability(at: float) -> float:
+        inputs = GapInputs(at + rise, at - margin, audits, at, at - margin)
+        return item_missing_probability(key, inputs)
+
+    lower = max(0.0, best - drop)
+    assert probability(lower) >= probability(best) - 1e-12
+    floor, own = GAP_ITEM_COEFFICIENTS[key[0]][key[1]]
+    assert own[1] < 0.0  # each item's own weights: a higher best score, a less likely gap
+    # Just below the floor, where the shared model takes over.
+    assert probability(floor - min(drop, 5.0) - 0.01) >= probability(floor) - 1e-12
 
 
 def test_a_renamed_copy_of_a_bundled_checklist_keeps_its_items_weights_and_words(gdpr):

@@ -56,7 +56,7 @@ knows better than any score).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditor_tui.core.suggest.bundled import BundledKey
 
@@ -69,6 +69,7 @@ __all__ = [
     "GapInputs",
     "gap_coefficients",
     "gap_features",
+    "item_missing_probability",
     "missing_probability",
 ]
 
@@ -196,3 +197,33 @@ def gap_coefficients(
         return shared
     floor, own = per_item.get(key[0], {}).get(key[1], (0.0, shared))
     return own if best >= floor else shared
+
+
+def item_missing_probability(
+    key: BundledKey | None,
+    inputs: GapInputs,
+    shared: tuple[float, ...] = GAP_COEFFICIENTS,
+    per_item: dict[str, dict[str, tuple[float, tuple[float, ...]]]] = GAP_ITEM_COEFFICIENTS,
+) -> float:
+    """How likely it is that the policy has no evidence for the item (*key*: the bundled item
+    it is, or None), by :func:`gap_coefficients`. Below the scores an item's own weights were
+    fitted on, the shared model speaks, but the item is never less likely missing there than
+    with the same scores raised to that floor: a lower score never makes a gap less likely (the
+    shared model is the more cautious one, and a clause's score falling below an item's floor
+    had turned a flag off)."""
+    coefficients = gap_coefficients(key, inputs.checklist_best, shared, per_item)
+    probability = missing_probability(gap_features(inputs), coefficients)
+    if key is None or coefficients is not shared:
+        return probability
+    floor, own = per_item.get(key[0], {}).get(key[1], (0.0, shared))
+    if own is shared:
+        return probability
+    lift = floor - inputs.checklist_best
+    at_floor = replace(
+        inputs,
+        best=inputs.best + lift,
+        second=inputs.second + lift,
+        checklist_best=floor,
+        checklist_second=inputs.checklist_second + lift,
+    )
+    return max(probability, missing_probability(gap_features(at_floor), own))

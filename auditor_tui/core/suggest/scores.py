@@ -12,9 +12,7 @@ from auditor_tui.core.suggest.gaps import (
     GAP_THRESHOLD,
     Gap,
     GapInputs,
-    gap_coefficients,
-    gap_features,
-    missing_probability,
+    item_missing_probability,
 )
 
 if TYPE_CHECKING:
@@ -115,8 +113,7 @@ class Scores:
         best = inputs.best
         clause = self.clause_ids[top[0]] if top and best > 0.0 else None
         index = self.suggester.item_index(item_id)
-        coefficients = gap_coefficients(self.suggester.bundled[index], inputs.checklist_best)
-        probability = missing_probability(gap_features(inputs), coefficients)
+        probability = item_missing_probability(self.suggester.bundled[index], inputs)
         if clause is None:
             candidate = "no clause shares a word with it"
         elif round(best) == 0:  # "best candidate c1, 0" would send the auditor to read nothing
