@@ -28,7 +28,9 @@ and would otherwise teach it to flag over any clause): numbers per item id, no t
 used only from the lowest best score (the checklist's own) the item was fitted on; below it,
 and for any other item or checklist (``ccpa-privacy-policy``, a checklist of the user's own),
 the shared model speaks (moved so that at the threshold it flags what it flagged before there
-were per-item weights). A bundled item copied unchanged into another checklist keeps its own
+were per-item weights), though never making the item less likely missing than the same scores
+at the floor would (:func:`item_missing_probability`: a lower score never makes a gap less
+likely). A bundled item copied unchanged into another checklist keeps its own
 (:mod:`.bundled`).
 
 The coefficients were fitted on the tune halves of GoPPC-150 and OPP-115, cold and with 1, 5
