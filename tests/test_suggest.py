@@ -84,6 +84,37 @@ def test_an_age_is_not_a_period(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "A cookie is a small text file that is stored on your computer.",
+        "Some of your data will be saved in your browser.",
+        "The cookie is kept on the hard drive of your device.",
+    ],
+)
+def test_keeping_data_on_the_users_device_is_not_retention(text):
+    """Where a cookie lives is not how long the firm keeps personal data: neither the words
+    nor the retention items' required words read it as keeping."""
+    from auditor_tui.core.suggest.required import RequiredWords
+
+    terms = terms_of(text)
+    assert not {stem("stored"), stem("saved"), stem("kept")} & terms
+    retention = RequiredWords([("gdpr-transparency", "13-2-a"), ("opp115-data-practices", "data-retention")])
+    assert not retention.named(text)
+    assert retention.named("We store your data for five years.") == {0, 1}
+
+
+def test_local_storage_stays_a_cookie_word(gdpr):
+    """ "Local storage" is one word, on both sides: the cookies item still finds it, and the
+    retention items' "stor" does not."""
+    from auditor_tui.core.suggest.required import RequiredWords
+
+    assert terms_of("We use local storage and cookies.") >= terms_of("local storage")
+    assert not RequiredWords([("gdpr-transparency", "13-2-a")]).named("We use Flash local storage objects.")
+    scores = Suggester(gdpr).score(parse_policy("We use local storage objects to remember your choices.", "text"))
+    assert scores.best("cookies") > 0
+
+
+@pytest.mark.parametrize(
     "text", ["We keep logs for 30 days.", "We delete data older than 2 years.", "kept for up to 24 months"]
 )
 def test_a_period_stays_a_period(text):

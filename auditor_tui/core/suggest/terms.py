@@ -15,7 +15,18 @@ import itertools
 import re
 from collections.abc import Sequence
 
-__all__ = ["SIGNS", "STOP_WORDS", "WORD", "signs", "stem", "stems", "terms_of", "with_bigrams", "without_ages"]
+__all__ = [
+    "SIGNS",
+    "STOP_WORDS",
+    "WORD",
+    "signs",
+    "stem",
+    "stems",
+    "terms_of",
+    "with_bigrams",
+    "without_ages",
+    "without_device_storage",
+]
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -212,7 +223,7 @@ def stems(text: str) -> list[str]:
     cache = _STEM_CACHE
     out: list[str] = []
     append = out.append
-    for word in WORD.findall(without_ages(text.casefold())):
+    for word in WORD.findall(without_device_storage(without_ages(text.casefold()))):
         s = cache.get(word)
         if s is None:
             s = cache[word] = _stem_word(word)
@@ -277,6 +288,27 @@ def without_ages(folded: str) -> str:
     if ("year" not in folded and "month" not in folded) or not any(cue in folded for cue in _AGE_CUES):
         return folded
     return _AGE.sub(_age_number, folded)
+
+
+_DEVICES = r"computer|device|hard\s+drive|hard\s+disk|browser|web\s+browser|phone|mobile"
+_STORED_ON_DEVICE = re.compile(
+    r"\b(?:stor(?:e|ed|es|ing|age)|kept|saved?)\b(?=(?:\s+[\w'’-]+){0,4}?\s+(?:on|in|to)\s+"
+    rf"(?:your\s+(?:own\s+)?(?:{_DEVICES}|system|machine)|(?:a user's|the user's|the|a)\s+(?:{_DEVICES})))"
+)
+"""A word of keeping followed, within a few words, by the user's device ("stored on your
+computer", "saved in the browser"; "your system", but not "the system", which is as often the
+firm's)."""
+_LOCAL_STORAGE = re.compile(r"\blocal(?:\s+device)?\s+storage\b|\blocally\s+stored\b")
+
+
+def without_device_storage(folded: str) -> str:
+    """*folded* with the words of keeping data on the user's own device ("a cookie is stored on
+    your computer") dropped, and "local storage" made one word: that is where a cookie lives,
+    not how long the firm keeps personal data (a retention word), while "local storage" stays a
+    cookie word."""
+    if "stor" not in folded and "kept" not in folded and "sav" not in folded:
+        return folded
+    return _LOCAL_STORAGE.sub("localstorage", _STORED_ON_DEVICE.sub(" ", folded))
 
 
 def _age_number(match: re.Match[str]) -> str:
