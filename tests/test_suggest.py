@@ -114,6 +114,22 @@ def test_local_storage_stays_a_cookie_word(gdpr):
     assert scores.best("cookies") > 0
 
 
+def test_a_business_transfer_is_not_a_transfer_abroad(gdpr):
+    """Data passed to a buyer in a merger is neither a transfer to a third country nor data
+    portability: "transfer" there is a word of its own, which a clause on business transfers
+    still shares with another."""
+    merger = "If we are acquired or merge with another company, your information may be transferred to the buyer."
+    assert stem("transferred") not in terms_of(merger)
+    assert terms_of(merger) & terms_of("In a merger or acquisition we may transfer your data.")
+    assert stem("transferred") in terms_of("We transfer your data to the United States.")
+    policy = parse_policy(
+        f"{merger}\n\nWe transfer your data to the United States under standard contractual clauses.", "text"
+    )
+    scores = Suggester(gdpr).score(policy)
+    sale, abroad = (clause.id for clause in policy.clauses)
+    assert scores.score("13-1-f", abroad) > scores.score("13-1-f", sale)
+
+
 @pytest.mark.parametrize(
     "text", ["We keep logs for 30 days.", "We delete data older than 2 years.", "kept for up to 24 months"]
 )

@@ -25,6 +25,7 @@ __all__ = [
     "terms_of",
     "with_bigrams",
     "without_ages",
+    "without_business_transfer",
     "without_device_storage",
 ]
 
@@ -223,7 +224,7 @@ def stems(text: str) -> list[str]:
     cache = _STEM_CACHE
     out: list[str] = []
     append = out.append
-    for word in WORD.findall(without_device_storage(without_ages(text.casefold()))):
+    for word in WORD.findall(without_business_transfer(without_device_storage(without_ages(text.casefold())))):
         s = cache.get(word)
         if s is None:
             s = cache[word] = _stem_word(word)
@@ -309,6 +310,23 @@ def without_device_storage(folded: str) -> str:
     if "stor" not in folded and "kept" not in folded and "sav" not in folded:
         return folded
     return _LOCAL_STORAGE.sub("localstorage", _STORED_ON_DEVICE.sub(" ", folded))
+
+
+_BUSINESS_CUE = re.compile(
+    r"\b(?:merger|merged?|acquisition|acquired|acquires|reorgani[sz]ation|bankruptcy|insolvency|divestiture"
+    r"|change of control|sale of (?:all|substantially|some|part|a portion|any|our|its|the))"
+)
+_TRANSFER_WORD = re.compile(r"\btransfer(?:s|red|ring|rable)?\b")
+
+
+def without_business_transfer(folded: str) -> str:
+    """*folded* with "transfer" read as ``businesstransfer`` where the text speaks of a merger,
+    an acquisition, a sale of the business or an insolvency: data passed to a buyer is neither
+    a transfer to a third country nor the right to have one's data transmitted, while a
+    clause on business transfers still matches another (a recipients item's example, say)."""
+    if "transfer" not in folded or not _BUSINESS_CUE.search(folded):
+        return folded
+    return _TRANSFER_WORD.sub("businesstransfer", folded)
 
 
 def _age_number(match: re.Match[str]) -> str:
