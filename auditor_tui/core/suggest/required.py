@@ -26,9 +26,8 @@ source of the data, security, cookies, the legal basis (better on the tune half,
 out), and OPP-115's data security, user access, user choice and third-party sharing were tried
 and left out).
 
-A text is read without the words of keeping data on the user's own device ("a cookie is stored
-on your computer": :func:`.terms.without_device_storage`), which name where a cookie lives, not
-how long the firm keeps personal data.
+A text is matched as the engine reads its words (:func:`.terms.reading`): "a cookie is stored on
+your computer" names where a cookie lives, not how long the firm keeps personal data.
 
 Words per checklist and item id, like the gap model's coefficients (:mod:`.gaps`): the
 engine's knowledge of the bundled checklists, kept out of the checklist files so that their
@@ -42,7 +41,7 @@ import re
 from collections.abc import Sequence
 
 from auditor_tui.core.suggest.bundled import BundledKey
-from auditor_tui.core.suggest.terms import without_device_storage
+from auditor_tui.core.suggest.terms import reading
 from auditor_tui.core.text import plain_apostrophes
 
 __all__ = ["REQUIRED_WORDS", "RequiredWords", "Whole"]
@@ -225,7 +224,7 @@ class RequiredWords:
             return frozenset()
         owners_of_hit = self._owners_of_hit
         found: set[int] = set()
-        for match in self._pattern.finditer(without_device_storage(_folded(text))):
+        for match in self._pattern.finditer(reading(_folded(text))):
             found |= owners_of_hit[match.group(0)]
         return frozenset(found)
 

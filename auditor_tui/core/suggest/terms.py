@@ -19,14 +19,12 @@ __all__ = [
     "SIGNS",
     "STOP_WORDS",
     "WORD",
+    "reading",
     "signs",
     "stem",
     "stems",
     "terms_of",
     "with_bigrams",
-    "without_ages",
-    "without_business_transfer",
-    "without_device_storage",
 ]
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -224,7 +222,7 @@ def stems(text: str) -> list[str]:
     cache = _STEM_CACHE
     out: list[str] = []
     append = out.append
-    for word in WORD.findall(without_business_transfer(without_device_storage(without_ages(text.casefold())))):
+    for word in WORD.findall(reading(text.casefold())):
         s = cache.get(word)
         if s is None:
             s = cache[word] = _stem_word(word)
@@ -281,7 +279,7 @@ SIGNS = frozenset({"<email>", "<phone>", "<url>", "<period>", "<date>", "<compan
 _CONTACT_PARTS = frozenset({"<company>", "<address>", "<phone>", "<email>"})
 
 
-def without_ages(folded: str) -> str:
+def _without_ages(folded: str) -> str:
     """*folded* (case-folded text) without the unit of an age ("13 years of age", "a
     16-year-old", "children under 13 years" keep their numbers): an age is not a period of
     time, and the children's clause of nearly every US policy would otherwise read as one for
@@ -289,6 +287,10 @@ def without_ages(folded: str) -> str:
     if ("year" not in folded and "month" not in folded) or not any(cue in folded for cue in _AGE_CUES):
         return folded
     return _AGE.sub(_age_number, folded)
+
+
+def _age_number(match: re.Match[str]) -> str:
+    return match.group(1) or match.group(2)
 
 
 _DEVICES = r"computer|device|hard\s+drive|hard\s+disk|browser|web\s+browser|phone|mobile"
@@ -302,7 +304,7 @@ firm's)."""
 _LOCAL_STORAGE = re.compile(r"\blocal(?:\s+device)?\s+storage\b|\blocally\s+stored\b")
 
 
-def without_device_storage(folded: str) -> str:
+def _without_device_storage(folded: str) -> str:
     """*folded* with the words of keeping data on the user's own device ("a cookie is stored on
     your computer") dropped, and "local storage" made one word: that is where a cookie lives,
     not how long the firm keeps personal data (a retention word), while "local storage" stays a
@@ -319,7 +321,7 @@ _BUSINESS_CUE = re.compile(
 _TRANSFER_WORD = re.compile(r"\btransfer(?:s|red|ring|rable)?\b")
 
 
-def without_business_transfer(folded: str) -> str:
+def _without_business_transfer(folded: str) -> str:
     """*folded* with "transfer" read as ``businesstransfer`` where the text speaks of a merger,
     an acquisition, a sale of the business or an insolvency: data passed to a buyer is neither
     a transfer to a third country nor the right to have one's data transmitted, while a
@@ -329,8 +331,13 @@ def without_business_transfer(folded: str) -> str:
     return _TRANSFER_WORD.sub("businesstransfer", folded)
 
 
-def _age_number(match: re.Match[str]) -> str:
-    return match.group(1) or match.group(2)
+def reading(folded: str) -> str:
+    """*folded* (case-folded text) as the engine reads it, for its words, its ``<period>`` sign
+    and its required words alike: without the unit of an age, without the words of keeping
+    data on the user's device, and with a business transfer as a word of its own. Each
+    reading names a sense in which a word says something else than it does of the items that
+    weigh it; most texts have none of their cues and come back as they are."""
+    return _without_business_transfer(_without_device_storage(_without_ages(folded)))
 
 
 def signs(text: str, folded: str | None = None) -> set[str]:
@@ -345,7 +352,7 @@ def signs(text: str, folded: str | None = None) -> set[str]:
         found.add("<email>")
     if "www." in folded or "http" in folded:
         found.add("<url>")
-    timed = without_ages(folded)
+    timed = reading(folded)
     for unit in _UNITS:
         index = timed.find(unit)
         while index > 0:
