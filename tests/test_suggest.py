@@ -114,6 +114,17 @@ def test_local_storage_stays_a_cookie_word(gdpr):
     assert scores.best("cookies") > 0
 
 
+def test_the_words_shown_as_matched_are_the_words_that_weighed():
+    """The highlight reads a clause as the score does: an age's "years" and a cookie's
+    "stored on your computer" weigh nothing for retention, so neither is shown as matched."""
+    suggester = Suggester(find_checklist("opp115-data-practices"))
+    text = "Our services are not for persons under 13 years of age; we delete any data a child gave us.\n\n"
+    policy = parse_policy(text + "A cookie is stored on your computer for 30 days.", "text")
+    child, cookie = policy.clauses
+    assert suggester.matched_words("data-retention", child) == ("delete", "data")
+    assert suggester.matched_words("data-retention", cookie) == ("days",)
+
+
 def test_a_business_transfer_is_not_a_transfer_abroad(gdpr):
     """Data passed to a buyer in a merger is neither a transfer to a third country nor data
     portability: "transfer" there is a word of its own, which a clause on business transfers

@@ -38,7 +38,7 @@ from auditor_tui.core.suggest.profiles import (
 )
 from auditor_tui.core.suggest.required import RequiredWords
 from auditor_tui.core.suggest.scores import Scores
-from auditor_tui.core.suggest.terms import WORD, signs, stem, stems, terms_of, with_bigrams
+from auditor_tui.core.suggest.terms import WORD, reading, signs, stem, stems, terms_of, with_bigrams
 from auditor_tui.core.suggest.weights import (
     CALIBRATION_EXEMPLARS,
     DEFAULT_WEIGHTS,
@@ -450,13 +450,14 @@ class Suggester:
     # ---------------------------------------------------------------- highlighting
 
     def matched_words(self, item_id: str, clause: Clause) -> tuple[str, ...]:
-        """The words of *clause* that weigh in the item's profile (case-folded, in order)."""
+        """The words of *clause* that weigh in the item's profile (case-folded, in order), as the
+        engine reads them (:func:`.terms.reading`: the unit of an age, say, is not one)."""
         weights = self._profiles[self.item_index(item_id)].weights
         if not weights:
             return ()
         floor = HIGHLIGHT_FLOOR * max(weights.values())
         seen: dict[str, None] = {}
-        words = list(WORD.findall(clause.text.casefold()))
+        words = WORD.findall(reading(clause.text.casefold()))
         content = [(word, s) for word in words if (s := stem(word))]
         for (word, s), nxt in zip(content, [*content[1:], None], strict=False):
             good = weights.get(s, 0.0) >= floor or (
