@@ -195,10 +195,18 @@ def gap_coefficients(
     score: its own, or the shared ones for an item without, and below the scores its own were
     fitted on (a fit is not extrapolated where it saw no policy). *shared* and *per_item* are
     the model's (the calibration script passes the one it is fitting)."""
-    if key is None:
-        return shared
-    floor, own = per_item.get(key[0], {}).get(key[1], (0.0, shared))
+    floor, own = _item_weights(key, shared, per_item)
     return own if best >= floor else shared
+
+
+def _item_weights(
+    key: BundledKey | None, shared: tuple[float, ...], per_item: dict[str, dict[str, tuple[float, tuple[float, ...]]]]
+) -> tuple[float, tuple[float, ...]]:
+    """The lowest best score the item's own coefficients were fitted on, and those coefficients
+    (the shared ones, from 0, for an item without)."""
+    if key is None:
+        return 0.0, shared
+    return per_item.get(key[0], {}).get(key[1], (0.0, shared))
 
 
 def item_missing_probability(
@@ -210,16 +218,13 @@ def item_missing_probability(
     """How likely it is that the policy has no evidence for the item (*key*: the bundled item
     it is, or None), by :func:`gap_coefficients`. Below the scores an item's own weights were
     fitted on, the shared model speaks, but the item is never less likely missing there than
-    with the same scores raised to that floor: a lower score never makes a gap less likely (the
-    shared model is the more cautious one, and a clause's score falling below an item's floor
-    had turned a flag off)."""
-    coefficients = gap_coefficients(key, inputs.checklist_best, shared, per_item)
-    probability = missing_probability(gap_features(inputs), coefficients)
-    if key is None or coefficients is not shared:
-        return probability
-    floor, own = per_item.get(key[0], {}).get(key[1], (0.0, shared))
-    if own is shared:
-        return probability
+    with the same scores raised to that floor: a lower score never makes a gap less likely
+    (the shared model is, for most items, the more cautious one, and a clause's score falling
+    below an item's floor had turned a flag off)."""
+    floor, own = _item_weights(key, shared, per_item)
+    if inputs.checklist_best >= floor:
+        return missing_probability(gap_features(inputs), own)
+    probability = missing_probability(gap_features(inputs), shared)
     lift = floor - inputs.checklist_best
     at_floor = replace(
         inputs,
