@@ -142,6 +142,25 @@ def test_a_business_transfer_is_not_a_transfer_abroad(gdpr):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Under EU data protection laws you have the following rights.",
+        "If you are located in the EEA, you have certain data protection rights.",
+        "We process your personal data in line with the General Data Protection Regulation.",
+    ],
+)
+def test_the_data_protection_law_is_not_the_data_protection_officer(gdpr, text):
+    """ "Data protection" before "law", "rights" or "regulation" names the law, one word of its
+    own: it no longer shares the officer's "data protection", which still finds the officer."""
+    assert "data protect" not in terms_of(text)
+    assert "data protect" in terms_of("Contact our data protection officer.")
+    policy = parse_policy(f"{text}\n\nYou can write to our data protection officer at the address below.", "text")
+    law, officer = (clause.id for clause in policy.clauses)
+    scores = Suggester(gdpr).score(policy)
+    assert scores.score("13-1-b", officer) > 2 * scores.score("13-1-b", law)
+
+
+@pytest.mark.parametrize(
     "text", ["We keep logs for 30 days.", "We delete data older than 2 years.", "kept for up to 24 months"]
 )
 def test_a_period_stays_a_period(text):

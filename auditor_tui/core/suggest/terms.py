@@ -331,13 +331,31 @@ def _without_business_transfer(folded: str) -> str:
     return _TRANSFER_WORD.sub("businesstransfer", folded)
 
 
+_DATA_PROTECTION_LAW = re.compile(
+    r"\bdata protection(?= (?:laws?|legislation|regulations?|rights?|acts?|directive|principles|rules|requirements"
+    r"|obligations|framework|standards)\b)"
+)
+
+
+def _without_data_protection_law(folded: str) -> str:
+    """*folded* with "data protection" read as one word where it names the law or the rights
+    it gives ("data protection law", "the General Data Protection Regulation", "your data
+    protection rights"): that is the law every item answers to, while "data protection" before
+    "officer", "team" or "lead" names the person whose contact details an item asks for, and
+    the one phrase had made every clause on the law a candidate for it."""
+    if "data protection" not in folded:
+        return folded
+    return _DATA_PROTECTION_LAW.sub("dataprotection", folded)
+
+
 def reading(folded: str) -> str:
     """*folded* (case-folded text) as the engine reads it, for its words, its ``<period>`` sign
     and its required words alike: without the unit of an age, without the words of keeping
-    data on the user's device, and with a business transfer as a word of its own. Each
+    data on the user's device, and with a business transfer and the data protection law each
+    a word of its own. Each
     reading names a sense in which a word says something else than it does of the items that
     weigh it; most texts have none of their cues and come back as they are."""
-    return _without_business_transfer(_without_device_storage(_without_ages(folded)))
+    return _without_data_protection_law(_without_business_transfer(_without_device_storage(_without_ages(folded))))
 
 
 def signs(text: str, folded: str | None = None) -> set[str]:
