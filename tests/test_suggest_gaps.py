@@ -656,6 +656,19 @@ def test_a_longer_required_word_also_names_the_items_of_a_word_it_begins_with(mo
     assert not words.named("icons and data")
 
 
+def test_a_word_that_does_not_count_before_what_it_excludes(monkeypatch):
+    """An :class:`Unless` word names its item except where what it excludes follows it; a plain
+    word another item shares with it still names that item there."""
+    from auditor_tui.core.suggest import required as module
+
+    table = {"mine": {"a": (module.Unless("chang", r"\w* to your\b"),), "b": ("chan",)}}
+    monkeypatch.setattr(module, "REQUIRED_WORDS", table)
+    words = module.RequiredWords([("mine", "a"), ("mine", "b")])
+    assert words.named("We will post changes to this policy here.") == {0, 1}
+    assert words.named("You can make changes to your profile.") == {1}
+    assert words.named("You can make changes to your profile; we may change this policy.") == {0, 1}
+
+
 def test_no_required_word_is_found_inside_another_of_its_item():
     """Each word is matched at the start of a word, so one that holds another of its item's
     (at a word's start) would never be the one that names the item: it would be dead."""
@@ -722,6 +735,13 @@ REQUIRED_WORD_CASES = {
         "policy-change",
         "You can update your information and notice preferences at any time in your account.",
         "We may update this notice from time to time and will post the new version here.",
+    ),
+    # ... nor the user changing their own preferences.
+    "a change to the user's own details": (
+        "opp115-data-practices",
+        "policy-change",
+        "If you wish to request changes to your information or your preferences, contact our privacy coordinator.",
+        "If we make changes to this policy, we will post them on this page.",
     ),
     # A representative in the EU is a whole word: "customer service representatives" are staff.
     "representative": (

@@ -15,11 +15,12 @@ the law and the regulators' wording, not taken from a corpus (a few other phrasi
 idea, such as "you must provide" for 13-2-e, were added after reading the tune half's false
 flags); each is matched case-insensitively at the start of a word, so ``automat`` finds
 "automated" and "automatic" (a :class:`Whole` word only as itself: "representative", not
-"representatives"). Whether giving the data is required (``13-2-e``) is named by
-phrases about the data subject giving it ("not provide", "is mandatory", "must provide"), not by
-"required" or "necessary" alone, which policies mostly use of their own duties ("we may be
-required by law to disclose"), nor by "optional" or "mandatory" alone, as often said of a
-feature or a message. Only items where the damping helped on both halves of the
+"representatives"; an :class:`Unless` word not where what it excludes follows: OPP-115's policy
+change is named by "changes to this policy", not by "changes to your preferences"). Whether
+giving the data is required (``13-2-e``) is named by phrases about the data subject giving it
+("not provide", "is mandatory", "must provide"), not by "required" or "necessary" alone, which
+policies mostly use of their own duties ("we may be required by law to disclose"), nor by
+"optional" or "mandatory" alone, as often said of a feature or a message. Only items where the damping helped on both halves of the
 development corpus that measures them are here (the rights of access, erasure, restriction,
 rectification, objection and portability, withdrawal of consent, transfers, recipients, the
 source of the data, security, cookies, the legal basis (better on the tune half, worse held
@@ -44,7 +45,7 @@ from auditor_tui.core.suggest.bundled import BundledKey
 from auditor_tui.core.suggest.terms import reading
 from auditor_tui.core.text import plain_apostrophes
 
-__all__ = ["REQUIRED_WORDS", "RequiredWords", "Whole"]
+__all__ = ["REQUIRED_WORDS", "RequiredWords", "Unless", "Whole"]
 
 RETENTION = (
     "retain",
@@ -75,6 +76,27 @@ class Whole(str):
 
     __slots__ = ()
 
+
+class Unless(str):
+    """A required word that does not count where *after* (a regular expression) follows it: a
+    change to the policy is not "a change to your details", the user's own edit."""
+
+    __slots__ = ("after",)
+
+    after: str
+
+    def __new__(cls, word: str, after: str) -> Unless:
+        self = super().__new__(cls, word)
+        self.after = after
+        return self
+
+
+_YOUR = r"\w*(?: (?:or|and) \w+)? (?:to |of |in )?(?:your|their|his|her|the user's)\b"
+"""After a verb of change: its object is the user's own ("changes to your information",
+"modify or delete their account")."""
+
+_Unless = tuple[int, re.Pattern[str], frozenset[int]]
+"""An :class:`Unless` word's length, what it excludes after it, and its items."""
 
 REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "gdpr-transparency": {
@@ -173,16 +195,17 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "data-retention": RETENTION,
         "do-not-track": ("do not track", "do-not-track", "dnt", "tracking signal"),
-        # A change to the policy, not "update your information" (the user's own access).
+        # A change to the policy, not "update your information" or "changes to your
+        # preferences" (the user's own access).
         "policy-change": (
-            "chang",
+            Unless("chang", _YOUR),
             "updated",
             "update this",
             "update our",
             "updates to",
             "revis",
-            "modif",
-            "amend",
+            Unless("modif", _YOUR),
+            Unless("amend", _YOUR),
         ),
     },
 }
@@ -197,23 +220,32 @@ class RequiredWords:
         words = [REQUIRED_WORDS.get(key[0], {}).get(key[1], ()) if key else () for key in keys]
         self.items: tuple[int, ...] = tuple(i for i, found in enumerate(words) if found)
         """Indices (in *keys*) of the items with required words."""
-        owners: dict[tuple[str, bool], set[int]] = {}
+        owners: dict[tuple[str, bool, str], set[int]] = {}
         for i in self.items:
             for word in words[i]:
-                owners.setdefault((_folded(word), isinstance(word, Whole)), set()).add(i)
+                after = word.after if isinstance(word, Unless) else ""
+                owners.setdefault((_folded(word), isinstance(word, Whole), after), set()).add(i)
         # Longest first: the pattern then matches the longest word at each place.
         self._words = [(key, frozenset(owners[key])) for key in sorted(owners, key=lambda k: len(k[0]), reverse=True)]
-        alternatives = "|".join(re.escape(word) + (r"(?!\w)" if whole else "") for (word, whole), _ in self._words)
+        alternatives = "|".join(
+            re.escape(word) + (r"(?!\w)" if whole else "") for (word, whole, _after), _ in self._words
+        )
         # Matched against the case-folded text: much faster than a case-insensitive pattern.
         self._pattern = re.compile(rf"\b(?:{alternatives})") if self._words else None
         # A match is always one of the words as written; it names the items of that word and
-        # of every shorter word it begins with (the pattern reports only the longest).
-        self._owners_of_hit: dict[str, frozenset[int]] = {
-            hit: frozenset().union(
-                *(owners for (word, whole), owners in self._words if (hit == word if whole else hit.startswith(word)))
-            )
-            for (hit, _whole), _owners in self._words
-        }
+        # of every shorter word it begins with (the pattern reports only the longest), those of
+        # an :class:`Unless` word only where what it excludes does not follow.
+        self._owners_of_hit: dict[str, tuple[frozenset[int], tuple[_Unless, ...]]] = {}
+        for (hit, _whole, _after), _owners in self._words:
+            plain: set[int] = set()
+            unless: list[_Unless] = []
+            for (word, whole, after), named in self._words:
+                if hit == word if whole else hit.startswith(word):
+                    if after:
+                        unless.append((len(word), re.compile(after), named))
+                    else:
+                        plain |= named
+            self._owners_of_hit[hit] = (frozenset(plain), tuple(unless))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -224,8 +256,13 @@ class RequiredWords:
             return frozenset()
         owners_of_hit = self._owners_of_hit
         found: set[int] = set()
-        for match in self._pattern.finditer(reading(_folded(text))):
-            found |= owners_of_hit[match.group(0)]
+        read = reading(_folded(text))
+        for match in self._pattern.finditer(read):
+            plain, unless = owners_of_hit[match.group(0)]
+            found |= plain
+            for length, after, named in unless:
+                if not after.match(read, match.start() + length):
+                    found |= named
         return frozenset(found)
 
 
