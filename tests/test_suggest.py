@@ -161,6 +161,24 @@ def test_the_data_protection_law_is_not_the_data_protection_officer(gdpr, text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Our partners show you interest-based advertising across the sites you visit.",
+        "We may send you offers on products that may be of interest to you.",
+    ],
+)
+def test_a_taste_is_not_a_legitimate_interest(gdpr, text):
+    """An interest that is a taste ("interest-based ads", "of interest to you") is a word of its
+    own: it no longer makes a clause a candidate for the legitimate interests pursued."""
+    assert stem("interest") not in terms_of(text)
+    assert stem("interests") in terms_of("We rely on our legitimate interests in preventing fraud.")
+    policy = parse_policy(f"{text}\n\nWe rely on our legitimate interests in preventing fraud on our site.", "text")
+    taste, ground = (clause.id for clause in policy.clauses)
+    scores = Suggester(gdpr).score(policy)
+    assert scores.score("13-1-d", taste) < scores.score("13-1-d", ground) / 2
+
+
+@pytest.mark.parametrize(
     "text", ["We keep logs for 30 days.", "We delete data older than 2 years.", "kept for up to 24 months"]
 )
 def test_a_period_stays_a_period(text):

@@ -348,14 +348,32 @@ def _without_data_protection_law(folded: str) -> str:
     return _DATA_PROTECTION_LAW.sub("dataprotection", folded)
 
 
+_CONSUMER_INTEREST = re.compile(r"\binterest[- ]based\b|\bof (?:particular |possible |likely )?interest\b")
+
+
+def _without_consumer_interest(folded: str) -> str:
+    """*folded* with an interest that is a taste read as a word of its own ("interest-based
+    advertising", "offers that may be of interest to you"): a legitimate interest, a ground of
+    processing, is the firm's purpose, and the one word had made every clause on targeted
+    advertising a candidate for it."""
+    if "interest" not in folded:
+        return folded
+    return _CONSUMER_INTEREST.sub(_one_word, folded)
+
+
+def _one_word(match: re.Match[str]) -> str:
+    return re.sub(r"[- ]", "", match.group(0))
+
+
 def reading(folded: str) -> str:
     """*folded* (case-folded text) as the engine reads it, for its words, its ``<period>`` sign
     and its required words alike: without the unit of an age, without the words of keeping
-    data on the user's device, and with a business transfer and the data protection law each
-    a word of its own. Each
+    data on the user's device, and with a business transfer, the data protection law and an
+    interest that is a taste each a word of its own. Each
     reading names a sense in which a word says something else than it does of the items that
     weigh it; most texts have none of their cues and come back as they are."""
-    return _without_data_protection_law(_without_business_transfer(_without_device_storage(_without_ages(folded))))
+    folded = _without_business_transfer(_without_device_storage(_without_ages(folded)))
+    return _without_consumer_interest(_without_data_protection_law(folded))
 
 
 def signs(text: str, folded: str | None = None) -> set[str]:
