@@ -179,6 +179,26 @@ def test_a_taste_is_not_a_legitimate_interest(gdpr, text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "When you visit our site we collect some information automatically, such as your IP address.",
+        "Information Collected by Automated Means: we use cookies and server logs.",
+        "We use automated information collection technologies to see how you use our site.",
+    ],
+)
+def test_collecting_automatically_is_not_an_automated_decision(gdpr, text):
+    """How data is collected ("automatically", "by automated means") is a cookie's or a server
+    log's doing: it no longer names automated decision-making, which "a decision taken by
+    automated means" still does."""
+    from auditor_tui.core.suggest.required import RequiredWords
+
+    decisions = RequiredWords([("gdpr-transparency", "13-2-f")])
+    assert not decisions.named(text)
+    assert decisions.named("We never make decisions about you by automated means alone.")
+    assert not {stem("automatically"), stem("automated")} & terms_of(text)
+
+
+@pytest.mark.parametrize(
     "text", ["We keep logs for 30 days.", "We delete data older than 2 years.", "kept for up to 24 months"]
 )
 def test_a_period_stays_a_period(text):
