@@ -199,6 +199,22 @@ def test_collecting_automatically_is_not_an_automated_decision(gdpr, text):
 
 
 @pytest.mark.parametrize(
+    ("text", "others"),
+    [
+        ("Only employees who need it have access to your personal information.", True),
+        ("We may give our consultants temporary access to donor records.", True),
+        ("Our hosting partners may be given access to the data they store for us.", True),
+        ("You have access to your account information at any time.", False),
+        ("We give you access to the personal information we hold about you.", False),
+    ],
+)
+def test_someone_elses_access_is_not_the_users(text, others):
+    """Access that staff or partners have is who sees the data, not the user's right to see it:
+    "access" there is a word of its own; the user's access keeps the word."""
+    assert (stem("access") not in terms_of(text)) is others
+
+
+@pytest.mark.parametrize(
     "text", ["We keep logs for 30 days.", "We delete data older than 2 years.", "kept for up to 24 months"]
 )
 def test_a_period_stays_a_period(text):

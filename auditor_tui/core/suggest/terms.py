@@ -340,6 +340,29 @@ def _autocollect(match: re.Match[str]) -> str:
     return match.group(0)[:start] + "autocollect" + match.group(0)[end:]
 
 
+_OTHERS_ACCESS = re.compile(
+    r"\b(?:employees|staff|personnel|contractors|agents|partners|parties|providers|vendors|affiliates|companies|they"
+    r"|who|which|individuals|people|others|anyone|persons)\b(?: (?!you\b)[\w-]+){0,3}? (?:has|have|had|get|gets"
+    r"|be given|are given|is given|granted|given|gain|obtain) (?:\w+ )?(access)\b"
+    r"|\b(?:give|gives|giving|grant|grants|granting) (?!you\b|users?\b)(?:[\w-]+ ){1,4}?(access)\b"
+)
+
+
+def _without_others_access(folded: str) -> str:
+    """*folded* with "access" read as ``othersaccess`` where someone other than the user has it
+    ("employees who have access to your data", "partners may be given access to it"): that is
+    who sees the data (a recipient, a safeguard), not the user's right to see it."""
+    if "access" not in folded:
+        return folded
+    return _OTHERS_ACCESS.sub(_others_access, folded)
+
+
+def _others_access(match: re.Match[str]) -> str:
+    """The match with its "access" (the one captured) as ``othersaccess``."""
+    group = 1 if match.group(1) else 2
+    return match.group(0)[: match.start(group) - match.start()] + "othersaccess"
+
+
 _BUSINESS_CUE = re.compile(
     r"\b(?:merger|merged?|acquisition|acquired|acquires|reorgani[sz]ation|bankruptcy|insolvency|divestiture"
     r"|change of control|sale of (?:all|substantially|some|part|a portion|any|our|its|the))"
@@ -394,12 +417,13 @@ def _one_word(match: re.Match[str]) -> str:
 def reading(folded: str) -> str:
     """*folded* (case-folded text) as the engine reads it, for its words, its ``<period>`` sign
     and its required words alike: without the unit of an age, without the words of keeping
-    data on the user's device, and with a business transfer, collecting automatically, the
-    data protection law and an interest that is a taste each a word of its own. Each
+    data on the user's device, and with a business transfer, collecting automatically,
+    someone else's access, the data protection law and an interest that is a taste each a word
+    of its own. Each
     reading names a sense in which a word says something else than it does of the items that
     weigh it; most texts have none of their cues and come back as they are."""
     folded = _without_business_transfer(_without_device_storage(_without_ages(folded)))
-    folded = _without_automatic_collection(folded)
+    folded = _without_others_access(_without_automatic_collection(folded))
     return _without_consumer_interest(_without_data_protection_law(folded))
 
 
