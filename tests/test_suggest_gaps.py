@@ -743,6 +743,13 @@ REQUIRED_WORD_CASES = {
         "If you wish to request changes to your information or your preferences, contact our privacy coordinator.",
         "If we make changes to this policy, we will post them on this page.",
     ),
+    # Data portability is named by its own words, not by a clause on the rights in general.
+    "data portability": (
+        "gdpr-transparency",
+        "13-2-b-portability",
+        "You may have rights under applicable law to request access to your personal data; contact us to exercise them.",
+        "You can ask us to transmit the personal data you gave us to another controller in a machine-readable format.",
+    ),
     # A representative in the EU is a whole word: "customer service representatives" are staff.
     "representative": (
         "gdpr-transparency",
