@@ -750,6 +750,13 @@ REQUIRED_WORD_CASES = {
         "You may have rights under applicable law to request access to your personal data; contact us to exercise them.",
         "You can ask us to transmit the personal data you gave us to another controller in a machine-readable format.",
     ),
+    # ... and rectification by inaccurate data corrected or the user's own update.
+    "rectification": (
+        "gdpr-transparency",
+        "13-2-b-rectification",
+        "You may have rights under applicable law over your personal data; contact us to exercise them.",
+        "You have the right to have inaccurate personal data about you corrected.",
+    ),
     # A representative in the EU is a whole word: "customer service representatives" are staff.
     "representative": (
         "gdpr-transparency",

@@ -24,13 +24,14 @@ policies mostly use of their own duties ("we may be required by law to disclose"
 (Art. 20) is named by its own words: the data in a structured, commonly used, machine-readable
 or electronic form, exported or downloaded, transmitted or transferred to another controller;
 a clause on the rights in general ("you may have rights under applicable law") no longer
-stands in for it. Only items where the damping helped on both halves of the development
-corpus that measures them are here (the rights of access, erasure, restriction,
-rectification and objection, withdrawal of consent, transfers, recipients, the source of the
+stands in for it; rectification likewise by inaccurate data corrected, incomplete data
+completed or the user's own update. Only items where the damping helped on both halves of the
+development corpus that measures them are here (the rights of access, erasure, restriction
+and objection, withdrawal of consent, transfers, recipients, the source of the
 data, security, cookies, the legal basis (better on the tune half, worse held out), and
 OPP-115's data security, user access, user choice and third-party sharing were tried and left
-out; portability was left out too, before "ported" stemmed with it and the law's own words
-were counted).
+out; portability and rectification were left out too, before "ported" stemmed with the one
+and the law's own words were counted for both).
 
 A text is matched as the engine reads its words (:func:`.terms.reading`): "a cookie is stored on
 your computer" names where a cookie lives, not how long the firm keeps personal data.
@@ -120,6 +121,24 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         # The right to data portability (Art. 20): the data in a structured, commonly used,
         # machine-readable form, transmitted to another controller; "export" and "download" are
         # how a service offers it.
+        # Rectification (Art. 16): inaccurate data corrected, incomplete data completed, or
+        # the user's own update of it.
+        "13-2-b-rectification": (
+            "rectif",
+            "correct",
+            "inaccura",
+            "incomplete",
+            "accurate",
+            "up to date",
+            "up-to-date",
+            "updat",
+            "amend",
+            "edit",
+            "modif",
+            "change",
+            "wrong",
+            "complete",
+        ),
         "13-2-b-portability": (
             "portab",
             "ported",
