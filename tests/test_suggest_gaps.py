@@ -757,6 +757,13 @@ REQUIRED_WORD_CASES = {
         "You may have rights under applicable law over your personal data; contact us to exercise them.",
         "You have the right to have inaccurate personal data about you corrected.",
     ),
+    # ... and restriction by the use restricted, limited or suspended.
+    "restriction": (
+        "gdpr-transparency",
+        "13-2-b-restriction",
+        "You may have rights under applicable law over your personal data; contact us to exercise them.",
+        "You can ask us to suspend the processing of your personal data while we check its accuracy.",
+    ),
     # A representative in the EU is a whole word: "customer service representatives" are staff.
     "representative": (
         "gdpr-transparency",

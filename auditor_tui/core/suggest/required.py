@@ -25,13 +25,13 @@ policies mostly use of their own duties ("we may be required by law to disclose"
 or electronic form, exported or downloaded, transmitted or transferred to another controller;
 a clause on the rights in general ("you may have rights under applicable law") no longer
 stands in for it; rectification likewise by inaccurate data corrected, incomplete data
-completed or the user's own update. Only items where the damping helped on both halves of the
-development corpus that measures them are here (the rights of access, erasure, restriction
-and objection, withdrawal of consent, transfers, recipients, the source of the
+completed or the user's own update, and restriction by the use restricted, limited, suspended
+or blocked. Only items where the damping helped on both halves of the development corpus that
+measures them are here (the rights of access, erasure and objection, withdrawal of consent, transfers, recipients, the source of the
 data, security, cookies, the legal basis (better on the tune half, worse held out), and
 OPP-115's data security, user access, user choice and third-party sharing were tried and left
-out; portability and rectification were left out too, before "ported" stemmed with the one
-and the law's own words were counted for both).
+out; portability, rectification and restriction were left out too, before "ported" stemmed
+with the first and the law's own words were counted for each).
 
 A text is matched as the engine reads its words (:func:`.terms.reading`): "a cookie is stored on
 your computer" names where a cookie lives, not how long the firm keeps personal data.
@@ -138,6 +138,17 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "change",
             "wrong",
             "complete",
+        ),
+        # Restriction of processing (Art. 18): the data kept but its use restricted, limited,
+        # suspended or blocked.
+        "13-2-b-restriction": (
+            "restrict",
+            "limit",
+            "suspend",
+            "block",
+            "only store",
+            "freez",
+            "pause",
         ),
         "13-2-b-portability": (
             "portab",
