@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auditor_tui.core.checklist import find_checklist, parse_checklist
 from auditor_tui.core.policy import load_policy, parse_policy
@@ -23,6 +25,13 @@ from auditor_tui.core.suggest import (
 from auditor_tui.core.suggest.terms import signs
 from tests.conftest import POLICY_2007, POLICY_2018, TINY_CHECKLIST
 
+READINGS = [
+    "Employees who have access to your data",
+    "Under EU Data Protection Laws",
+    "Interest-based ads",
+    "We collect it automatically",
+    "A cookie is stored on your computer for 13 years of age",
+]
 DPO = "13-1-b"
 
 
@@ -212,6 +221,16 @@ def test_someone_elses_access_is_not_the_users(text, others):
     """Access that staff or partners have is who sees the data, not the user's right to see it:
     "access" there is a word of its own; the user's access keeps the word."""
     assert (stem("access") not in terms_of(text)) is others
+
+
+@given(st.text(alphabet=st.sampled_from(list("abc Ae\u2019'-.0123 ")), max_size=60) | st.sampled_from(READINGS))
+def test_a_text_is_read_once_the_same_way_everywhere(text):
+    """The cached reading is the reading of the case-folded text, whichever part of the engine
+    asks for it first."""
+    from auditor_tui.core.suggest import terms
+
+    first = terms.read(text)
+    assert first == terms.reading(text.casefold()) == terms.read(text)
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,7 @@ import re
 from collections.abc import Sequence
 
 from auditor_tui.core.suggest.bundled import BundledKey
+from auditor_tui.core.suggest.terms import read as read_text
 from auditor_tui.core.suggest.terms import reading
 from auditor_tui.core.text import plain_apostrophes
 
@@ -323,7 +324,9 @@ class RequiredWords:
             return frozenset()
         owners_of_hit = self._owners_of_hit
         found: set[int] = set()
-        read = reading(_folded(text))
+        # Matched with plain apostrophes ("don\u2019t have to"); most texts have none, and are
+        # read once for their words and their required words alike.
+        read = read_text(text) if "\u2019" not in text else reading(_folded(text))
         for match in self._pattern.finditer(read):
             plain, unless = owners_of_hit[match.group(0)]
             found |= plain
