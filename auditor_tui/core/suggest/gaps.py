@@ -127,8 +127,8 @@ GAP_THRESHOLD = 0.85
 """An item is likely missing when its probability of having no evidence reaches this: the
 lowest threshold at which every tune run (both corpora, labels as read; cold, 1, 5 and 20 past
 audits) reaches a precision of 0.95. On the held-out halves, against the labels as read, a flag
-is right 95-96 % of the time on both corpora, and finds 66-72 % of GoPPC-150's real gaps and
-72-76 % of OPP-115's; at a recall of 0.90 precision is 0.83-0.90
+is right 94-95 % of the time on GoPPC-150 and 95-96 % on OPP-115, and finds 72-77 % of
+GoPPC-150's real gaps and 71-76 % of OPP-115's; at a recall of 0.90 precision is 0.82-0.91
 (``benchmarks/suggest_calibrate.py`` prints the curve's points). A hint for where to look first, not a finding."""
 
 
