@@ -27,11 +27,12 @@ a clause on the rights in general ("you may have rights under applicable law") n
 stands in for it; rectification likewise by inaccurate data corrected, incomplete data
 completed or the user's own update, and restriction by the use restricted, limited, suspended
 or blocked. Only items where the damping helped on both halves of the development corpus that
-measures them are here (the rights of access, erasure and objection, withdrawal of consent, transfers, recipients, the source of the
-data, security, cookies, the legal basis (better on the tune half, worse held out), and
-OPP-115's data security, user access, user choice and third-party sharing were tried and left
-out; portability, rectification and restriction were left out too, before "ported" stemmed
-with the first and the law's own words were counted for each).
+measures them are here (the rights of access, erasure and objection, withdrawal of consent,
+transfers, recipients, the source of the data, security, cookies, the legal basis (better on
+the tune half, worse held out), and OPP-115's data security, user access, user choice and
+third-party sharing were tried and left out; portability, rectification and restriction were
+left out too, before "ported" stemmed with the first and the law's own words were counted for
+each).
 
 A text is matched as the engine reads its words (:func:`.terms.reading`): "a cookie is stored on
 your computer" names where a cookie lives, not how long the firm keeps personal data.
@@ -119,9 +120,6 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "protection lead",
         ),
         "13-1-d": ("legitimate",),
-        # The right to data portability (Art. 20): the data in a structured, commonly used,
-        # machine-readable form, transmitted to another controller; "export" and "download" are
-        # how a service offers it.
         # Rectification (Art. 16): inaccurate data corrected, incomplete data completed, or
         # the user's own update of it.
         "13-2-b-rectification": (
@@ -151,6 +149,9 @@ REQUIRED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "freez",
             "pause",
         ),
+        # The right to data portability (Art. 20): the data in a structured, commonly used,
+        # machine-readable form, transmitted to another controller; "export" and "download" are
+        # how a service offers it.
         "13-2-b-portability": (
             "portab",
             "ported",

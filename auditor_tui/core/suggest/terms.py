@@ -421,9 +421,8 @@ def reading(folded: str) -> str:
     and its required words alike: without the unit of an age, without the words of keeping
     data on the user's device, and with a business transfer, collecting automatically,
     someone else's access, the data protection law and an interest that is a taste each a word
-    of its own. Each
-    reading names a sense in which a word says something else than it does of the items that
-    weigh it; most texts have none of their cues and come back as they are."""
+    of its own. Each reading names a sense in which a word says something else than it does of
+    the items that weigh it; most texts have none of their cues and come back as they are."""
     folded = _without_business_transfer(_without_device_storage(_without_ages(folded)))
     folded = _without_others_access(_without_automatic_collection(folded))
     return _without_consumer_interest(_without_data_protection_law(folded))
