@@ -38,7 +38,7 @@ from auditor_tui.core.suggest.profiles import (
 )
 from auditor_tui.core.suggest.required import RequiredWords
 from auditor_tui.core.suggest.scores import Scores
-from auditor_tui.core.suggest.terms import WORD, reading, signs, stem, stems, terms_of, with_bigrams
+from auditor_tui.core.suggest.terms import WORD, read, signs, stem, stems, terms_of, with_bigrams
 from auditor_tui.core.suggest.weights import (
     CALIBRATION_EXEMPLARS,
     DEFAULT_WEIGHTS,
@@ -457,7 +457,7 @@ class Suggester:
             return ()
         floor = HIGHLIGHT_FLOOR * max(weights.values())
         seen: dict[str, None] = {}
-        words = WORD.findall(reading(clause.text.casefold()))
+        words = WORD.findall(read(clause.text))
         content = [(word, s) for word in words if (s := stem(word))]
         for (word, s), nxt in zip(content, [*content[1:], None], strict=False):
             good = weights.get(s, 0.0) >= floor or (

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = [
     "SIGNS",
@@ -328,18 +328,23 @@ def _without_automatic_collection(folded: str) -> str:
     """*folded* with "automated" and "automatically" read as ``autocollect`` where they say how
     data is collected ("information we collect automatically", "collected by automated
     means", "automated information collection technologies"): that is a cookie's or a server
-    log's doing, not a decision taken by automated means (in the development corpora, 229
+    log's doing, not a decision taken by automated means (in the development corpora, 227
     segments say it that way and none is labelled with automated decision-making)."""
     if "automat" not in folded:
         return folded
-    return _AUTOMATIC_COLLECTION.sub(_autocollect, folded)
+    return _AUTOMATIC_COLLECTION.sub(_captured_as("autocollect"), folded)
 
 
-def _autocollect(match: re.Match[str]) -> str:
-    """The match with its one captured word ("automated", "automatically") as ``autocollect``."""
-    group = next(i for i in range(1, len(match.groups()) + 1) if match.group(i))
-    start, end = match.start(group) - match.start(), match.end(group) - match.start()
-    return match.group(0)[:start] + "autocollect" + match.group(0)[end:]
+def _captured_as(token: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for :meth:`re.Pattern.sub` that writes *token* in place of the match's one
+    captured word (each alternative of the pattern captures one), keeping the words around it."""
+
+    def replace(match: re.Match[str]) -> str:
+        group = match.lastindex or 0
+        start, end = match.start(group) - match.start(), match.end(group) - match.start()
+        return match.group(0)[:start] + token + match.group(0)[end:]
+
+    return replace
 
 
 _OTHERS_ACCESS = re.compile(
@@ -356,13 +361,7 @@ def _without_others_access(folded: str) -> str:
     who sees the data (a recipient, a safeguard), not the user's right to see it."""
     if "access" not in folded:
         return folded
-    return _OTHERS_ACCESS.sub(_others_access, folded)
-
-
-def _others_access(match: re.Match[str]) -> str:
-    """The match with its "access" (the one captured) as ``othersaccess``."""
-    group = 1 if match.group(1) else 2
-    return match.group(0)[: match.start(group) - match.start()] + "othersaccess"
+    return _OTHERS_ACCESS.sub(_captured_as("othersaccess"), folded)
 
 
 _BUSINESS_CUE = re.compile(
@@ -431,8 +430,8 @@ def reading(folded: str) -> str:
 @functools.lru_cache(maxsize=16384)
 def read(text: str) -> str:
     """*text* case-folded as the engine reads it (:func:`reading`), cached: a clause's words,
-    its ``<period>`` sign and its required words all read it, and the readings cost more than
-    the rest of its terms."""
+    its ``<period>`` sign, its required words and its highlighted words all read it, and it is
+    read once."""
     return reading(text.casefold())
 
 
